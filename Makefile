@@ -1,0 +1,42 @@
+# hcportal: the two commands a user needs are `make publish` and `make test`; both set up first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup publish test test-fast bench lint format docs clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@bash scripts/ensure-browser.sh
+	@touch $@
+
+publish: setup  ## harvest -> transform -> build -> publish (the demo CRM unless configured)
+	$(BIN)/hcportal run
+
+test: setup  ## every test, the end-to-end ones included
+	$(BIN)/pytest
+
+test-fast: setup  ## skip the slow end-to-end tests
+	$(BIN)/pytest -m "not slow"
+
+bench: setup  ## benchmarks, reported as ratios measured in one run
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+docs: setup  ## regenerate docs/configuration.md from the config's own field descriptions
+	$(BIN)/python -m hcportal.config_docs > docs/configuration.md
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

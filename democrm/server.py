@@ -1,0 +1,318 @@
+"""The demo CRM's web server: sign-in, report list, report page with an Export dialog, CSV exports.
+
+It is deliberately shaped like the CRM the seed document harvested (Salesforce):
+
+- ``GET/POST /login``: labelled Username and Password fields and a "Sign in" button; success sets an
+  HttpOnly session cookie. Every other page redirects there without one.
+- ``GET /reports``: the saved reports, each a link to ``/<report-id>``.
+- ``GET /<report-id>``: a preview table and an "Export" button opening a dialog (role ``dialog``) with
+  "Formatted Report" / "Details Only", a format and an encoding, and its own "Export" button, which posts
+  to ``/<report-id>/export`` and is answered with a CSV attachment.
+- ``GET /<report-id>?export=1&enc=UTF-8&xf=csv``: the direct export URL, authorised by the same cookie.
+
+Exports end with a report footer after a blank line, as Salesforce's do. The standard library's
+threading HTTP server is enough: this serves one harvester or one person at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import http.cookies
+import io
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+import jinja2
+import pandas as pd
+
+from democrm.catalog import BY_ID, REPORTS, Report
+from democrm.synthetic import generate
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "sid"
+SESSION_SECONDS = 8 * 3600
+PREVIEW_ROWS = 25
+ENCODINGS = {"UTF-8": "utf-8", "ISO-8859-1": "cp1252"}
+
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+@dataclass
+class DemoCRM:
+    """The app's state: its data, its one user, and the live sessions."""
+
+    data: dict[str, pd.DataFrame]
+    username: str = "demo"
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    company: str = "Demo CRM"
+    sessions: dict[str, float] = field(default_factory=dict)
+    _exports: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def with_synthetic_data(
+        cls, accounts: int = 300, seed: int = 7, today: date | None = None, **kw
+    ) -> DemoCRM:
+        return cls(data=generate(accounts=accounts, seed=seed, today=today), **kw)
+
+    # -- sessions ---------------------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> str | None:
+        ok = secrets.compare_digest(username, self.username) & secrets.compare_digest(
+            password.encode(), self.password.encode()
+        )
+        if not ok:
+            return None
+        sid = secrets.token_urlsafe(32)
+        with self._lock:
+            self.sessions[sid] = time.monotonic() + SESSION_SECONDS
+        return sid
+
+    def is_signed_in(self, sid: str | None) -> bool:
+        with self._lock:
+            expiry = self.sessions.get(sid or "")
+            if expiry is None:
+                return False
+            if expiry < time.monotonic():
+                del self.sessions[sid]
+                return False
+            return True
+
+    def sign_out(self, sid: str | None) -> None:
+        with self._lock:
+            self.sessions.pop(sid or "", None)
+
+    # -- exports ----------------------------------------------------------------------------------
+
+    def export(self, report: Report, *, details_only: bool, encoding: str) -> bytes:
+        """The report as CSV bytes (cached: big reports take seconds to format)."""
+        key = (report.key, "details" if details_only else "formatted", encoding)
+        with self._lock:
+            cached = self._exports.get(key)
+        if cached is not None:
+            return cached
+        df = self.data[report.key]
+        buf = io.StringIO()
+        if not details_only:
+            # A formatted report carries a title block above the table, as a human would want it.
+            buf.write(f'"{report.title}"\r\n"{self.company}"\r\n\r\n')
+        df.to_csv(buf, index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        buf.write(self._footer(report))
+        body = buf.getvalue().encode(ENCODINGS.get(encoding, "utf-8"), errors="replace")
+        with self._lock:
+            self._exports[key] = body
+        return body
+
+    def _footer(self, report: Report) -> str:
+        stamp = datetime.now().strftime("%m/%d/%Y %I:%M %p").lstrip("0")
+        lines = [
+            report.title,
+            f"Copyright (c) 2000-{datetime.now().year} {self.company}. All rights reserved.",
+            "Confidential Information - Do Not Distribute",
+            f"Generated By:  {self.username}  {stamp}",
+            self.company,
+        ]
+        return "\r\n" + "".join(f'"{line}"\r\n' for line in lines)
+
+    # -- serving ----------------------------------------------------------------------------------
+
+    def make_server(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+        app = self
+
+        class Handler(_Handler):
+            crm = app
+
+        server = ThreadingHTTPServer((host, port), Handler)
+        server.daemon_threads = True
+        return server
+
+
+class _Handler(BaseHTTPRequestHandler):
+    crm: DemoCRM
+    server_version = "DemoCRM/1.0"
+
+    # Request logging would print session ids to the console; the demo stays quiet.
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _sid(self) -> str | None:
+        jar = http.cookies.SimpleCookie(self.headers.get("Cookie", ""))
+        morsel = jar.get(SESSION_COOKIE)
+        return morsel.value if morsel else None
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
+
+    def _page(self, template: str, status: int = 200, **context: object) -> None:
+        html = _templates.get_template(template).render(company=self.crm.company, **context)
+        self._send(status, html.encode())
+
+    def _redirect(self, location: str, headers: dict[str, str] | None = None) -> None:
+        self._send(HTTPStatus.SEE_OTHER, b"", headers={"Location": location, **(headers or {})})
+
+    def _require_session(self) -> bool:
+        if self.crm.is_signed_in(self._sid()):
+            return True
+        self._redirect("/login?" + urlencode({"next": self.path}))
+        return False
+
+    # -- routes -----------------------------------------------------------------------------------
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        path = url.path.rstrip("/") or "/"
+        if path == "/login":
+            return self._page("login.html", next=_safe_next(query), error=None, username="")
+        if path.startswith("/static/"):
+            return self._static(path.removeprefix("/static/"))
+        if path == "/logout":
+            self.crm.sign_out(self._sid())
+            return self._redirect("/login", {"Set-Cookie": f"{SESSION_COOKIE}=; Max-Age=0; Path=/"})
+        if not self._require_session():
+            return None
+        if path in ("/", "/reports"):
+            return self._page("reports.html", reports=list(REPORTS.values()), data=self.crm.data)
+        report = BY_ID.get(path.lstrip("/"))
+        if report is None:
+            return self._page("not_found.html", status=404)
+        if query.get("export") == ["1"]:
+            fmt = query.get("xf", ["csv"])[0]
+            if fmt != "csv":
+                return self._send(400, f"unsupported export format: {fmt}".encode(), "text/plain")
+            enc = query.get("enc", ["UTF-8"])[0]
+            return self._attachment(report, details_only=True, encoding=enc)
+        df = self.crm.data[report.key]
+        return self._page(
+            "report.html",
+            report=report,
+            rows=df.head(PREVIEW_ROWS).itertuples(index=False),
+            total=len(df),
+            encodings=list(ENCODINGS),
+        )
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        field_ = lambda name: form.get(name, [""])[0]  # noqa: E731
+        if url.path == "/login":
+            sid = self.crm.sign_in(field_("username"), field_("password"))
+            nxt = _safe_next({"next": [field_("next")]})
+            if sid is None:
+                return self._page(
+                    "login.html",
+                    status=200,
+                    next=nxt,
+                    error="Your login attempt has failed. Check the username and password.",
+                    username=field_("username"),
+                )
+            cookie = f"{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax"
+            return self._redirect(nxt, {"Set-Cookie": cookie})
+        if not self._require_session():
+            return None
+        parts = url.path.strip("/").split("/")
+        if len(parts) == 2 and parts[1] == "export" and parts[0] in BY_ID:
+            if field_("format") != "csv":
+                return self._send(400, b"unsupported export format", "text/plain")
+            return self._attachment(
+                BY_ID[parts[0]],
+                details_only=field_("mode") == "details",
+                encoding=field_("enc") or "UTF-8",
+            )
+        return self._page("not_found.html", status=404)
+
+    def _attachment(self, report: Report, *, details_only: bool, encoding: str) -> None:
+        if encoding not in ENCODINGS:
+            return self._send(400, f"unsupported encoding: {encoding}".encode(), "text/plain")
+        body = self.crm.export(report, details_only=details_only, encoding=encoding)
+        charset = "utf-8" if encoding == "UTF-8" else "windows-1252"
+        filename = f"report{datetime.now():%Y%m%d%H%M%S}.csv"
+        self._send(
+            200,
+            body,
+            f"text/csv; charset={charset}",
+            {"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    def _static(self, name: str) -> None:
+        path = (HERE / "static" / name).resolve()
+        if not path.is_relative_to(HERE / "static") or not path.is_file():
+            return self._page("not_found.html", status=404)
+        kind = {".css": "text/css", ".js": "text/javascript"}.get(path.suffix, "text/plain")
+        self._send(200, path.read_bytes(), f"{kind}; charset=utf-8")
+
+
+def _safe_next(query: dict[str, list[str]]) -> str:
+    """Only same-site paths: an open redirect after sign-in is a classic phishing aid."""
+    nxt = (query.get("next") or ["/reports"])[0] or "/reports"
+    if not nxt.startswith("/") or nxt.startswith("//"):
+        return "/reports"
+    return quote(nxt, safe="/?=&%-_.~")
+
+
+@dataclass
+class Running:
+    """A demo CRM serving in a background thread."""
+
+    crm: DemoCRM
+    url: str
+
+    @property
+    def username(self) -> str:
+        return self.crm.username
+
+    @property
+    def password(self) -> str:
+        return self.crm.password
+
+
+@contextlib.contextmanager
+def running(
+    crm: DemoCRM | None = None, host: str = "127.0.0.1", port: int = 0, **synthetic: object
+) -> Iterator[Running]:
+    """Serve ``crm`` (or a new synthetic one) on a free loopback port for the ``with`` block."""
+    crm = crm or DemoCRM.with_synthetic_data(**synthetic)  # type: ignore[arg-type]
+    server = crm.make_server(host, port)
+    thread = threading.Thread(target=server.serve_forever, name="democrm", daemon=True)
+    thread.start()
+    try:
+        bound_host, bound_port = server.server_address[:2]
+        yield Running(crm=crm, url=f"http://{bound_host}:{bound_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

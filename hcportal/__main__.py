@@ -1,0 +1,3 @@
+from hcportal.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""Logging set-up, with secrets masked wherever a message might carry them.
+
+Passwords, TOTP codes and session cookies are registered with :func:`register_secret` as soon as
+they are read; every log record is scrubbed of them before any handler sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+_SECRETS: set[str] = set()
+MASK = "********"
+
+
+def register_secret(value: str | None) -> None:
+    """Mask ``value`` in every log line from now on (short values would mask too much)."""
+    if value and len(value) >= 4:
+        _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SECRETS:
+            record.msg = redact(record.getMessage())
+            record.args = None
+        return True
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Plain, timestamped lines on stderr; ``--verbose`` adds debug detail."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    handler.addFilter(_RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # Third-party chatter is not what an operator reading a nightly log needs.
+    for noisy in ("asyncio", "urllib3", "botocore", "boto3", "s3transfer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

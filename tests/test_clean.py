@@ -1,0 +1,90 @@
+"""The parsers read every form GUIDE section 3 lists, and flag what they cannot read."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from transform import clean
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("$1,234.56", 1234.56),
+        ("1.2M", 1_200_000),
+        ("$15K", 15_000),
+        ("(1,200)", -1200),
+        ("USD 1200", 1200),
+        ("$1.5 MM", 1_500_000),
+        ("  42 ", 42),
+    ],
+)
+def test_money(text, value):
+    parsed, bad = clean.parse_money(pd.Series([text]))
+    assert parsed[0] == pytest.approx(value)
+    assert not bad[0]
+
+
+def test_money_with_decimal_comma():
+    parsed, bad = clean.parse_money(pd.Series(["€1.234,56", "1.234.567,8"]), decimal_comma=True)
+    assert parsed.tolist() == pytest.approx([1234.56, 1234567.8])
+    assert not bad.any()
+
+
+def test_money_blank_is_missing_and_garbage_is_flagged():
+    parsed, bad = clean.parse_money(pd.Series(["", "about a million"]))
+    assert parsed.isna().all()
+    assert bad.tolist() == [False, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-05-03", "2024-05-03 14:22", "2024-05-03-14:22", "5/3/2024", "5/3/2024 2:22 PM"],
+)
+def test_dates_month_first(text):
+    parsed, bad = clean.parse_dates(pd.Series([text]))
+    assert parsed[0].date().isoformat() == "2024-05-03"
+    assert not bad[0]
+
+
+def test_dates_day_first_setting():
+    parsed, _ = clean.parse_dates(pd.Series(["5/3/2024"]), date_order="DMY")
+    assert parsed[0].date().isoformat() == "2024-03-05"
+
+
+def test_seed_timestamp_keeps_its_time():
+    parsed, _ = clean.parse_dates(pd.Series(["2024-05-03-14:22"]))
+    assert parsed[0] == pd.Timestamp("2024-05-03 14:22")
+
+
+def test_bad_dates_are_flagged_not_guessed():
+    parsed, bad = clean.parse_dates(pd.Series(["sometime last week", "2024-13-45", ""]))
+    assert parsed.isna().all()
+    assert bad.tolist() == [True, True, False]
+
+
+def test_flags():
+    yes = ["Y", "Yes", "TRUE", "1", "T", "3", " y "]
+    no = ["N", "No", "FALSE", "0", "", "f"]
+    parsed, bad = clean.parse_flag(pd.Series(yes + no))
+    assert parsed.tolist() == [True] * len(yes) + [False] * len(no)
+    assert not bad.any()
+    _, bad = clean.parse_flag(pd.Series(["maybe"]))
+    assert bad[0]
+
+
+def test_account_keys_agree_across_spellings():
+    keys = clean.account_key(
+        pd.Series(["ACME ORG", "Acme Org.", " acme org inc ", "Acme Org, LLC"])
+    )
+    assert set(keys) == {"acme org"}
+
+
+def test_account_key_strips_accents_and_keeps_distinct_names_apart():
+    keys = clean.account_key(
+        pd.Series(["Café Müller GmbH", "Cafe Muller", "Company", "Acme Co Ltd", "Acme Labs"])
+    )
+    assert keys[0] == keys[1] == "cafe muller"
+    assert keys[2] == "company"  # a name that is only a suffix stays a name
+    assert keys[3] == "acme" and keys[4] == "acme labs"
