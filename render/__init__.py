@@ -1,28 +1,45 @@
 """Render: turn the transform's tables into a static site that works from any host and file://.
 
-``build(data_dir, out_dir, settings)`` renders every page in :data:`render.pages.PAGES` with Jinja
-(autoescaped) and writes each page's data as ``.js`` files; the browser does the filtering.
+``render_site(tables, out_dir, settings)`` is the core: it renders every available page in
+:data:`render.pages.PAGES` with Jinja (autoescaped) and writes each page's data as columnar
+``.js`` files, sharded per owner, region and account bucket; the browser filters and sorts.
+``build(data_dir, out_dir, settings)`` reads a transform output folder and calls it.
+
+The site is built in a staged folder that replaces ``out_dir`` in one move: a failed build leaves
+the last good site as it was.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import pandas as pd
 
 import site_templates
 import transform
 from hcportal import __version__
 from hcportal.errors import RenderError
 from hcportal.fsutil import staged_dir
+from render import xray
 from render.datafiles import columnar, write_js
-from render.pages import PAGES
+from render.datasets import DATASETS
+from render.pages import PAGES, Page, Shard, shard_names
 from render.settings import SiteSettings
+from render.shards import bucket_count, slug
+from transform import Tables
 
-__all__ = ["SiteSettings", "build"]
+__all__ = ["SiteSettings", "build", "read_tables", "render_site"]
 log = logging.getLogger(__name__)
+
+# Tables the engine adds as CSV; read when present, so a page can use them before and after.
+OPTIONAL_CSV = ("efficacy", "influenced_pipeline")
+# Loaded only when someone exports to Excel, so it costs a page view nothing.
+XLSX_LIBRARY = "static/vendor/write-excel-file-4.1.1/write-excel-file.min.js"
 
 
 def environment() -> jinja2.Environment:
@@ -35,29 +52,133 @@ def environment() -> jinja2.Environment:
     )
 
 
+def read_tables(data_dir: Path) -> Tables:
+    """The transform's tables, plus the optional CSV tables it may have written."""
+    tables = transform.read(data_dir)
+    for name in OPTIONAL_CSV:
+        path = data_dir / f"{name}.csv"
+        if name not in tables.frames and path.is_file():
+            try:
+                tables.frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+                raise RenderError(f"{path} is not a readable CSV file: {e}") from None
+    return tables
+
+
 def build(data_dir: Path, out_dir: Path, settings: SiteSettings) -> Path:
     """Build the site from a transform output folder; return the path of its ``index.html``."""
-    tables = transform.read(data_dir)
-    env = environment()
+    return render_site(read_tables(data_dir), out_dir, settings)
+
+
+def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
+    """Build the site from in-memory tables; return the path of its ``index.html``.
+
+    Filter the tables first (every table a page reads: see ``docs/site.md``) to build a site for
+    one region or owner.
+    """
+    started = time.perf_counter()
+    pages = [p for p in PAGES if p.is_available(tables)]
+    for p in PAGES:
+        if p not in pages:
+            log.info("site: skipping %s (its tables or columns are absent)", p.path)
+    if not any(p.path == "index.html" for p in pages):
+        raise RenderError("the tables lack what the home page needs (accounts, occasions)")
     with staged_dir(out_dir) as tmp:
         shutil.copytree(site_templates.ROOT / "static", tmp / "static")
-        for page in PAGES:
-            scripts = []
-            for name, table in page.data.items():
-                rel = f"data/{name}.js"
-                write_js(tmp / rel, name, columnar(table(tables)))
-                scripts.append(rel)
-            try:
-                html = env.get_template(page.template).render(
-                    page=page,
-                    pages=PAGES,
-                    site=settings,
-                    meta=tables.meta,
-                    data_scripts=scripts,
-                    version=__version__,
-                )
-            except jinja2.TemplateError as e:
-                raise RenderError(f"page {page.path}: template {page.template}: {e}") from e
-            (tmp / page.path).write_text(html, "utf-8")
-    log.info("site: %d page(s) in %s", len(PAGES), out_dir)
+        site = _Site(tables=tables, out=tmp, settings=settings, pages=pages, env=environment())
+        for page in pages:
+            site.render(page)
+    log.info(
+        "site: %d page(s), %d data file(s) in %s (%.1f s)",
+        site.pages_written, site.data_files, out_dir, time.perf_counter() - started,
+    )  # fmt: skip
     return out_dir / "index.html"
+
+
+@dataclass
+class _Site:
+    tables: Tables
+    out: Path
+    settings: SiteSettings
+    pages: list[Page]
+    env: jinja2.Environment
+    pages_written: int = 0
+    data_files: int = 0
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _cuts: dict[tuple[str, str], dict[str, pd.DataFrame]] = field(default_factory=dict)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            self._frames[name] = DATASETS[name].build(self.tables)
+        return self._frames[name]
+
+    def cut(self, name: str, kind: str) -> dict[str, pd.DataFrame]:
+        """A dataset's rows per owner (or region), computed once for all their pages."""
+        if (name, kind) not in self._cuts:
+            frame = self.frame(name)
+            self._cuts[name, kind] = {str(k): g for k, g in frame.groupby(kind, sort=False)}
+        return self._cuts[name, kind]
+
+    def write_data(self, rel: str, name: str, frame: pd.DataFrame, links: tuple[str, ...]) -> None:
+        write_js(self.out / rel, name, columnar(frame, {c: slug for c in links}))
+        self.data_files += 1
+
+    def render(self, page: Page) -> None:
+        extra: dict = {}
+        if page.account_data is not None:
+            extra["xray_buckets"] = self.write_account_data(page)
+        for name in shard_names(self.tables, page.scope):
+            shard = Shard(page.scope, name)
+            scripts = []
+            for dataset in page.data:
+                if shard.kind == "site":
+                    rel = f"data/{dataset}.js"
+                    rows = self.frame(dataset)
+                else:
+                    rel = f"data/{shard.kind}s/{shard.slug}/{dataset}.js"
+                    rows = self.cut(dataset, shard.kind).get(name, self.frame(dataset).iloc[:0])
+                self.write_data(rel, dataset, rows, DATASETS[dataset].links)
+                scripts.append(rel)
+            self.write_page(page, shard, scripts, extra)
+
+    def write_account_data(self, page: Page) -> int:
+        assert page.account_data is not None
+        frames = page.account_data(self.tables)
+        accounts = frames["accounts"]["account_key"].nunique()
+        buckets = bucket_count(accounts, self.settings.xray_accounts_per_file)
+        stem = Path(page.path).stem
+        for b, parts in xray.bucketed(frames, buckets).items():
+            payload = {
+                name: columnar(part, {c: slug for c in xray.LINKS.get(name, ())})
+                for name, part in parts.items()
+            }
+            write_js(self.out / f"data/{stem}/{b}.js", f"{stem}/{b}", payload)
+            self.data_files += 1
+        return buckets
+
+    def write_page(self, page: Page, shard: Shard, scripts: list[str], extra: dict) -> None:
+        href = page.href(shard)
+        root = "../" * href.count("/")
+        context = page.context(self.tables, shard) if page.context else {}
+        try:
+            html = self.env.get_template(page.template).render(
+                page=page,
+                heading=page.heading(shard),
+                shard=shard,
+                root=root,
+                nav=[(p.nav, p.path) for p in self.pages if p.nav],
+                has={p.path for p in self.pages},
+                site=self.settings,
+                meta=self.tables.meta,
+                data_scripts=scripts,
+                xlsx_library=XLSX_LIBRARY,
+                version=__version__,
+                **extra,
+                **context,
+            )
+        except jinja2.TemplateError as e:
+            raise RenderError(f"page {href}: template {page.template}: {e}") from e
+        path = self.out / href
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, "utf-8")
+        self.pages_written += 1
