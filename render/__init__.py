@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 
 import site_templates
@@ -26,7 +27,7 @@ from hcportal import __version__
 from hcportal.errors import RenderError
 from hcportal.fsutil import staged_dir
 from render import xray
-from render.datafiles import columnar, write_js
+from render.datafiles import Encoded, write_js
 from render.datasets import DATASETS
 from render.pages import PAGES, Page, Shard, shard_names
 from render.settings import SiteSettings
@@ -89,8 +90,9 @@ def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
         for page in pages:
             site.render(page)
     log.info(
-        "site: %d page(s), %d data file(s) in %s (%.1f s)",
-        site.pages_written, site.data_files, out_dir, time.perf_counter() - started,
+        "site: %d page(s), %d data file(s) of %.1f MB in %s (%.1f s)",
+        site.pages_written, site.data_files, site.data_bytes / 1e6, out_dir,
+        time.perf_counter() - started,
     )  # fmt: skip
     return out_dir / "index.html"
 
@@ -104,23 +106,29 @@ class _Site:
     env: jinja2.Environment
     pages_written: int = 0
     data_files: int = 0
-    _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    _cuts: dict[tuple[str, str], dict[str, pd.DataFrame]] = field(default_factory=dict)
+    data_bytes: int = 0
+    _encoded: dict[str, tuple[pd.DataFrame, Encoded]] = field(default_factory=dict)
+    _cuts: dict[tuple[str, str], dict[str, np.ndarray]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict)
 
-    def frame(self, name: str) -> pd.DataFrame:
-        if name not in self._frames:
-            self._frames[name] = DATASETS[name].build(self.tables)
-        return self._frames[name]
+    def dataset(self, name: str) -> tuple[pd.DataFrame, Encoded]:
+        """A dataset built and encoded once, however many pages load a part of it."""
+        if name not in self._encoded:
+            d = DATASETS[name]
+            frame = d.build(self.tables).reset_index(drop=True)
+            self._encoded[name] = frame, Encoded(frame, {c: slug for c in d.links}, d.keys)
+        return self._encoded[name]
 
-    def cut(self, name: str, kind: str) -> dict[str, pd.DataFrame]:
-        """A dataset's rows per owner (or region), computed once for all their pages."""
+    def cut(self, name: str, kind: str) -> dict[str, np.ndarray]:
+        """The positions of a dataset's rows per owner (or region), found once for all pages."""
         if (name, kind) not in self._cuts:
-            frame = self.frame(name)
-            self._cuts[name, kind] = {str(k): g for k, g in frame.groupby(kind, sort=False)}
+            frame, _ = self.dataset(name)
+            groups = frame.groupby(kind, sort=False).indices
+            self._cuts[name, kind] = {str(k): np.asarray(v) for k, v in groups.items()}
         return self._cuts[name, kind]
 
-    def write_data(self, rel: str, name: str, frame: pd.DataFrame, links: tuple[str, ...]) -> None:
-        write_js(self.out / rel, name, columnar(frame, {c: slug for c in links}))
+    def write_data(self, rel: str, name: str, payload: dict) -> None:
+        self.data_bytes += write_js(self.out / rel, name, payload)
         self.data_files += 1
 
     def render(self, page: Page) -> None:
@@ -131,35 +139,37 @@ class _Site:
             shard = Shard(page.scope, name)
             scripts = []
             for dataset in page.data:
+                _, encoded = self.dataset(dataset)
                 if shard.kind == "site":
-                    rel = f"data/{dataset}.js"
-                    rows = self.frame(dataset)
+                    rel, rows = f"data/{dataset}.js", None
                 else:
                     rel = f"data/{shard.kind}s/{shard.slug}/{dataset}.js"
-                    rows = self.cut(dataset, shard.kind).get(name, self.frame(dataset).iloc[:0])
-                self.write_data(rel, dataset, rows, DATASETS[dataset].links)
+                    rows = self.cut(dataset, shard.kind).get(name, np.zeros(0, dtype=np.int64))
+                self.write_data(rel, dataset, encoded.payload(rows))
                 scripts.append(rel)
             self.write_page(page, shard, scripts, extra)
 
     def write_account_data(self, page: Page) -> int:
+        """Per-account tables, cut into buckets of accounts: data/<page>/<bucket>.js."""
         assert page.account_data is not None
-        frames = page.account_data(self.tables)
+        frames = {k: f.reset_index(drop=True) for k, f in page.account_data(self.tables).items()}
         accounts = frames["accounts"]["account_key"].nunique()
         buckets = bucket_count(accounts, self.settings.xray_accounts_per_file)
+        encoded = {
+            name: Encoded(f, {c: slug for c in xray.LINKS.get(name, ())})
+            for name, f in frames.items()
+        }
+        rows = xray.bucket_rows(frames, buckets)
         stem = Path(page.path).stem
-        for b, parts in xray.bucketed(frames, buckets).items():
-            payload = {
-                name: columnar(part, {c: slug for c in xray.LINKS.get(name, ())})
-                for name, part in parts.items()
-            }
-            write_js(self.out / f"data/{stem}/{b}.js", f"{stem}/{b}", payload)
-            self.data_files += 1
+        for b in range(buckets):
+            payload = {name: e.payload(rows[name][b]) for name, e in encoded.items()}
+            self.write_data(f"data/{stem}/{b}.js", f"{stem}/{b}", payload)
         return buckets
 
     def write_page(self, page: Page, shard: Shard, scripts: list[str], extra: dict) -> None:
         href = page.href(shard)
         root = "../" * href.count("/")
-        context = page.context(self.tables, shard) if page.context else {}
+        context = page.context(self.tables, shard, self._memo) if page.context else {}
         try:
             html = self.env.get_template(page.template).render(
                 page=page,

@@ -8,7 +8,7 @@ a dataset whose table is absent (``efficacy`` before the engine writes it) is si
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -30,6 +30,8 @@ class Dataset:
     reads: Reads
     # Columns whose values are owners or regions: each value carries its page's slug.
     links: tuple[str, ...] = ()
+    # {"account": "account_key"}: the key travels with each account name (datafiles.Encoded).
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def available(tables: Tables, reads: Reads) -> bool:
@@ -83,7 +85,6 @@ TARGET_READS: Reads = {
     "occasions": (
         "account", "account_key", "owner", "geo", "region", "product", "occasion", "due",
         "window_start", "window_end", "status", "fiscal_quarter", "amount", "unattached_hc",
-        "contract_start", "contract_end",
     ),
 }  # fmt: skip
 
@@ -93,7 +94,7 @@ def targets(t: Tables) -> pd.DataFrame:
     df = target_occasions(t)[list(TARGET_READS["occasions"])].copy()
     df = labelled(df, ("owner", "geo", "region"))
     df = labelled(df, ("product", "fiscal_quarter"), BLANK)
-    df = dates(df, ("due", "window_start", "window_end", "contract_start", "contract_end"))
+    df = dates(df, ("due", "window_start", "window_end"))
     df = numbers(df, ("amount",))
     df = flags(df, ("unattached_hc",))
     df = df.sort_values(["amount", "due", "account"], ascending=[False, True, True], kind="stable")
@@ -163,7 +164,10 @@ def quality(t: Tables) -> pd.DataFrame:
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
-        Dataset("targets", targets, TARGET_READS, links=("owner", "region")),
+        Dataset(
+            "targets", targets, TARGET_READS, links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
         Dataset("owners", owners, OWNER_READS, links=("owner", "region")),
         Dataset("efficacy", efficacy, EFFICACY_READS, links=("name",)),
         Dataset("quality", quality, QUALITY_READS),

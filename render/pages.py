@@ -51,7 +51,9 @@ class Page:
     scope: Scope = "site"
     nav: str = ""  # label in the navigation bar; "" keeps the page out of it
     reads: Reads = field(default_factory=dict)  # what `context` reads, besides the datasets
-    context: Callable[[Tables, Shard], dict] | None = None
+    # Extra template values: context(tables, shard, memo); `memo` lasts the whole build, for
+    # what the pages of one kind share (computed once, not once per owner).
+    context: Callable[[Tables, Shard, dict], dict] | None = None
     # Per-account data written to data/<name>/<bucket>.js and loaded on demand by the page.
     account_data: Callable[[Tables], dict[str, pd.DataFrame]] | None = None
 
@@ -81,7 +83,7 @@ HOME_READS: Reads = {
 }
 
 
-def home(t: Tables, _: Shard) -> dict:
+def home(t: Tables, _: Shard, _memo: dict) -> dict:
     """Freshness per report, totals by status, and the way to every region and owner."""
     occ = numbers(labelled(t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)), ("amount",))
     counts = occ["status"].value_counts()
@@ -119,13 +121,18 @@ def home(t: Tables, _: Shard) -> dict:
 SCOPE_READS: Reads = {"accounts": ("owner", "region"), "occasions": ("owner", "region", "status")}
 
 
-def scope_context(t: Tables, shard: Shard) -> dict:
+def scope_context(t: Tables, shard: Shard, memo: dict) -> dict:
     """A region page lists its sellers; a seller's page names their regions."""
-    acc = labelled(t["accounts"][["owner", "region"]].copy(), ("owner", "region"))
-    occ = labelled(t["occasions"][["owner", "region"]].copy(), ("owner", "region"))
-    both = pd.concat([acc, occ], ignore_index=True).drop_duplicates()
+    if "pairs" not in memo:
+        acc = labelled(t["accounts"][["owner", "region"]].copy(), ("owner", "region"))
+        occ = labelled(t["occasions"][["owner", "region"]].copy(), ("owner", "region"))
+        pairs = pd.concat([acc, occ], ignore_index=True).drop_duplicates()
+        memo["pairs"] = {
+            kind: pairs.groupby(kind)[other].agg(lambda s: sorted(set(s), key=str.casefold))
+            for kind, other in (("owner", "region"), ("region", "owner"))
+        }
     other = "region" if shard.kind == "owner" else "owner"
-    names = sorted(set(both.loc[both[shard.kind] == shard.name, other]), key=str.casefold)
+    names = memo["pairs"][shard.kind].get(shard.name, [])
     return {"related": [{"name": n, "slug": slug(n)} for n in names], "related_kind": other}
 
 

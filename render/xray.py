@@ -73,7 +73,7 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
     return out
 
 
-def context(t: Tables, _shard: object) -> dict:
+def context(t: Tables, _shard: object, _memo: dict) -> dict:
     return {"has_pipeline": available(t, PIPELINE_READS)}
 
 
@@ -157,17 +157,14 @@ def hc_verdicts(
     return verdict, why
 
 
-def bucketed(frames: dict[str, pd.DataFrame], buckets: int) -> dict[int, dict[str, pd.DataFrame]]:
-    """Cut every X-Ray table by its account's bucket: ``{bucket: {table: rows}}``."""
+def bucket_rows(frames: dict[str, pd.DataFrame], buckets: int) -> dict[str, list[np.ndarray]]:
+    """For every X-Ray table, the positions of its rows in each bucket: ``{table: [rows, ...]}``."""
     keys = pd.unique(pd.concat([f["account_key"] for f in frames.values()], ignore_index=True))
     of_key = {k: bucket(str(k), buckets) for k in keys}
-    out: dict[int, dict[str, pd.DataFrame]] = {b: {} for b in range(buckets)}
+    out: dict[str, list[np.ndarray]] = {}
     for name, frame in frames.items():
-        b = frame["account_key"].map(of_key).to_numpy()
+        b = frame["account_key"].map(of_key).to_numpy(dtype=np.int64)
         order = np.argsort(b, kind="stable")
-        frame = frame.iloc[order]
-        b = b[order]
-        bounds = np.searchsorted(b, np.arange(buckets + 1))
-        for i in range(buckets):
-            out[i][name] = frame.iloc[bounds[i] : bounds[i + 1]]
+        bounds = np.searchsorted(b[order], np.arange(buckets + 1))
+        out[name] = [order[bounds[i] : bounds[i + 1]] for i in range(buckets)]
     return out

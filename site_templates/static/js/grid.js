@@ -443,7 +443,8 @@
           if (v) td.append(HCP.el("span", { class: "status status-" + classSafe(String(v)), text: String(v) }));
           break;
         case "xray": {
-          const key = this.table.has(c.keyCol) ? this.table.col(c.keyCol).get(i) : null;
+          const key = col.keys ? col.key(i)
+            : this.table.has(c.keyCol) ? this.table.col(c.keyCol).get(i) : null;
           if (key) td.append(HCP.el("a", { href: HCP.xrayOf(key), text: v }));
           else td.textContent = v == null ? "" : String(v);
           break;

@@ -12,16 +12,28 @@ window.HCP = window.HCP || { data: {} };
   HCP.currency = html.dataset.currency || "USD";
 
   // -- tables ---------------------------------------------------------------------------------
+  // Small dictionaries send one character per code (render/datafiles.py: ALPHABET).
+  const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  const CODE = new Int32Array(128).fill(-1);
+  for (let j = 0; j < ALPHABET.length; j++) CODE[ALPHABET.charCodeAt(j)] = j;
+  function decodeChars(text) {
+    const out = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = CODE[text.charCodeAt(i)];
+    return out;
+  }
+
   // A column is one of: dict (sorted dictionary + codes: the code is the rank), values (text,
   // numbers, booleans, null), days or minutes since 1970-01-01 (see render/datafiles.py).
   class Column {
     constructor(name, spec) {
       this.name = name;
       this.slugs = spec.slugs || null;
+      this.keys = spec.keys || null;
       if (spec.dict) {
         this.kind = "dict";
         this.dict = spec.dict;
-        this.codes = spec.codes instanceof Int32Array ? spec.codes : Int32Array.from(spec.codes);
+        this.codes = spec.codes instanceof Int32Array ? spec.codes
+          : spec.chars != null ? decodeChars(spec.chars) : Int32Array.from(spec.codes);
       } else if (spec.days) {
         this.kind = "days";
         this.values = spec.days;
@@ -39,12 +51,15 @@ window.HCP = window.HCP || { data: {} };
     slug(i) {
       return this.slugs ? this.slugs[this.codes[i]] : null;
     }
+    key(i) {
+      return this.keys ? this.keys[this.codes[i]] : null;
+    }
     // The same column for some rows only (an account's X-Ray).
     pick(rows) {
       if (this.kind === "dict") {
         const codes = new Int32Array(rows.length);
         rows.forEach((r, j) => { codes[j] = this.codes[r]; });
-        return new Column(this.name, { dict: this.dict, codes, slugs: this.slugs });
+        return new Column(this.name, { dict: this.dict, codes, slugs: this.slugs, keys: this.keys });
       }
       const spec = {};
       spec[this.kind] = rows.map((r) => this.values[r]);
