@@ -85,7 +85,10 @@ def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
     if not any(p.path == "index.html" for p in pages):
         raise RenderError("the tables lack what the home page needs (accounts, occasions)")
     with staged_dir(out_dir) as tmp:
-        shutil.copytree(site_templates.ROOT / "static", tmp / "static")
+        # VENDORED.md documents the libraries for us; the site ships their licences, not it.
+        shutil.copytree(
+            site_templates.ROOT / "static", tmp / "static", ignore=shutil.ignore_patterns("*.md")
+        )
         site = _Site(tables=tables, out=tmp, settings=settings, pages=pages, env=environment())
         for page in pages:
             site.render(page)

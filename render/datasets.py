@@ -165,7 +165,10 @@ DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
         Dataset(
-            "targets", targets, TARGET_READS, links=("owner", "region"),
+            "targets",
+            targets,
+            TARGET_READS,
+            links=("owner", "region"),
             keys={"account": "account_key"},
         ),
         Dataset("owners", owners, OWNER_READS, links=("owner", "region")),

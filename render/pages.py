@@ -79,13 +79,15 @@ class Page:
 HOME_READS: Reads = {
     "accounts": ("owner", "region", "account_key"),
     "occasions": ("status", "amount", "region", "contract_id"),
-    "data_quality": ("reason",),
 }
 
 
 def home(t: Tables, _: Shard, _memo: dict) -> dict:
     """Freshness per report, totals by status, and the way to every region and owner."""
-    occ = numbers(labelled(t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)), ("amount",))
+    occ = numbers(
+        labelled(t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)),
+        ("amount",),
+    )
     counts = occ["status"].value_counts()
     amounts = occ.drop_duplicates(["contract_id", "status"]).groupby("status")["amount"].sum()
     totals = [
@@ -94,7 +96,9 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
     ]
     acc = labelled(t["accounts"][["owner", "region", "account_key"]].copy(), ("owner", "region"))
     targets = occ[occ["status"].isin(TARGET_STATUSES)]
-    per_region = targets.pivot_table(index="region", columns="status", values="amount", aggfunc="size")
+    per_region = targets.pivot_table(
+        index="region", columns="status", values="amount", aggfunc="size"
+    )
     per_region = per_region.reindex(columns=list(TARGET_STATUSES), fill_value=0).fillna(0)
     region_names = sorted(set(acc["region"]) | set(targets["region"]), key=str.casefold)
     regions = [
@@ -112,7 +116,7 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
         "regions": regions,
         "owners_count": int(acc["owner"].nunique()),
         "accounts_count": int(acc["account_key"].nunique()),
-        "quality_count": len(t["data_quality"]),
+        "quality_count": len(t.frames["data_quality"]) if "data_quality" in t.frames else 0,
         "reports": raw.get("reports") or [],
         "raw": raw,
     }
@@ -143,6 +147,18 @@ def shard_names(t: Tables, kind: Scope) -> list[str]:
     names = set(labelled(t["accounts"][[kind]].copy(), (kind,))[kind])
     names |= set(labelled(t["occasions"][[kind]].copy(), (kind,))[kind])
     return sorted(names, key=str.casefold)
+
+
+def reads_table() -> str:
+    """The Markdown table of docs/site.md: what each page reads (a test keeps the two equal)."""
+    lines = ["| page | table | columns |", "|---|---|---|"]
+    for page in PAGES:
+        for table, cols in page.all_reads().items():
+            lines.append(f"| `{page.path}` | `{table}` | {', '.join(cols)} |")
+        if page.account_data is not None:
+            for table, cols in xray.PIPELINE_READS.items():
+                lines.append(f"| `{page.path}` | `{table}` (if present) | {', '.join(cols)} |")
+    return "\n".join(lines)
 
 
 PAGES: list[Page] = [

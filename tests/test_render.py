@@ -143,7 +143,9 @@ def test_bucket_is_fnv1a():
 
 def test_each_health_check_says_whether_it_counted_and_why():
     x = xray.tables(fixture_tables())
-    acts = x["activities"].set_index(["account_key", x["activities"]["timestamp"].dt.date.astype(str)])
+    acts = x["activities"].set_index(
+        ["account_key", x["activities"]["timestamp"].dt.date.astype(str)]
+    )
     why = acts["why"].to_dict()
     verdict = acts["verdict"].to_dict()
     assert verdict["evergreen power", "2026-08-15"] == "counted"
@@ -197,9 +199,8 @@ def test_one_page_per_owner_and_region_each_with_only_its_rows(tmp_path):
     site = fixture_site(tmp_path / "site").parent
     owners = {p.stem for p in (site / "owners").glob("*.html")}
     assert owners == {slug(o) for o in ("Ana Ortiz", "Ben Chen", "Carla Müller", "(unassigned)")}
-    ben = json.loads(
-        (site / f"data/owners/{slug('Ben Chen')}/targets.js").read_text().split("=", 3)[-1][:-2]
-    )
+    text = (site / f"data/owners/{slug('Ben Chen')}/targets.js").read_text("utf-8")
+    ben = json.loads(text[text.index("]=") + 2 : text.rindex(";")])
     assert set(decode(ben)["owner"]) == {"Ben Chen"}
     assert decode(ben)["amount"].tolist() == sorted(decode(ben)["amount"], reverse=True)
 
@@ -264,3 +265,12 @@ def test_hcportal_build_of_a_folder_without_tables_is_one_clear_line(tmp_path):
     assert "run transform first" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_the_docs_list_what_every_page_reads():
+    from pathlib import Path
+
+    from render.pages import reads_table
+
+    docs = (Path(__file__).parent.parent / "docs" / "site.md").read_text("utf-8")
+    assert reads_table() in docs, "docs/site.md: paste render.pages.reads_table()'s output"

@@ -25,7 +25,9 @@ from tests.sitedata import fixture_site
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 UPDATE = os.environ.get("HCPORTAL_UPDATE_GOLDENS") == "1"
-_DATA = re.compile(r'^window\.HCP=window\.HCP\|\|\{data:\{\}\};HCP\.data\[("[^"]*")\]=(.*);\n$', re.S)
+_DATA = re.compile(
+    r'^window\.HCP=window\.HCP\|\|\{data:\{\}\};HCP\.data\[("[^"]*")\]=(.*);\n$', re.S
+)
 
 
 def normalise(path: Path, text: str) -> str:
