@@ -51,7 +51,7 @@ def fixture_site(out: Path, extras: bool = True) -> Path:
     return render.render_site(fixture_tables(extras), out, SiteSettings())
 
 
-def demo_site(out: Path, raw: Path, accounts: int = 120, seed: int = 3) -> Path:
+def demo_site(out: Path, raw: Path, accounts: int = 200, seed: int = 3) -> Path:
     """A site from the demo CRM's synthetic data (no harvest: the reports are written directly)."""
     raw.mkdir(parents=True, exist_ok=True)
     reports = democrm.generate(accounts=accounts, seed=seed, today=TODAY)

@@ -58,7 +58,7 @@ def _shown(page: Page) -> int:
 def _column(page: Page, col: str) -> list[str]:
     """A column's cells in every row (a table draws all its rows before printing)."""
     page.evaluate("dispatchEvent(new Event('beforeprint'))")
-    at = page.locator("thead th").evaluate_all(
+    at = page.locator("thead th:not([hidden])").evaluate_all(
         f"t => t.findIndex(th => th.dataset.col === '{col}')"
     )
     cells = page.locator(f"tbody tr:not(.group):not(.spacer) td:nth-child({at + 1})")

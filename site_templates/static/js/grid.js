@@ -15,6 +15,7 @@
 (function (HCP) {
   const OVERSCAN = 12; // rows drawn beyond the visible ones, above and below
   const PRINT_MAX = 3000; // rows a printout holds; filter to print the rest
+  const SMALL = 300; // a table this small is drawn whole (its rows may then wrap)
   const NUMERIC = new Set(["money", "number", "percent", "date", "flag"]);
 
   const parseSort = (text) =>
@@ -53,7 +54,10 @@
           folder: th.dataset.folder || "",
           folderCol: th.dataset.folderCol || "",
           yes: th.dataset.yes || "yes",
+          tone: th.dataset.tone || "",
           minor: th.classList.contains("minor"),
+          exportOnly: th.hidden, // <th hidden>: not drawn, still exported
+          shown: !th.hidden,
           col: null,
         };
       });
@@ -65,6 +69,23 @@
       this.range = [0, 0];
       this.wire();
       this.setTable(table);
+      this.foldFilters();
+    }
+
+    // On a phone the filters fold away unless a link set some: the rows come first.
+    foldFilters() {
+      const panel = this.section.querySelector("details.filter-panel");
+      if (!panel) return;
+      const narrow = window.matchMedia("(max-width: 720px)");
+      if (narrow.matches && !this.activeFilters().length) panel.open = false;
+      narrow.addEventListener("change", (e) => { if (!e.matches) panel.open = true; });
+    }
+
+    activeFilters() {
+      const active = this.selects.filter((s) => s.value)
+        .map((s) => s.closest("label").querySelector("span").textContent + ": " + s.value);
+      if (this.search && this.search.value.trim()) active.push("Search: " + this.search.value.trim());
+      return active;
     }
 
     key(name) { return this.prefix + name; }
@@ -78,6 +99,8 @@
       this.sortSig = null;
       this.filterSig = null;
       for (const c of this.columns) c.col = table.has(c.name) ? table.col(c.name) : null;
+      this.whole = table.n <= SMALL;
+      this.tableEl.classList.toggle("all", this.whole);
       for (const s of this.selects) this.fillOptions(s);
       this.apply();
     }
@@ -187,6 +210,12 @@
       this.sort = (sortParam === null ? this.defaultSort : parseSort(sortParam))
         .filter(([c]) => this.column(c) && this.table.has(c));
       this.group = grouped && this.table.has(this.groupCol) ? this.groupCol : "";
+      // Grouped, the group's column would repeat its heading on every row: it is only exported.
+      for (const c of this.columns) {
+        c.shown = !c.exportOnly && c.name !== this.group;
+        c.th.hidden = !c.shown;
+      }
+      this.shownColumns = this.columns.filter((c) => c.shown);
       this.order();
       const sig = this.sortSig + "|" + this.selects.map((s) => s.value).join("\u0001") + "|" +
         (this.search ? this.search.value : "");
@@ -370,6 +399,7 @@
       if (this.raf) return;
       this.raf = requestAnimationFrame(() => {
         this.raf = 0;
+        if (this.whole) return;
         const [first, last] = this.visible();
         if (first < this.range[0] || Math.min(last, this.items.length) > this.range[1]) this.draw();
       });
@@ -378,9 +408,9 @@
     draw() {
       const total = this.items.length, h = this.rowH || 32;
       let first, last;
-      if (this.printing) {
+      if (this.printing || this.whole) {
         first = 0;
-        last = Math.min(total, PRINT_MAX);
+        last = Math.min(total, this.printing ? PRINT_MAX : total);
       } else {
         const [a, b] = this.visible();
         first = Math.max(0, a - OVERSCAN);
@@ -393,7 +423,7 @@
       if (last < total) body.append(this.spacer((total - last) * h));
       this.tbody.replaceChildren(body);
       this.tableEl.setAttribute("aria-rowcount", String(total + 1));
-      if (!this.rowH && last > first) {
+      if (!this.rowH && last > first && !this.whole) {
         const row = this.tbody.querySelector("tr:not(.spacer)");
         const measured = row ? row.getBoundingClientRect().height : 0;
         if (measured > 0) {
@@ -406,7 +436,7 @@
     }
 
     spacer(height) {
-      const td = HCP.el("td", { colspan: this.columns.length });
+      const td = HCP.el("td", { colspan: this.shownColumns.length });
       td.style.height = height + "px"; // CSSOM, which the CSP's style-src 'self' allows
       return HCP.el("tr", { class: "spacer", "aria-hidden": "true" }, td);
     }
@@ -416,13 +446,13 @@
         const g = this.groups[-item - 1];
         const meta = HCP.fmt.number(g.count) + " " + (g.count === 1 ? this.noun.replace(/s$/, "") : this.noun) +
           (this.sumCol ? " · " + HCP.fmt.money(g.sum) : "");
-        const th = HCP.el("th", { scope: "rowgroup", colspan: this.columns.length },
+        const th = HCP.el("th", { scope: "rowgroup", colspan: this.shownColumns.length },
           HCP.el("span", { class: "group-name", text: g.value == null || g.value === "" ? "(blank)" : String(g.value) }),
           HCP.el("span", { class: "group-meta", text: meta }));
         return HCP.el("tr", { class: "group", "aria-rowindex": k + 2 }, th);
       }
       const tr = HCP.el("tr", { "aria-rowindex": k + 2 });
-      for (const c of this.columns) tr.append(this.cell(c, item));
+      for (const c of this.shownColumns) tr.append(this.cell(c, item));
       return tr;
     }
 
@@ -437,9 +467,11 @@
         case "percent": td.textContent = HCP.fmt.percent(v); td.className = "num"; break;
         case "date": td.textContent = HCP.fmt.time(col, i); td.className = "date"; break;
         case "flag":
-          if (v) td.append(HCP.el("span", { class: "flag", text: c.yes }));
+          td.className = "tag";
+          if (v) td.append(HCP.el("span", { class: "flag " + c.tone, text: c.yes }));
           break;
         case "status":
+          td.className = "tag";
           if (v) td.append(HCP.el("span", { class: "status status-" + classSafe(String(v)), text: String(v) }));
           break;
         case "xray": {
@@ -495,11 +527,15 @@
       }
       if (this.sumCol) parts.push(HCP.fmt.money(this.total));
       if (this.summaryEl) this.summaryEl.textContent = parts.join(" · ");
-      if (this.emptyEl) this.emptyEl.hidden = this.rows > 0;
+      if (this.emptyEl) {
+        this.emptyEl.hidden = this.rows > 0;
+        this.emptyEl.textContent = this.table.n
+          ? "No " + this.noun + " match these filters." : "No " + this.noun + ".";
+      }
+      const active = this.activeFilters();
+      const summary = this.section.querySelector("details.filter-panel > summary");
+      if (summary) summary.textContent = active.length ? "Filters (" + active.length + " set)" : "Filters";
       if (this.printEl) {
-        const active = this.selects.filter((s) => s.value)
-          .map((s) => s.closest("label").querySelector("span").textContent + ": " + s.value);
-        if (this.search && this.search.value.trim()) active.push("Search: " + this.search.value.trim());
         const sorted = this.sort.map(([n, d]) => this.column(n).label + (d === "asc" ? " ↑" : " ↓"));
         let text = (active.length ? "Filters: " + active.join("; ") : "No filters") +
           (sorted.length ? ". Sorted by " + sorted.join(", ") : "") + ".";

@@ -36,7 +36,8 @@
       const hc = a.col("is_hc").get(i);
       add(minutes(a.col("timestamp"), i), hc ? "health check" : "activity", a.col("subject").get(i),
         a.col("opportunity").get(i), a.col("owner").get(i), a.col("revenue").get(i),
-        hc ? a.col("verdict").get(i) + ": " + a.col("why").get(i) : "");
+        !hc ? "" : a.col("verdict").get(i) === "counted" ? a.col("why").get(i)
+          : "not counted: " + a.col("why").get(i));
     }
     const c = t.contracts;
     for (const i of cons) {
