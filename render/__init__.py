@@ -15,6 +15,7 @@ import logging
 import shutil
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -44,13 +45,27 @@ XLSX_LIBRARY = "static/vendor/write-excel-file-4.1.1/write-excel-file.min.js"
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site_templates.ROOT),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["when"] = when
+    return env
+
+
+def when(value: object) -> str:
+    """``2026-11-23T05:10:00+00:00`` -> ``2026-11-23 05:10 UTC``: to the minute, zone named."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    offset = moment.utcoffset()
+    return moment.strftime("%Y-%m-%d %H:%M ") + ("UTC" if not offset else moment.strftime("%z"))
 
 
 def read_tables(data_dir: Path) -> Tables:

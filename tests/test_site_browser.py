@@ -343,7 +343,7 @@ def test_efficacy_filters_and_links_to_the_owner(fixed, page):
 def test_home_shows_freshness_totals_and_links(fixed, page):
     visit(page, fixed, "index.html")
     fresh = page.locator("section[aria-labelledby='fresh-h'] tbody tr").all_inner_texts()
-    assert len(fresh) == 3 and "2026-11-23 05:01:00" in fresh[0]
+    assert len(fresh) == 3 and "2026-11-23 05:01 UTC" in fresh[0]
     expect(page.locator("section[aria-labelledby='totals-h']")).to_contain_text("overdue")
     page.get_by_role("link", name="East").click()
     expect(page.locator("h1")).to_have_text("Health-check targets in East")
