@@ -122,7 +122,7 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
     }
 
 
-SCOPE_READS: Reads = {"accounts": ("owner", "region"), "occasions": ("owner", "region", "status")}
+SCOPE_READS: Reads = {"accounts": ("owner", "region"), "occasions": ("owner", "region")}
 
 
 def scope_context(t: Tables, shard: Shard, memo: dict) -> dict:

@@ -16,7 +16,7 @@
   const OVERSCAN = 12; // rows drawn beyond the visible ones, above and below
   const PRINT_MAX = 3000; // rows a printout holds; filter to print the rest
   const SMALL = 300; // a table this small is drawn whole (its rows may then wrap)
-  const NUMERIC = new Set(["money", "number", "percent", "date", "flag"]);
+  const NUMERIC = new Set(["money", "number", "id", "percent", "date", "flag"]);
 
   const parseSort = (text) =>
     text.split(",").filter(Boolean).map((part) => {
@@ -464,6 +464,7 @@
       switch (c.type) {
         case "money": td.textContent = HCP.fmt.money(v); td.className = "num"; break;
         case "number": td.textContent = HCP.fmt.number(v); td.className = "num"; break;
+        case "id": td.textContent = v == null ? "" : String(v); td.className = "num"; break; // a line number, no separators
         case "percent": td.textContent = HCP.fmt.percent(v); td.className = "num"; break;
         case "date": td.textContent = HCP.fmt.time(col, i); td.className = "date"; break;
         case "flag":
@@ -564,7 +565,7 @@
       const v = col.get(i);
       if (v == null || v === "") return { t: "s", v: null };
       switch (c.type) {
-        case "money": case "number": case "percent": return { t: "n", v: +v, type: c.type };
+        case "money": case "number": case "id": case "percent": return { t: "n", v: +v, type: c.type };
         case "date": return { t: "d", v: HCP.fmt.time(col, i), minutes: col.kind === "minutes" };
         case "flag": return { t: "b", v: Boolean(v) };
         default: return { t: "s", v: String(v) };
