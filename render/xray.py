@@ -69,7 +69,7 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
         "activities": activities,
     }
     if "influenced_pipeline" in t.frames:
-        out["pipeline"] = _pipeline(t["influenced_pipeline"], accounts)
+        out["pipeline"] = _pipeline(t["influenced_pipeline"])
     return out
 
 
@@ -86,12 +86,14 @@ def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
     return labelled(acc, ("owner", "geo", "region"))
 
 
-def _pipeline(pipeline: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
-    """Opportunities logged after a done check; the account is matched by name to its key."""
+def _pipeline(pipeline: pd.DataFrame) -> pd.DataFrame:
+    """Opportunities logged after a done check, keyed by account (the engine's key if it wrote
+    one, else the key of the account's name, as the transform makes it)."""
     from transform.clean import account_key
 
     df = pipeline[list(PIPELINE_READS["influenced_pipeline"])].copy()
-    df["account_key"] = account_key(df["account"])
+    has_key = "account_key" in pipeline.columns
+    df["account_key"] = pipeline["account_key"] if has_key else account_key(df["account"])
     df = numbers(dates(df, ("check_date", "activity_date")), ("revenue",))
     return df.drop(columns="account").sort_values(["account_key", "activity_date"], kind="stable")
 
