@@ -134,8 +134,16 @@ class _Site:
         if name not in self._encoded:
             d = DATASETS[name]
             frame = d.build(self.tables).reset_index(drop=True)
-            self._encoded[name] = frame, Encoded(frame, {c: slug for c in d.links}, d.keys)
+            self._encoded[name] = frame, Encoded(frame, {c: self.page_of for c in d.links}, d.keys)
         return self._encoded[name]
+
+    def page_of(self, name: str) -> str:
+        """The slug of an owner's or region's page, or "" when the site has none for the name
+        (an efficacy row's owner may have left): the browser then shows the name, not a link."""
+        if "with pages" not in self._memo:
+            scopes = {p.scope for p in self.pages if p.scope != "site"}
+            self._memo["with pages"] = {n for s in scopes for n in shard_names(self.tables, s)}
+        return slug(name) if name in self._memo["with pages"] else ""
 
     def cut(self, name: str, kind: str) -> dict[str, np.ndarray]:
         """The positions of a dataset's rows per owner (or region), found once for all pages."""
@@ -174,7 +182,7 @@ class _Site:
         accounts = frames["accounts"]["account_key"].nunique()
         buckets = bucket_count(accounts, self.settings.xray_accounts_per_file)
         encoded = {
-            name: Encoded(f, {c: slug for c in xray.LINKS.get(name, ())})
+            name: Encoded(f, {c: self.page_of for c in xray.LINKS.get(name, ())})
             for name, f in frames.items()
         }
         rows = xray.bucket_rows(frames, buckets)

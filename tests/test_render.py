@@ -274,3 +274,15 @@ def test_the_docs_list_what_every_page_reads():
 
     docs = (Path(__file__).parent.parent / "docs" / "site.md").read_text("utf-8")
     assert reads_table() in docs, "docs/site.md: paste render.pages.reads_table()'s output"
+
+
+def test_a_name_without_a_page_is_shown_but_not_linked(tmp_path):
+    tables = fixture_tables()
+    gone = tables["efficacy"].iloc[:1].assign(name="Gone Seller")
+    tables.frames["efficacy"] = pd.concat([tables["efficacy"], gone], ignore_index=True)
+    site = render.render_site(tables, tmp_path / "site", SiteSettings()).parent
+    text = (site / "data/efficacy.js").read_text("utf-8")
+    name = json.loads(text[text.index("]=") + 2 : text.rindex(";")])["columns"]["name"]
+    pages = dict(zip(name["dict"], name["slugs"], strict=True))
+    assert pages["Gone Seller"] == ""
+    assert pages["Ben Chen"] == slug("Ben Chen") and pages["East"] == slug("East")
