@@ -43,7 +43,13 @@ def run(
     result = RunResult()
     as_of = as_of or now.date()
     with _stage("harvest", result):
-        result.raw_dir, _ = harvest.run(config.harvest, config.raw_dir, now, headless=headless)
+        result.raw_dir, _ = harvest.run(
+            config.harvest,
+            config.raw_dir,
+            now,
+            headless=headless,
+            session_dir=config.resolve(config.harvest.session_dir),
+        )
     with _stage("transform", result):
         tables = transform.run(result.raw_dir, config.transform, as_of)
         result.data_dir = transform.write(tables, config.data_dir)
