@@ -124,6 +124,8 @@ class DemoCRM:
     failed_sign_ins: int = 0
     code_attempts: int = 0
     exports_served: int = 0
+    generating: int = 0  # reports being generated right now
+    peak_generating: int = 0  # the most at once: how concurrent a harvest really was
     _pending_mfa: dict[str, float] = field(default_factory=dict)
     _exports: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -206,6 +208,19 @@ class DemoCRM:
     def sign_out(self, sid: str | None) -> None:
         with self._lock:
             self.sessions.pop(sid or "", None)
+
+    @contextlib.contextmanager
+    def generation(self, report: Report) -> Iterator[None]:
+        """A report "runs" for as long as the slow fault says (no time at all without it)."""
+        with self._lock:
+            self.generating += 1
+            self.peak_generating = max(self.peak_generating, self.generating)
+        try:
+            time.sleep(self.faults.delay(report))
+        finally:
+            with self._lock:
+                self.generating -= 1
+        yield
 
     def expire_sessions(self) -> None:
         """End every session now, as a CRM's session timeout or an admin's reset does."""
@@ -348,9 +363,8 @@ class _Handler(BaseHTTPRequestHandler):
         if parts[0] == "viewer" and len(parts) == 2 and parts[1] in BY_ID:
             return self._report_page(BY_ID[parts[1]], framed=True)
         if len(parts) == 2 and parts[1] == "run" and parts[0] in BY_ID:
-            # The report "runs" for as long as the slow fault says; the page's spinner waits.
-            time.sleep(self.crm.faults.delay(BY_ID[parts[0]]))
-            return self._send(HTTPStatus.NO_CONTENT, b"")
+            with self.crm.generation(BY_ID[parts[0]]):  # the page's spinner waits for this
+                return self._send(HTTPStatus.NO_CONTENT, b"")
         report = BY_ID.get(path.lstrip("/"))
         if report is None:
             return self._page("not_found.html", status=404)
@@ -358,9 +372,9 @@ class _Handler(BaseHTTPRequestHandler):
             fmt = query.get("xf", ["csv"])[0]
             if fmt != "csv":
                 return self._send(400, f"unsupported export format: {fmt}".encode(), "text/plain")
-            time.sleep(self.crm.faults.delay(report))
             enc = query.get("enc", ["UTF-8"])[0]
-            return self._attachment(report, details_only=True, encoding=enc, route=URL)
+            with self.crm.generation(report):
+                return self._attachment(report, details_only=True, encoding=enc, route=URL)
         if look.name == "lightning":
             return self._redirect(look.report.format(id=report.report_id))
         return self._report_page(report, framed=False)

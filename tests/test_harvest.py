@@ -58,7 +58,8 @@ def test_export_missing_required_columns_is_rejected(demo_crm, tmp_path):
         .model_copy(update={"required_columns": ["Owner", "Segment"]})
     }
     with pytest.raises(
-        HarvestError, match=r"report 'accounts', step 'validate': the export lacks required column.*Segment"
+        HarvestError,
+        match=r"report 'accounts', step 'validate': the export lacks required column.*Segment",
     ):
         harvest_crm(target(demo_crm), reports, tmp_path, NOW)
     assert not (tmp_path / "latest").exists()
