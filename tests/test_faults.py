@@ -28,7 +28,7 @@ def only(manifest, name="accounts"):
 
 
 def rows_of(path):
-    return list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+    return list(csv.reader(io.StringIO(path.read_bytes().decode(), newline="")))
 
 
 def test_slow_generation_is_waited_for_not_slept_through(demo_data, tmp_path):
