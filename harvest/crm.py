@@ -49,6 +49,8 @@ __all__ = ["BrowserOptions", "Credentials", "CrmTarget", "RetryPolicy", "harvest
 
 log = logging.getLogger(__name__)
 
+HEAD_BYTES = 4096  # of a rejected download, kept in its post-mortem
+
 
 @dataclass(frozen=True)
 class CrmTarget:
@@ -365,6 +367,10 @@ class _Harvest:
         except AttemptFailed as e:
             e.generation = generation
             folder = self.staging / POSTMORTEM / name / f"attempt-{route}-{number}"
+            if download.is_file():  # what was rejected, its start only: enough to see what it was
+                folder.mkdir(parents=True, exist_ok=True)
+                with download.open("rb") as f:
+                    (folder / "download-head.txt").write_bytes(f.read(HEAD_BYTES))
             await capture(page, context, folder, self.secrets, self.opts.trace)
             raise
         else:
@@ -484,11 +490,11 @@ class _Harvest:
         step("request the export URL")
         response = await context.request.get(url)
         try:
+            dest.write_bytes(await response.body())  # an error page too: for the post-mortem
             if self.profile.on_sign_in(response.url):
                 raise AttemptFailed(SESSION, step.now, "the CRM answered with its sign-in page")
             if response.status >= 400:
                 raise AttemptFailed(TRANSIENT, step.now, f"the CRM answered HTTP {response.status}")
-            dest.write_bytes(await response.body())
         finally:
             await response.dispose()
         return url

@@ -98,7 +98,7 @@ def _one(
     age_hours = (now.timestamp() - src.stat().st_mtime) / 3600
     if age_hours > max_age_hours:
         return failed(
-            "check the file's age",
+            "check the file age",
             f"{src.name} is {age_hours:.0f} hours old, more than max_file_age_hours="
             f"{max_age_hours:g}: the other automation has not delivered a new one",
         )

@@ -74,13 +74,16 @@ def failure_message(
     lines = [f"harvest failed ({len(failures)} of {total} reports); {kept}."]
     for f in failures:
         lines.append(f"  report {f.name!r}, step {f.step!r}: {f.error}")
-    traces = [
-        folder / t.relative_to(staging) for t in sorted(staging.glob("postmortem/*/*/trace.zip"))
-    ]
-    lines.append(
-        f"Post-mortem in {folder}/ (manifest.json; per failed attempt: screenshot.png, page.html"
-        + (", trace.zip)" if traces else ")")
-    )
-    if traces:
-        lines.append(f"  view a trace: playwright show-trace {traces[-1]}")
+    found = sorted(staging.glob("postmortem/*/*/trace.zip"), key=lambda t: t.stat().st_size)
+    if (staging / "postmortem").is_dir():
+        lines.append(
+            f"Post-mortem in {folder}/: manifest.json, and per failed attempt a trace.zip (if "
+            "tracing is on), screenshot.png and page.html, and the start of a rejected download."
+        )
+    else:
+        lines.append(f"What failed, per report: {folder / 'manifest.json'}")
+    if found:  # the richest trace (a UI attempt's, with screenshots) is the one to open first
+        lines.append(
+            f"  view a trace: playwright show-trace {folder / found[-1].relative_to(staging)}"
+        )
     return "\n".join(lines)

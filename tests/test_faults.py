@@ -99,6 +99,7 @@ def test_html_error_page_served_as_csv_fails_and_keeps_the_last_good_run(demo_da
         "trace.zip",
         "screenshot.png",
         "page.html",
+        "download-head.txt",
     }
     assert not list(failed.rglob("*.csv"))
 

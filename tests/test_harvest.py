@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import os
+from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
 
 from democrm.catalog import REPORTS
+from harvest import run
 from harvest.crm import BrowserOptions, Credentials, CrmTarget, harvest_crm
 from harvest.profile import load_profile
+from harvest.progress import LogProgress, RichProgress, for_stream
 from harvest.runs import resolve_run
-from harvest.settings import HarvestSettings
-from hcportal.errors import HarvestError
+from harvest.settings import DemoSettings, HarvestSettings
+from hcportal.cli import main
+from hcportal.config import load_config
+from hcportal.errors import ConfigError, HarvestError
 from tests.conftest import NOW
+from tests.harvesting import FAST, crm_with, harvest, reports
 
 
 def target(crm, password: str | None = None) -> CrmTarget:
@@ -82,3 +92,55 @@ def test_unknown_browser_path_says_what_was_tried(demo_crm, tmp_path, monkeypatc
 
 def password_absent(folder, password: str) -> bool:
     return all(password.encode() not in p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+def test_reports_download_concurrently_up_to_the_limit(demo_data, tmp_path):
+    """The demo CRM counts reports generating at once: the harvest really overlaps them."""
+    for limit in (3, 2):
+        with crm_with(demo_data, ["slow"], slow_seconds=1.5) as crm:
+            _, manifest = harvest(
+                crm, tmp_path / str(limit), reports(), browser=replace(FAST, concurrency=limit)
+            )
+            assert crm.crm.peak_generating == limit
+        assert len(manifest.reports) == 3
+
+
+def test_progress_is_plain_log_lines_off_a_terminal(demo_crm, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    assert isinstance(for_stream(io.StringIO()), LogProgress)
+    harvest(demo_crm, tmp_path)
+    assert f"report accounts: {len(demo_crm.crm.data['accounts']):,} rows via ui" in caplog.text
+
+
+def test_progress_is_a_live_display_on_a_terminal():
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w") as tty:
+        progress = for_stream(tty)
+        assert isinstance(progress, RichProgress)
+        progress.update("accounts", "ui route, attempt 1/3: download [x]")
+        progress.done("accounts", True, "120 rows via ui")
+        progress.close()
+    shown = os.read(master, 65536).decode("utf-8", "replace")
+    os.close(master)
+    assert "accounts" in shown and "120 rows via ui" in shown
+
+
+def test_demo_faults_and_look_come_from_the_config(tmp_path):
+    settings = HarvestSettings(
+        demo=DemoSettings(accounts=40, look="lightning", faults=["http500-once:accounts"]),
+        backoff_seconds=0.1,
+    )
+    _, manifest = run(settings, tmp_path, NOW)
+    assert manifest.source == "demo"
+    assert len(manifest.report("accounts").attempts) == 2
+    assert len(manifest.report("contracts").attempts) == 1
+    assert all("/lightning/r/Report/" in r.source_url for r in manifest.reports)
+
+
+def test_unknown_fault_is_a_configuration_error(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[harvest.demo]\nfaults = ["slow", "gremlins"]\n')
+    with pytest.raises(ConfigError, match=r"harvest.demo.faults: .*unknown fault 'gremlins'"):
+        load_config(cfg)
+    result = CliRunner().invoke(main, ["demo-crm", "--faults", "slow,gremlins"])
+    assert result.exit_code == 2 and "unknown fault 'gremlins'" in result.output
