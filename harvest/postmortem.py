@@ -99,6 +99,12 @@ async def capture(page, context, folder: Path, secrets: Secrets, tracing: bool) 
     """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
+    if tracing:  # stopped first, so the trace does not record the capture below
+        try:
+            await context.tracing.stop(path=folder / "trace.zip")
+            written.append("trace.zip")
+        except Exception as e:
+            log.debug("no trace: %s", e)
     if page is not None and not page.is_closed():
         try:
             await page.screenshot(path=folder / "screenshot.png", full_page=True, timeout=10_000)
@@ -110,12 +116,6 @@ async def capture(page, context, folder: Path, secrets: Secrets, tracing: bool) 
             written.append("page.html")
         except Exception as e:
             log.debug("no page HTML: %s", e)
-    if tracing:
-        try:
-            await context.tracing.stop(path=folder / "trace.zip")
-            written.append("trace.zip")
-        except Exception as e:
-            log.debug("no trace: %s", e)
     scrub_tree(folder, secrets)
     return written
 

@@ -69,6 +69,10 @@ def test_no_artifact_of_a_failed_run_holds_the_password_cookie_or_totp(demo_data
     # The traces did carry the cookie: it was masked, not absent by luck.
     with zipfile.ZipFile(traces[0]) as z:
         network = z.read("trace.network")
+        # Masking kept the trace readable: every event is still a JSON line.
+        for member in ("trace.trace", "trace.network"):
+            for line in z.read(member).splitlines():
+                json.loads(line)
     assert f"sid={MASK}".encode() in network
     manifest = json.loads((failed / "manifest.json").read_text())
     assert manifest["status"] == "failed" and len(manifest["failures"]) == 2
