@@ -1,10 +1,11 @@
 """Download reports from a CRM's web UI with Playwright, as a person would, several at a time.
 
-Per report, two routes (in the configured order, the next tried when one fails): **ui** opens the
-report, waits for it to generate, clicks Export (a button, or an item of a "More Actions" menu),
-chooses "Details Only" and CSV in the dialog and catches the download; **url** asks the direct
-export URL through the context's own authenticated request (``context.request``). Every control is
-found by role, label or text from the CRM profile; every wait is for a real event, never a sleep.
+Per report, two routes (:mod:`harvest.routes`, in the configured order, the next tried when one
+fails): **ui** opens the report, waits for it to generate, clicks Export (a button, or an item of a
+"More Actions" menu), chooses "Details Only" and CSV in the dialog and catches the download; **url**
+asks the direct export URL through the context's own authenticated request (``context.request``).
+A passing fault is retried with backoff in a fresh context; a route that cannot work hands over to
+the next; wrong data is not retried.
 
 Concurrency: Playwright's sync API is bound to one thread, and one page does one thing at a time.
 The harvester therefore runs Playwright's *async* API on an event loop in a worker thread of its
@@ -22,24 +23,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.async_api import Browser, BrowserContext, Download, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from harvest.auth import Credentials, Signer, load_session, save_session
+from harvest.auth import Credentials
 from harvest.browser import find_browser
 from harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure
+from harvest.options import BrowserOptions, CrmTarget, RetryPolicy
 from harvest.outcome import Outcome, conclude
 from harvest.postmortem import Secrets, capture
-from harvest.profile import Profile
 from harvest.progress import LogProgress, Progress
+from harvest.routes import AttemptFailed, Routes, Steps
 from harvest.runs import POSTMORTEM, failed_dir, last_good, run_id_for, staged_run
+from harvest.session import SignedIn
 from harvest.settings import ReportSpec
 from harvest.validate import FATAL, ROUTE, SESSION, TRANSIENT, Rejected, accept_export
 from hcportal.errors import HarvestError, HcportalError
@@ -49,45 +50,8 @@ __all__ = ["BrowserOptions", "Credentials", "CrmTarget", "RetryPolicy", "harvest
 
 log = logging.getLogger(__name__)
 
+DEFAULT_BROWSER, DEFAULT_RETRY = BrowserOptions(), RetryPolicy()  # frozen: safe as defaults
 HEAD_BYTES = 4096  # of a rejected download, kept in its post-mortem
-
-
-@dataclass(frozen=True)
-class CrmTarget:
-    """Where and how to harvest: the CRM's address, its profile and who signs in."""
-
-    base_url: str
-    profile: Profile
-    credentials: Credentials | None = None
-    source: str = "crm"
-    session_file: Path | None = None  # a saved session to reuse, refreshed after a sign-in
-    why_no_credentials: str = ""
-
-
-@dataclass(frozen=True)
-class BrowserOptions:
-    executable: str = ""
-    headless: bool = True
-    timeout_seconds: float = 60
-    control_timeout_seconds: float = 10
-    concurrency: int = 3
-    trace: bool = True
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    routes: tuple[str, ...] = ("ui", "url")
-    attempts: int = 3  # per route
-    backoff_seconds: float = 2.0  # before the 2nd attempt; doubles after
-
-
-class AttemptFailed(Exception):
-    """One attempt at one report failed; ``kind`` says what a retry can achieve."""
-
-    def __init__(self, kind: str, step: str, cause: str) -> None:
-        super().__init__(cause)
-        self.kind, self.step, self.cause = kind, step, cause
-        self.generation = -1
 
 
 def harvest_crm(
@@ -95,8 +59,8 @@ def harvest_crm(
     reports: dict[str, ReportSpec],
     out_root: Path,
     now: datetime,
-    browser: BrowserOptions = BrowserOptions(),
-    retry: RetryPolicy = RetryPolicy(),
+    browser: BrowserOptions = DEFAULT_BROWSER,
+    retry: RetryPolicy = DEFAULT_RETRY,
     progress: Progress | None = None,
 ) -> tuple[Path, Manifest]:
     """Download every report into a new run folder under ``out_root``; return it and its manifest.
@@ -133,78 +97,6 @@ def harvest_crm(
     return out_root / run_id, manifest
 
 
-class _Session:
-    """The signed-in storage state every report context starts from, renewed when it expires."""
-
-    def __init__(self, browser: Browser, target: CrmTarget, secrets: Secrets, timeout_ms: float):
-        self.browser = browser
-        self.target = target
-        self.timeout_ms = timeout_ms
-        self.signer = Signer(
-            browser,
-            target.profile,
-            target.base_url,
-            target.credentials,
-            secrets,
-            timeout_ms,
-            target.why_no_credentials,
-        )
-        self.secrets = secrets
-        self.state: dict | None = None
-        self.generation = 0
-        self._lock = asyncio.Lock()
-
-    async def start(self) -> None:
-        saved_at = self.target.session_file
-        saved = load_session(saved_at, self.secrets) if saved_at else None
-        if saved is not None:
-            if await self._accepted(saved):
-                log.info("reusing the saved session %s", saved_at)
-                self.state = saved
-                return
-            log.info("the saved session %s has expired", saved_at)
-            self.state = await self.signer.sign_in(f"the CRM no longer accepts {saved_at}")
-        else:
-            self.state = await self.signer.sign_in()
-        self._save()
-
-    async def renew(self, seen_generation: int, report: str, step: str) -> None:
-        """Sign in again, once for all the reports that found the session over at the same time."""
-        async with self._lock:
-            if self.generation != seen_generation:
-                return  # another report already signed in again
-            log.warning("report %s: the session ended at step %r; signing in again", report, step)
-            self.state = await self.signer.sign_in(
-                f"it ended during report {report!r} at step {step!r}"
-            )
-            self.generation += 1
-            self._save()
-
-    def _save(self) -> None:
-        if self.target.session_file and self.state is not None:
-            save_session(self.target.session_file, self.state)
-
-    async def _accepted(self, state: dict) -> bool:
-        context = await self.browser.new_context(storage_state=state)
-        try:
-            page = await context.new_page()
-            await page.goto(self.target.profile.url(self.target.base_url, self.target.profile.home))
-            return not self.target.profile.on_sign_in(page.url)
-        finally:
-            await context.close()
-
-
-class _Steps:
-    """The step an attempt is at (for the error message), echoed to the progress display."""
-
-    def __init__(self, progress: Progress, report: str, label: str) -> None:
-        self.progress, self.report, self.label, self.now = progress, report, label, "start"
-
-    def __call__(self, step: str) -> None:
-        self.now = step
-        self.progress.update(self.report, f"{self.label}: {step}")
-
-
 class _Harvest:
     def __init__(
         self,
@@ -221,7 +113,7 @@ class _Harvest:
         self.profile = target.profile
         self.secrets = Secrets()
         self.timeout_ms = opts.timeout_seconds * 1000
-        self.control_ms = opts.control_timeout_seconds * 1000
+        self.routes = Routes(target.profile, target.base_url, opts.control_timeout_seconds * 1000)
 
     async def run(self) -> list[Outcome]:
         (self.staging / ".downloads").mkdir(exist_ok=True)
@@ -232,7 +124,7 @@ class _Harvest:
                 executable_path=executable, headless=self.opts.headless
             )
             try:
-                self.session = _Session(self.browser, self.target, self.secrets, self.timeout_ms)
+                self.session = SignedIn(self.browser, self.target, self.secrets, self.timeout_ms)
                 try:
                     await self.session.start()
                 except PlaywrightError as e:
@@ -332,16 +224,16 @@ class _Harvest:
         context.set_default_timeout(self.timeout_ms)
         if self.opts.trace:
             await context.tracing.start(screenshots=True, snapshots=True, title=f"{name}: {label}")
-        step = _Steps(self.progress, name, label)
+        step = Steps(self.progress, name, label)
         page: Page | None = None
         download = self.staging / ".downloads" / f"{name}-{route}-{number}"
         try:
             try:
                 if route == "ui":
                     page = await context.new_page()
-                    url = await self._via_ui(page, spec, download, step)
+                    url = await self.routes.via_ui(page, spec, download, step)
                 else:
-                    url = await self._via_url(context, spec, download, step)
+                    url = await self.routes.via_url(context, spec, download, step)
                 step("validate")
                 prev = self.previous.report(name) if self.previous else None
                 facts = await asyncio.to_thread(
@@ -381,124 +273,6 @@ class _Harvest:
             await context.close()
             download.unlink(missing_ok=True)
 
-    # -- the two routes ----------------------------------------------------------------------
-
-    async def _via_ui(self, page: Page, spec: ReportSpec, dest: Path, step: _Steps) -> str:
-        ui = self.profile.report
-        url = self.profile.url(self.target.base_url, ui.path.format(report_id=spec.report_id))
-        step("open the report page")
-        response = await page.goto(url)
-        if self.profile.on_sign_in(page.url):
-            raise AttemptFailed(SESSION, step.now, "the CRM sent the browser to its sign-in page")
-        if response is not None and response.status >= 400:
-            raise AttemptFailed(TRANSIENT, step.now, f"the CRM answered HTTP {response.status}")
-        scope = page.frame_locator(f'iframe[title="{ui.frame}"]') if ui.frame else page
-        if ui.ready is not None:
-            step("wait for the report to generate")
-            await ui.ready.find(scope).first.wait_for(state="visible")
-        step("find the Export control")
-        await self._open_export(scope, step)
-        step("fill in the export dialog")
-        dialog = ui.dialog.find(scope)
-        await self._visible(dialog, step, f"no export dialog ({ui.dialog.describe()}) opened")
-        await ui.details_only.find(dialog).check()
-        await ui.format.find(dialog).select_option(label=ui.format_option)
-        step("download")
-        download = await self._download(page, ui.dialog_export.find(dialog).click, step)
-        failure = await download.failure()
-        if failure:
-            raise AttemptFailed(TRANSIENT, step.now, f"the download broke off: {failure}")
-        await download.save_as(dest)  # before the context closes, which deletes the download
-        return url
-
-    async def _open_export(self, scope, step: _Steps) -> None:
-        """Click Export: a button of its own, or an item of the "More Actions" menu."""
-        ui = self.profile.report
-        button = ui.export_button.find(scope)
-        menu = ui.more_actions.find(scope) if ui.more_actions else None
-        wanted = ui.export_button.describe() + (
-            f" (nor a menu {ui.more_actions.describe()})" if ui.more_actions else ""
-        )
-        await self._visible(
-            button.or_(menu) if menu is not None else button,
-            step,
-            f"no {wanted} on the report page (renamed or moved?)",
-        )
-        if await button.first.is_visible():
-            await button.first.click()
-            return
-        assert menu is not None and ui.export_menu_item is not None
-        step("open the More Actions menu")
-        await menu.first.click()
-        item = ui.export_menu_item.find(scope)
-        await self._visible(item, step, f"the menu has no {ui.export_menu_item.describe()}")
-        await item.first.click()
-
-    async def _visible(self, locator, step: _Steps, missing: str) -> None:
-        """Wait briefly for a control: one that is not there once the page is ready was renamed
-        or moved, and this route cannot work (the next one may)."""
-        try:
-            await locator.first.wait_for(state="visible", timeout=self.control_ms)
-        except PlaywrightTimeout:
-            raise AttemptFailed(ROUTE, step.now, missing) from None
-
-    async def _download(
-        self, page: Page, click: Callable[[], Awaitable[None]], step: _Steps
-    ) -> Download:
-        """Click, then wait for the download, or for what shows it will not come: an HTTP error
-        page, or the sign-in page (the session ended), in any frame."""
-        loop = asyncio.get_running_loop()
-        trouble: asyncio.Future[AttemptFailed] = loop.create_future()
-
-        def settle(problem: AttemptFailed) -> None:
-            if not trouble.done():
-                trouble.set_result(problem)
-
-        def on_response(response) -> None:
-            if response.status >= 400 and response.request.is_navigation_request():
-                settle(
-                    AttemptFailed(TRANSIENT, step.now, f"the CRM answered HTTP {response.status}")
-                )
-
-        def on_navigated(frame) -> None:
-            if self.profile.on_sign_in(frame.url):
-                settle(
-                    AttemptFailed(SESSION, step.now, "the CRM sent the browser to its sign-in page")
-                )
-
-        page.on("response", on_response)
-        page.on("framenavigated", on_navigated)
-        waiter = asyncio.ensure_future(page.wait_for_event("download"))
-        try:
-            await click()
-            done, _ = await asyncio.wait({waiter, trouble}, return_when=asyncio.FIRST_COMPLETED)
-            if waiter in done:
-                return waiter.result()
-            raise trouble.result()
-        finally:
-            page.remove_listener("response", on_response)
-            page.remove_listener("framenavigated", on_navigated)
-            if not waiter.done():
-                waiter.cancel()
-            waiter.add_done_callback(_quiet)
-
-    async def _via_url(
-        self, context: BrowserContext, spec: ReportSpec, dest: Path, step: _Steps
-    ) -> str:
-        ui = self.profile.report
-        url = self.profile.url(self.target.base_url, ui.export_url.format(report_id=spec.report_id))
-        step("request the export URL")
-        response = await context.request.get(url)
-        try:
-            dest.write_bytes(await response.body())  # an error page too: for the post-mortem
-            if self.profile.on_sign_in(response.url):
-                raise AttemptFailed(SESSION, step.now, "the CRM answered with its sign-in page")
-            if response.status >= 400:
-                raise AttemptFailed(TRANSIENT, step.now, f"the CRM answered HTTP {response.status}")
-        finally:
-            await response.dispose()
-        return url
-
 
 def _attempt_record(
     route: str, number: int, begun: datetime, t0: float, e: AttemptFailed
@@ -527,11 +301,6 @@ def _first(eg: BaseExceptionGroup) -> BaseException:
 
     walk(eg)
     return next((e for e in leaves if isinstance(e, HcportalError)), leaves[0])
-
-
-def _quiet(future: asyncio.Future) -> None:
-    if not future.cancelled():
-        future.exception()  # retrieved: no "exception was never retrieved" warning
 
 
 def _line(e: Exception) -> str:

@@ -79,7 +79,9 @@ def sniff_encoding(path: Path) -> str:
 def looks_like_html(head: str) -> str | None:
     """'a sign-in page' / 'an HTML page' when the text is a web page rather than a CSV."""
     lowered = head.lstrip().lower()
-    if not lowered.startswith("<") and "<html" not in lowered[:1024]:
+    # Only the very start tells: a CSV's cells may hold markup (names are hostile input), but a
+    # CSV never begins with "<" where a page begins with <!doctype, <html or <?xml.
+    if not lowered.startswith("<"):
         return None
     if 'type="password"' in lowered or "type=password" in lowered:
         return "a sign-in page"

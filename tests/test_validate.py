@@ -155,3 +155,9 @@ def test_any_table_round_trips_through_validation(tmp_path, table, crlf):
     facts, dest = accept(tmp_path, buf.getvalue().encode(), spec, expect_footer=True)
     assert facts.rows == len(table)
     assert rows_in(dest) == [["Owner", "Account", "Region"], *table]
+
+
+def test_markup_inside_cells_is_data_not_an_html_page(tmp_path):
+    body = HEADER + '"<script>alert(1)</script>","<html>Acme</html>","AMS","East"\r\n'
+    facts, dest = accept(tmp_path, body + FOOTER)
+    assert facts.rows == 1 and dest.read_bytes().decode() == body
