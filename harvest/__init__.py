@@ -8,9 +8,7 @@ exactly like a real CRM; ``source = "crm"`` harvests a real one; ``source = "fol
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from harvest.profile import load_profile
 from harvest.progress import Progress
 from harvest.runs import resolve_run
 from harvest.settings import HarvestSettings, ReportSpec
+from harvest.worker import run_in_worker
 from hcportal.errors import ConfigError, NeedsPersonError
 
 __all__ = [
@@ -111,16 +110,15 @@ def login(
         )
     creds, _ = find_credentials(settings)
     path = session_file(_session_dir(settings, session_dir), settings.base_url)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="login") as pool:
-        job = interactive_login(
-            profile=load_profile(settings.profile_name()),
-            base_url=settings.base_url,
-            credentials=creds,
-            path=path,
-            browser=_browser(settings, headless),
-            wait_seconds=settings.login_timeout_seconds,
-        )
-        return pool.submit(asyncio.run, job).result()
+    job = interactive_login(
+        profile=load_profile(settings.profile_name()),
+        base_url=settings.base_url,
+        credentials=creds,
+        path=path,
+        browser=_browser(settings, headless),
+        wait_seconds=settings.login_timeout_seconds,
+    )
+    return run_in_worker(job, "login")
 
 
 def _browser(settings: HarvestSettings, headless: bool | None) -> BrowserOptions:

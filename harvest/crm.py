@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from harvest.runs import POSTMORTEM, failed_dir, last_good, run_id_for, staged_r
 from harvest.session import SignedIn
 from harvest.settings import ReportSpec
 from harvest.validate import FATAL, ROUTE, SESSION, TRANSIENT, Rejected, accept_export
+from harvest.worker import run_in_worker
 from hcportal.errors import HarvestError, HcportalError
 from hcportal.fsutil import sha256_file
 
@@ -74,16 +74,13 @@ def harvest_crm(
     progress = progress or LogProgress()
     with staged_run(out_root, run_id) as staging:
         job = _Harvest(target, reports, staging, browser, retry, previous, progress)
-        # Playwright runs in a thread of its own: it refuses to start in a thread that already
-        # runs an asyncio loop (Jupyter, schedulers, pytest-playwright).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest") as pool:
-            try:
-                outcomes = pool.submit(asyncio.run, job.run()).result()
-            except HcportalError as e:
-                # A run stopped at sign-in: say where its post-mortem is, if it has one.
-                if (staging / POSTMORTEM).exists():
-                    e.args = (f"{e} (post-mortem in {failed_dir(out_root, run_id)}/)",)
-                raise
+        try:
+            outcomes = run_in_worker(job.run())
+        except HcportalError as e:
+            # A run stopped at sign-in: say where its post-mortem is, if it has one.
+            if (staging / POSTMORTEM).exists():
+                e.args = (f"{e} (post-mortem in {failed_dir(out_root, run_id)}/)",)
+            raise
         manifest = conclude(
             staging=staging,
             out_root=out_root,

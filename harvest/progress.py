@@ -8,6 +8,7 @@ of :class:`Progress`; the command line picks the implementation with :func:`for_
 from __future__ import annotations
 
 import logging
+import sys
 from typing import IO, Protocol
 
 log = logging.getLogger("harvest")
@@ -58,6 +59,18 @@ class RichProgress:
         )
         self._tasks: dict[str, int] = {}
         self._bar.start()
+        # Log lines must print above the live display, not through it: point the handlers that
+        # write to the terminal at rich's stand-in for stderr while the display is up.
+        # The display says what INFO lines would; warnings still show (everything with -v).
+        verbose = logging.getLogger().level <= logging.DEBUG
+        self._handlers = [
+            (h, h.stream, h.level)
+            for h in logging.getLogger().handlers
+            if isinstance(h, logging.StreamHandler) and h.stream in (sys.stderr, stream)
+        ]
+        for handler, _, level in self._handlers:
+            handler.setStream(sys.stderr)
+            handler.setLevel(level if verbose else max(level, logging.WARNING))
 
     def _task(self, report: str) -> int:
         if report not in self._tasks:
@@ -73,6 +86,9 @@ class RichProgress:
 
     def close(self) -> None:
         self._bar.stop()
+        for handler, original, level in self._handlers:
+            handler.setStream(original)
+            handler.setLevel(level)
 
 
 def for_stream(stream: IO[str]) -> Progress:

@@ -6,6 +6,9 @@ import io
 import json
 import logging
 import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -13,7 +16,7 @@ from click.testing import CliRunner
 
 from democrm.catalog import REPORTS
 from harvest import run
-from harvest.crm import BrowserOptions, Credentials, CrmTarget, harvest_crm
+from harvest.crm import BrowserOptions, Credentials, CrmTarget, RetryPolicy, harvest_crm
 from harvest.profile import load_profile
 from harvest.progress import LogProgress, RichProgress, for_stream
 from harvest.runs import resolve_run
@@ -142,3 +145,28 @@ def test_unknown_fault_is_a_configuration_error(tmp_path):
         load_config(cfg)
     result = CliRunner().invoke(main, ["demo-crm", "--faults", "slow,gremlins"])
     assert result.exit_code == 2 and "unknown fault 'gremlins'" in result.output
+
+
+def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
+    _, manifest = harvest(demo_crm, tmp_path, retry=RetryPolicy(routes=("url", "ui")))
+    entry = manifest.report("accounts")
+    assert entry.route == "url" and [a.route for a in entry.attempts] == ["url"]
+
+
+def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[harvest.demo]\naccounts = 30\nfaults = ["slow"]\nslow_seconds = 60\n')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hcportal", "harvest", "--config", str(config), "--out", "raw"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in proc.stderr:  # wait until the reports are being generated
+        if "ui route, attempt 1/3" in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "hcportal: error: interrupted" in err and "Traceback" not in err
+    assert [p.name for p in (tmp_path / "raw").iterdir()] == []
