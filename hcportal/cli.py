@@ -19,7 +19,7 @@ import click
 from hcportal import __version__
 from hcportal.config import Config, load_config
 from hcportal.errors import HcportalError
-from hcportal.logs import setup_logging
+from hcportal.logs import redact, setup_logging
 
 log = logging.getLogger("hcportal")
 
@@ -37,7 +37,8 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"hcportal: error: {self.format_message()}", err=True)
+        # Masked like every log line: an error quoting a browser's words must not quote a secret.
+        click.echo(f"hcportal: error: {redact(self.format_message())}", err=True)
 
 
 def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 
 import pytest
@@ -115,15 +116,30 @@ def test_progress_is_plain_log_lines_off_a_terminal(demo_crm, tmp_path, caplog):
 
 def test_progress_is_a_live_display_on_a_terminal():
     master, slave = os.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read as it is written: a full pty would block the display
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal side is closed and everything was read
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     with os.fdopen(slave, "w") as tty:
         progress = for_stream(tty)
         assert isinstance(progress, RichProgress)
         progress.update("accounts", "ui route, attempt 1/3: download [x]")
         progress.done("accounts", True, "120 rows via ui")
         progress.close()
-    shown = os.read(master, 65536).decode("utf-8", "replace")
+    reader.join(timeout=10)
     os.close(master)
-    assert "accounts" in shown and "120 rows via ui" in shown
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "accounts" in shown and "120 rows via ui" in shown, shown
 
 
 def test_demo_faults_and_look_come_from_the_config(tmp_path):
