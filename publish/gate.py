@@ -76,9 +76,13 @@ class Verdict:
         return not self.failed
 
     def summary(self) -> str:
-        lines = [p for c in self.failed for p in (c.problems or [c.message])]
-        more = f" (+{len(lines) - SHOWN} more)" if len(lines) > SHOWN else ""
-        return "; ".join(lines[:SHOWN]) + more
+        """The failed checks in one line: each check's message, then its first problems."""
+        parts = []
+        for c in self.failed:
+            shown = "; ".join(c.problems[:SHOWN])
+            more = f" (+{len(c.problems) - SHOWN} more)" if len(c.problems) > SHOWN else ""
+            parts.append(f"{c.message}: {shown}{more}" if c.problems else c.message)
+        return " / ".join(parts)
 
     def as_dict(self) -> dict:
         return {
@@ -111,7 +115,9 @@ def evaluate(evidence: Evidence, settings: GateSettings) -> Verdict:
             Check(
                 "site",
                 not problems,
-                f"{len(problems)} problem(s) in the built site" if problems else "site checks pass",
+                f"the built site fails {len(problems)} check(s)"
+                if problems
+                else "site checks pass",
                 problems,
             )
         )
@@ -130,7 +136,7 @@ def enforce(verdict: Verdict, force: str | None) -> Verdict:
         )  # fmt: skip
         return verdict
     raise GateRefused(
-        f"publish refused, the published site is unchanged: {verdict.summary()} "
+        f"{verdict.summary()}; the published site is unchanged "
         "(fix the cause, or publish anyway with --force REASON)"
     )
 
@@ -167,11 +173,11 @@ def _row_drop(ev: Evidence, limit: float) -> Check:
         was = old["rows"]
         new = now.get(name, {}).get("rows", 0)
         if was > 0 and (was - new) / was > limit:
-            problems.append(
-                f"{name}: {was:,} -> {new:,} rows ({(new - was) / was:+.0%}, limit "
-                f"-{limit:.0%}) since run {prev_run}"
-            )
-    message = f"{len(problems)} report(s) shrank" if problems else f"rows hold up since {prev_run}"
+            problems.append(f"{name} {was:,} -> {new:,} rows ({(new - was) / was:+.0%})")
+    if problems:
+        message = f"rows dropped by more than {limit:.0%} since the last good run {prev_run}"
+    else:
+        message = f"no report dropped more than {limit:.0%} since run {prev_run}"
     return Check("row_drop", not problems, message, problems)
 
 
@@ -195,11 +201,11 @@ def _data_quality(ev: Evidence, limit: float) -> Check:
             continue
         share = len(lines) / total
         if share > limit:
-            problems.append(
-                f"{file}: {len(lines):,} of {total:,} rows ({share:.1%}) in data_quality.csv "
-                f"(limit {limit:.0%})"
-            )
-    message = f"{len(problems)} report(s) too dirty" if problems else "rejects within the limit"
+            problems.append(f"{file} {len(lines):,} of {total:,} rows ({share:.1%})")
+    if problems:
+        message = f"more than {limit:.0%} of a report's rows in data_quality.csv"
+    else:
+        message = f"no report has more than {limit:.0%} of its rows in data_quality.csv"
     return Check("data_quality", not problems, message, problems)
 
 

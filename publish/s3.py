@@ -1,8 +1,14 @@
 """Publish to an S3 bucket (or any S3-compatible store): changed files only, entry pages last.
 
-S3 has no rename and no symlink, so the switch is an order: every new or changed file that pages
-reference goes up first, the entry pages (HTML) after them, the home page last. Until an entry page
-is replaced, readers get the old one; once it is, everything it references is already there.
+S3 has no rename and no symlink, so the switch is an order. Files under new keys go up first: no
+published page refers to them yet, so a publish stopped at any point of that (the bulk of a night's
+upload when data files carry a content hash in their names) leaves the old site exactly as it was.
+Then the switch proper, a short burst: files overwritten in place (same name, new content), the
+entry pages (HTML), the home pages last. Until an entry page is replaced readers get the old one;
+once it is, everything it references is there. Only files kept under a fixed name while their
+content changes can be seen mixed with the old pages, during that burst; a site whose data files
+are content-named is switched atomically page by page.
+
 Nothing is deleted until the next release: an object stays one release after its last use, so a
 reader still on yesterday's page keeps finding its files. Only objects hcportal uploaded (listed in
 its state object) are ever deleted; anything else under the prefix is left alone.
@@ -52,11 +58,13 @@ def publish_s3(
                 result.unchanged += 1
             else:
                 changed.append(f)
-        # Three waves, each finished before the next starts: referenced files, entry pages, and
-        # the home pages that link to everything else.
+        # Waves, each finished before the next starts. New keys first: no published page refers
+        # to them yet, so a publish killed here leaves the old site exactly as it was. Then the
+        # switch: files overwritten in place, the entry pages, the home pages last.
         ordered = upload_order(changed)
         waves = [
-            [f for f in ordered if not f.entry],
+            [f for f in ordered if not f.entry and prefix + f.rel not in listed],
+            [f for f in ordered if not f.entry and prefix + f.rel in listed],
             [f for f in ordered if f.entry and not _is_home(f)],
             [f for f in ordered if f.entry and _is_home(f)],
         ]
