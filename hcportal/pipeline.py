@@ -11,11 +11,16 @@ made for any day.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import functools
 import json
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import harvest
 import publish
@@ -32,6 +37,8 @@ from publish.history import History
 log = logging.getLogger(__name__)
 
 REPORT_FILE = "run-report.json"
+LOCK_FILE = ".hcportal.lock"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class RunFailed(HcportalError):
@@ -58,12 +65,40 @@ class RunResult:
         return self.published.location if self.published else None
 
 
+def exclusive(fn: F) -> F:
+    """One run or publish at a time per build folder: a manual run started while the nightly one
+    is still going must not interleave with it."""
+
+    @functools.wraps(fn)
+    def wrapper(config: Config, *args: Any, **kwargs: Any) -> Any:
+        with _lock(config.build_dir):
+            return fn(config, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _lock(build_dir: Path) -> Iterator[None]:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / LOCK_FILE
+    with path.open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise HcportalError(
+                f"another hcportal run or publish is using {build_dir} (it holds {path}); "
+                "try again when it has finished"
+            ) from None
+        yield  # the lock goes with the file's closing, even if the process is killed
+
+
 def history_of(config: Config) -> History:
     settings = config.publish.history
     root = config.resolve(settings.dir) if settings.dir else config.build_dir / "history"
     return History(root, settings.keep)
 
 
+@exclusive
 def run(
     config: Config,
     *,
@@ -112,6 +147,7 @@ def run(
     return result
 
 
+@exclusive
 def publish_built(
     config: Config, *, now: datetime, site_dir: Path | None = None, force: str | None = None
 ) -> RunResult:
@@ -148,6 +184,7 @@ def publish_built(
     return result
 
 
+@exclusive
 def rollback(config: Config, *, now: datetime, reason: str = "") -> RunResult:
     """Republish the previous good build kept in the history; the live one is marked rolled back."""
     history = history_of(config)

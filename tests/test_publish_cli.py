@@ -154,3 +154,18 @@ def test_run_on_the_demo_crm_refuses_a_night_that_lost_most_accounts(work):
     r2 = report(work)
     assert r2["outcome"] == "refused" and r2["run_id"] != r1["run_id"]
     assert r2["stages"][-1]["name"] == "gate" and r2["stages"][-1]["status"] == "failed"
+
+
+def test_a_publish_while_another_holds_the_build_folder_is_refused(work):
+    import fcntl
+
+    build = work / "build"
+    night(build, NOW)
+    with (build / ".hcportal.lock").open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a run in progress holds it
+        proc = hcportal(work, "publish")
+    assert proc.returncode == 1
+    [line] = error_lines(proc)
+    assert "another hcportal run or publish is using" in line
+    assert not (build / "public").exists()
+    assert hcportal(work, "publish").returncode == 0  # released with its holder
