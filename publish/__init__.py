@@ -41,7 +41,7 @@ def publish(
         raise PublishError(f"{site_dir} is not a built site (no index.html); run build first")
     release = release_id or release_id_for(now)
     try:
-        files = scan(site_dir)
+        files = scan(site_dir, md5=settings.target == "s3")
     except ValueError as e:
         raise PublishError(f"cannot publish {site_dir}: {e}") from None
     if settings.target == "s3":

@@ -73,7 +73,7 @@ class SiteFile:
     path: Path
     size: int
     sha256: str
-    md5: str  # what S3 reports as the ETag of a single-part upload
+    md5: str = ""  # what S3 reports as the ETag of a single-part upload (S3 only)
 
     @property
     def content_type(self) -> str:
@@ -84,16 +84,19 @@ class SiteFile:
         return is_entry_page(self.rel)
 
 
-def hash_file(path: Path) -> tuple[str, str]:
-    sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+def hash_file(path: Path, md5: bool = False) -> tuple[str, str]:
+    """The file's sha256, and its MD5 when asked (blank otherwise)."""
+    sha = hashlib.sha256()
+    m = hashlib.md5(usedforsecurity=False) if md5 else None
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             sha.update(chunk)
-            md5.update(chunk)
-    return sha.hexdigest(), md5.hexdigest()
+            if m is not None:
+                m.update(chunk)
+    return sha.hexdigest(), m.hexdigest() if m is not None else ""
 
 
-def scan(site_dir: Path) -> list[SiteFile]:
+def scan(site_dir: Path, md5: bool = False) -> list[SiteFile]:
     """Every regular file under ``site_dir``, sorted, with its hashes (symlinks are refused)."""
     files = []
     for root, dirs, names in os.walk(site_dir):
@@ -103,9 +106,9 @@ def scan(site_dir: Path) -> list[SiteFile]:
             if path.is_symlink() or not path.is_file():
                 # A symlink could point anywhere on the build machine; a site is plain files.
                 raise ValueError(f"{path} is not a regular file")
-            sha, md5 = hash_file(path)
+            sha, md5sum = hash_file(path, md5)
             rel = path.relative_to(site_dir).as_posix()
-            files.append(SiteFile(rel, path, path.stat().st_size, sha, md5))
+            files.append(SiteFile(rel, path, path.stat().st_size, sha, md5sum))
     return files
 
 
