@@ -123,7 +123,7 @@ def run(
             result.data_dir = transform.write(tables, config.data_dir)
             st.counts = dict(tables.meta.get("counts", {}))
         with report.stage("build") as st:
-            result.site_index = render.build(config.data_dir, config.site_dir, config.site)
+            result.site_index = _build(config)
             st.counts = _site_counts(config.site_dir)
         evidence = Evidence(
             manifest=read_manifest(result.raw_dir),
@@ -312,6 +312,15 @@ def _event(kind: str, report: RunReport, when: datetime, **extra: object) -> dic
         "summary": report.summary(),
     }
     return {**event, **extra}
+
+
+def _build(config: Config) -> Path:
+    split_by = config.publish.access.split_by
+    if split_by:
+        from publish.split import build_split
+
+        return build_split(config.data_dir, config.site_dir, config.site, split_by)
+    return render.build(config.data_dir, config.site_dir, config.site)
 
 
 def _previous_manifest(config: Config, run_id: str) -> dict | None:

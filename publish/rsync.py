@@ -68,7 +68,10 @@ def publish_rsync(
         n += 1
         release = f"{release_id}-{n}"
     incoming = f"{path.rstrip('/') or '.'}/releases/.incoming-{release}/"
-    cmd = [*shlex.split(settings.rsync), "--archive", "--checksum", "--delete", "--stats"]
+    # No --times (unlike --archive): with --link-dest, rsync links only files whose preserved
+    # attributes match, and every build writes its files anew. Content decides, by checksum.
+    cmd = [*shlex.split(settings.rsync), "--recursive", "--links", "--perms", "--checksum"]
+    cmd += ["--delete", "--stats"]
     if host:
         cmd += ["--rsh", settings.ssh]
     if current and current in existing:

@@ -124,6 +124,19 @@ class HistorySettings(_Strict):
     )
 
 
+class AccessSettings(_Strict):
+    """A site split into folders, for access control on a static host (see docs/deploy.md)."""
+
+    split_by: list[Literal["region", "owner"]] = Field(
+        default_factory=list,
+        description=(
+            "Build, besides the whole portal (for managers), one self-contained folder per region "
+            "(`regions/<name>/`) and/or per owner (`owners/<name>/`) holding only its own accounts, "
+            'e.g. ["region", "owner"]. Empty: one site.'
+        ),
+    )
+
+
 class PublishSettings(_Strict):
     """How ``hcportal publish`` deploys the built site."""
 
@@ -151,6 +164,7 @@ class PublishSettings(_Strict):
     rsync: RsyncSettings = Field(default_factory=RsyncSettings)
     gate: GateSettings = Field(default_factory=GateSettings)
     history: HistorySettings = Field(default_factory=HistorySettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
 
     @model_validator(mode="after")
     def _target_is_configured(self) -> PublishSettings:
