@@ -2,8 +2,9 @@
 
 :func:`publish` is the stage's entry point: any folder holding an ``index.html`` is a site, be it
 the whole portal or a tree with a manager root and one folder per region. The gate that decides
-*whether* to publish is :mod:`publish.gate`; the runs kept for comparisons and rollback are
-:mod:`publish.history`. Targets:
+*whether* to publish is :mod:`publish.gate` (with :mod:`publish.sitecheck`); the runs kept for
+comparisons and rollback are :mod:`publish.history`; a site split into one folder per region and
+owner, for access control on the host, is built by :mod:`publish.split`. Targets:
 
 - ``local``: ``<dir>/releases/<id>/`` and a ``current`` symlink switched in one rename;
 - ``s3``: changed objects only, entry pages last (:mod:`publish.s3`);

@@ -19,7 +19,7 @@ class Published:
     files: int = 0  # files in the site
     uploaded: int = 0  # files that had to be copied or sent (changed or new)
     unchanged: int = 0  # files the host already held with the same content
-    deleted: int = 0  # files removed from the host (no longer part of any kept release)
+    deleted: int = 0  # removed from the host: files (s3, git) or whole old releases (local, rsync)
     bytes_uploaded: int = 0
 
     def as_dict(self) -> dict:
