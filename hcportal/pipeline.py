@@ -282,8 +282,8 @@ def _write_report(config: Config, report: RunReport) -> Path:
         atomic_write_text(path, json.dumps(report.as_dict(), indent=2, default=str) + "\n")
     except OSError as e:
         log.error("run report not written to %s: %s", path, e)
-    summary = report.summary(str(path))
-    (log.info if report.outcome == "published" else log.error)("%s", summary)
+    if report.outcome == "published":  # a failure's summary is the error raised, printed once
+        log.info("%s", report.summary(str(path)))
     return path
 
 
