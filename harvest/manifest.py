@@ -2,7 +2,7 @@
 
 It sits beside the files (``manifest.json``) so that every later stage, and every person reading a
 run folder months later, can tell exactly what the data is. A failed run writes one too, in its
-``<run-id>-failed/`` folder, with ``status = "failed"`` and what went wrong per report.
+``failed/<run-id>/`` folder, with ``status = "failed"`` and what went wrong per report.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every report ends as a :class:`ReportEntry` (a validated file) or a :class:`ReportFailure`. A
 failure of a required report fails the run: its manifest (``status = "failed"``) goes beside the
-post-mortem in ``<run-id>-failed/``, and the error names each report, the step and the cause.
+post-mortem in ``failed/<run-id>/``, and the error names each report, the step and the cause.
 """
 
 from __future__ import annotations

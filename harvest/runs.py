@@ -3,7 +3,7 @@
 A run is staged in a hidden folder and only renamed into place, and ``latest`` only re-pointed,
 once every report has been downloaded and validated: a failed night leaves the last good run
 untouched and still marked as latest. What a failed run leaves for a post-mortem (its manifest,
-traces, screenshots, page HTML; never the rejected data) moves to ``<run-id>-failed/``.
+traces, screenshots, page HTML; never the rejected data) moves to ``failed/<run-id>/``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from hcportal.fsutil import point_symlink
 
 LATEST = "latest"
 POSTMORTEM = "postmortem"
-FAILED_SUFFIX = "-failed"
+FAILED = "failed"
 
 
 def run_id_for(now: datetime) -> str:
@@ -29,7 +29,8 @@ def run_id_for(now: datetime) -> str:
 
 
 def failed_dir(root: Path, run_id: str) -> Path:
-    return root / f"{run_id}{FAILED_SUFFIX}"
+    """Where a failed run's post-mortem goes: apart, so nothing mistakes it for a run."""
+    return root / FAILED / run_id
 
 
 @contextlib.contextmanager
@@ -37,7 +38,7 @@ def staged_run(root: Path, run_id: str) -> Iterator[Path]:
     """Yield a staging folder; on success it becomes ``root/<run_id>`` and ``latest`` points to it.
 
     On failure, a post-mortem left in the staging folder (``postmortem/``, ``manifest.json``) is
-    kept as ``root/<run_id>-failed``; everything else in it (downloads) is deleted.
+    kept as ``root/failed/<run_id>``; everything else in it (downloads) is deleted.
     """
     root.mkdir(parents=True, exist_ok=True)
     final = root / run_id
@@ -68,6 +69,7 @@ def _keep_postmortem(staging: Path, failed: Path) -> None:
             else:
                 child.unlink(missing_ok=True)
     shutil.rmtree(failed, ignore_errors=True)
+    failed.parent.mkdir(exist_ok=True)
     staging.rename(failed)
 
 

@@ -210,7 +210,7 @@ def harvest_cmd(
 
     Each run lands in OUT/<run-id>/ and OUT/latest points to the last good one; a failed run
     leaves the previous one untouched, and its post-mortem (traces, screenshots, page HTML) in
-    OUT/<run-id>-failed/. Exit status: 0 ok, 1 failed, 2 configuration error, 3 a person must
+    OUT/failed/<run-id>/. Exit status: 0 ok, 1 failed, 2 configuration error, 3 a person must
     sign in (`hcportal login`).
 
     \b
@@ -347,6 +347,14 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     click.echo(str(render.build(data, out, config.site)))
 
 
+FORCE_OPTION = click.option(
+    "--force",
+    "force",
+    metavar="REASON",
+    help="Publish even if the gate refuses; the reason is logged and kept in the run report.",
+)
+
+
 @main.command("publish")
 @CONFIG_OPTION
 @click.option(
@@ -354,19 +362,39 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Built site to publish (default: <build>/site).",
 )
+@FORCE_OPTION
+@click.option(
+    "--rollback",
+    is_flag=True,
+    help="Republish the previous good build from the history instead (marks the live one bad).",
+)
+@click.option("--reason", default="", help="Why you roll back (kept in the history's log).")
 @reports_errors
-def publish_cmd(config_path: Path | None, site: Path | None) -> None:
-    """Deploy the built site to the configured target (default: a local folder).
+def publish_cmd(
+    config_path: Path | None, site: Path | None, force: str | None, rollback: bool, reason: str
+) -> None:
+    """Check the built site and its data (the gate), then deploy it to the configured target.
+
+    The gate refuses (exit 4, the published site untouched) when the harvest behind the data
+    failed, a report lost too many rows since the last good run, too many rows were rejected,
+    or the site fails its own checks. Prints where readers open the published site.
 
     \b
     Example:
       hcportal publish --site build/site
+      hcportal publish --force "CRM purge of closed accounts, agreed with sales ops"
+      hcportal publish --rollback --reason "wrong owner mapping in last night's data"
     """
-    import publish
+    from hcportal import pipeline
 
     config = _config(config_path)
-    index = publish.publish(site or config.site_dir, config.publish, config.publish_dir, _now())
-    click.echo(str(index))
+    if rollback:
+        if force or site:
+            raise click.UsageError("--rollback republishes a kept build: no --site or --force")
+        result = pipeline.rollback(config, now=_now(), reason=reason)
+    else:
+        result = pipeline.publish_built(config, now=_now(), site_dir=site, force=force)
+    click.echo(result.published_index)
 
 
 @main.command("run")
@@ -378,11 +406,14 @@ def publish_cmd(config_path: Path | None, site: Path | None) -> None:
     help="Day to evaluate the policy for (default: today).",
 )
 @click.option("--headed", is_flag=True, help="Show the browser window during the harvest.")
+@FORCE_OPTION
 @reports_errors
-def run_cmd(config_path: Path | None, as_of: str | None, headed: bool) -> None:
-    """Run every stage: harvest, transform, build, publish. This is what `make publish` calls.
+def run_cmd(config_path: Path | None, as_of: str | None, headed: bool, force: str | None) -> None:
+    """Run every stage: harvest, transform, build, gate, publish. This is what `make publish` calls.
 
-    Prints the path of the published index.html.
+    Prints where readers open the published site (the path of the published index.html for a
+    local folder). On failure, prints one line fit for an alert and exits non-zero (4: refused
+    by the gate). Either way the run report is written to <build>/run-report.json.
 
     \b
     Example:
@@ -393,8 +424,10 @@ def run_cmd(config_path: Path | None, as_of: str | None, headed: bool) -> None:
 
     day = _as_of(as_of)
     config = _config(config_path)
-    result = pipeline.run(config, now=_now(), as_of=day, headless=False if headed else None)
-    click.echo(str(result.published_index))
+    result = pipeline.run(
+        config, now=_now(), as_of=day, headless=False if headed else None, force=force
+    )
+    click.echo(result.published_index)
 
 
 if __name__ == "__main__":  # pragma: no cover

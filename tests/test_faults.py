@@ -42,14 +42,14 @@ def test_slow_generation_is_waited_for_not_slept_through(demo_data, tmp_path):
 
 def test_http_500_on_the_first_try_is_retried_in_a_fresh_context(demo_data, tmp_path):
     with crm_with(demo_data, ["http500-once"]) as crm:
-        run_dir, manifest = harvest(crm, tmp_path)
+        _, manifest = harvest(crm, tmp_path)
     entry = only(manifest)
     first, second = entry.attempts
     assert (first.route, first.ok, first.step) == ("ui", False, "download")
     assert "HTTP 500" in first.error
     assert (second.route, second.number, second.ok) == ("ui", 2, True)
     assert entry.route == "ui" and entry.rows == len(demo_data["accounts"])
-    assert not (tmp_path / f"{run_dir.name}-failed").exists()
+    assert not (tmp_path / "failed").exists()  # recovered: no post-mortem kept
 
 
 def test_session_expiring_mid_run_signs_in_again_once(demo_data, tmp_path):
@@ -90,7 +90,7 @@ def test_html_error_page_served_as_csv_fails_and_keeps_the_last_good_run(demo_da
     assert "report 'accounts', step 'validate': the download is an HTML page" in message
     assert f"the last good run {good.name} is still latest" in message
     assert resolve_run(tmp_path) == good
-    failed = tmp_path / "20261123T070000Z-failed"
+    failed = tmp_path / "failed" / "20261123T070000Z"
     assert str(failed) in message
     # Four attempts (two per route), each with its post-mortem; no rejected data kept.
     attempts = sorted(p.name for p in (failed / "postmortem" / "accounts").iterdir())

@@ -65,10 +65,7 @@ def test_stale_missing_or_capped_files_fail_and_keep_the_last_good_run(tmp_path)
     ):
         harvest_folder(inbox, reports("accounts"), raw, NOW + timedelta(hours=2))
     assert resolve_run(raw) == good
-    assert sorted(p.name for p in raw.iterdir() if not p.name.endswith("-failed")) == [
-        good.name,
-        "latest",
-    ]
+    assert sorted(p.name for p in raw.iterdir()) == [good.name, "failed", "latest"]
 
 
 def test_optional_report_missing_is_recorded_without_failing(tmp_path):

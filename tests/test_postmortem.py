@@ -59,7 +59,7 @@ def test_no_artifact_of_a_failed_run_holds_the_password_cookie_or_totp(demo_data
         cookies = list(crm.crm.sessions)
         secrets = [crm.password, crm.totp_secret, *cookies]
     assert cookies, "the run had a session"
-    failed = next(tmp_path.glob("*-failed"))
+    (failed,) = (tmp_path / "failed").iterdir()
     traces = sorted(failed.rglob("trace.zip"))
     assert len(traces) == 8  # 2 reports x 2 routes x 2 attempts
     assert len(list(failed.rglob("screenshot.png"))) == len(list(failed.rglob("page.html"))) == 4
