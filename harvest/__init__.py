@@ -57,7 +57,7 @@ def run(
             raise ConfigError('harvest.folder is not set (needed when harvest.source = "folder")')
         return harvest_folder(
             folder,
-            settings.reports,
+            settings.report_specs(),
             out_root,
             now,
             max_age_hours=settings.max_file_age_hours,
@@ -91,9 +91,11 @@ def run(
             target = CrmTarget(
                 base_url=served.url, profile=profile, credentials=creds, source="demo"
             )
-            return harvest_crm(target, settings.reports, out_root, now, browser, retry, progress)
+            return harvest_crm(
+                target, settings.report_specs(), out_root, now, browser, retry, progress
+            )
     target = _crm_target(settings, session_dir)
-    return harvest_crm(target, settings.reports, out_root, now, browser, retry, progress)
+    return harvest_crm(target, settings.report_specs(), out_root, now, browser, retry, progress)
 
 
 def login(
@@ -148,8 +150,8 @@ def _crm_target(settings: HarvestSettings, session_dir: Path | None) -> CrmTarge
     saved = session_file(_session_dir(settings, session_dir), settings.base_url)
     if creds is None and not saved.is_file():
         raise NeedsPersonError(
-            f"no saved session for {settings.base_url} and no credentials: run `hcportal login`, "
-            f"or {why}"
+            f"CRM credentials missing and no saved session for {settings.base_url}: run "
+            f"`hcportal login`, or {why}"
         )
     return CrmTarget(
         base_url=settings.base_url,

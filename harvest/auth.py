@@ -152,8 +152,8 @@ class Signer:
                     f"credentials for an automatic sign-in: {self.why_no_credentials})"
                 )
             raise NeedsPersonError(
-                f"no saved session and no credentials for {self.base_url}: {LOGIN_HINT}, or "
-                f"{self.why_no_credentials}"
+                f"CRM credentials missing and no saved session for {self.base_url}: "
+                f"{LOGIN_HINT}, or {self.why_no_credentials}"
             )
         context = await self.browser.new_context()
         context.set_default_timeout(self.timeout_ms)

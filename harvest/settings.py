@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from democrm.catalog import REPORTS as DEMO_REPORTS
 
 Route = Literal["ui", "url"]
+DEFAULT_MAX_DROP = 0.8
 
 
 class _Strict(BaseModel):
@@ -44,13 +45,13 @@ class ReportSpec(_Strict):
             "stops at 2,000): such an export is rejected. `[]` accepts any count."
         ),
     )
-    max_drop: float = Field(
-        0.5,
+    max_drop: float | None = Field(
+        None,
         ge=0,
         le=1,
         description=(
-            "Largest fall in rows since the last good run, as a fraction (0.5: half the rows may "
-            "go); a bigger drop is rejected. 1 turns the check off."
+            "Largest fall in rows since the last good harvest, as a fraction; a bigger drop is "
+            "rejected. Blank: `harvest.max_row_drop`. 1 turns the check off."
         ),
     )
     file: str = Field(
@@ -210,6 +211,17 @@ class HarvestSettings(_Strict):
         description="Wait before the second attempt; it doubles for each attempt after that.",
     )
     concurrency: int = Field(3, ge=1, description="How many reports download at the same time.")
+    max_row_drop: float = Field(
+        DEFAULT_MAX_DROP,
+        ge=0,
+        le=1,
+        description=(
+            "A report that lost more than this fraction of its rows since the last good harvest "
+            "is rejected as implausible (a broken export), unless the report sets its own "
+            "`max_drop`. The publish gate (`publish.gate.max_row_drop`) refuses smaller drops "
+            "before anything is published."
+        ),
+    )
     trace: bool = Field(
         True,
         description=(
@@ -232,6 +244,15 @@ class HarvestSettings(_Strict):
         if len(set(value)) != len(value):
             raise ValueError("each route may appear once")
         return value
+
+    def report_specs(self) -> dict[str, ReportSpec]:
+        """The reports, each with its effective ``max_drop`` (its own, else ``max_row_drop``)."""
+        return {
+            name: spec
+            if spec.max_drop is not None
+            else spec.model_copy(update={"max_drop": self.max_row_drop})
+            for name, spec in self.reports.items()
+        }
 
     def profile_name(self) -> str:
         if self.profile:

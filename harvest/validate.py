@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvest.settings import ReportSpec
+from harvest.settings import DEFAULT_MAX_DROP, ReportSpec
 from hcportal.errors import HarvestError
 
 # What a retry can achieve, per kind of rejection.
@@ -259,10 +259,11 @@ def _check_table(
             "suspicious_rows = [] if the count is real)",
             ROUTE,
         )
-    if previous_rows and spec.max_drop < 1 and rows < previous_rows * (1 - spec.max_drop):
+    max_drop = DEFAULT_MAX_DROP if spec.max_drop is None else spec.max_drop
+    if previous_rows and max_drop < 1 and rows < previous_rows * (1 - max_drop):
         raise Rejected(
             f"report {name!r}: the export has {rows:,} rows, down from {previous_rows:,} in the "
-            f"last good run {previous_run} (more than max_drop={spec.max_drop:.0%}); if that is "
+            f"last good run {previous_run} (a fall of more than {max_drop:.0%}); if that is "
             "right, raise max_drop for this report",
             FATAL,
         )

@@ -59,9 +59,9 @@ def test_stale_missing_or_capped_files_fail_and_keep_the_last_good_run(tmp_path)
     drop(inbox, "accounts.csv", 2000)
     with pytest.raises(HarvestError, match=r"exactly 2,000 rows"):
         harvest_folder(inbox, reports("accounts"), raw, NOW + timedelta(hours=1))
-    drop(inbox, "accounts.csv", 30)
+    drop(inbox, "accounts.csv", 10)
     with pytest.raises(
-        HarvestError, match=rf"30 rows, down from 100 in the last good run {good.name}"
+        HarvestError, match=rf"10 rows, down from 100 in the last good run {good.name}"
     ):
         harvest_folder(inbox, reports("accounts"), raw, NOW + timedelta(hours=2))
     assert resolve_run(raw) == good

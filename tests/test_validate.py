@@ -91,11 +91,14 @@ def test_row_bounds(tmp_path):
 
 
 def test_a_big_drop_since_the_last_good_run_is_rejected(tmp_path):
-    err = rejected(tmp_path, HEADER + rows(40) + FOOTER, previous_rows=100, previous_run="R1")
-    assert "40 rows, down from 100 in the last good run R1" in str(err)
+    err = rejected(tmp_path, HEADER + rows(15) + FOOTER, previous_rows=100, previous_run="R1")
+    assert "15 rows, down from 100 in the last good run R1 (a fall of more than 80%)" in str(err)
     assert err.kind == FATAL
-    facts, _ = accept(tmp_path, HEADER + rows(60) + FOOTER, previous_rows=100)
-    assert facts.rows == 60
+    strict = SPEC.model_copy(update={"max_drop": 0.5})
+    err = rejected(tmp_path, HEADER + rows(40) + FOOTER, strict, previous_rows=100)
+    assert "more than 50%" in str(err)
+    facts, _ = accept(tmp_path, HEADER + rows(25) + FOOTER, previous_rows=100)
+    assert facts.rows == 25  # the default leaves smaller drops to the publish gate
     lenient = SPEC.model_copy(update={"max_drop": 1.0})
     assert accept(tmp_path, HEADER + rows(1) + FOOTER, lenient, previous_rows=100)[0].rows == 1
 
