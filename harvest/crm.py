@@ -30,7 +30,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from harvest.auth import Credentials
+from harvest.auth import Credentials, check_display
 from harvest.browser import find_browser
 from harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure
 from harvest.options import BrowserOptions, CrmTarget, RetryPolicy
@@ -41,7 +41,15 @@ from harvest.routes import AttemptFailed, Routes, Steps
 from harvest.runs import POSTMORTEM, failed_dir, last_good, run_id_for, staged_run
 from harvest.session import SignedIn
 from harvest.settings import ReportSpec
-from harvest.validate import FATAL, ROUTE, SESSION, TRANSIENT, Rejected, accept_export
+from harvest.validate import (
+    FATAL,
+    ROUTE,
+    SESSION,
+    TRANSIENT,
+    ExportFacts,
+    Rejected,
+    accept_export,
+)
 from harvest.worker import run_in_worker
 from hcportal.errors import HarvestError, HcportalError
 from hcportal.fsutil import sha256_file
@@ -114,6 +122,7 @@ class _Harvest:
 
     async def run(self) -> list[Outcome]:
         (self.staging / ".downloads").mkdir(exist_ok=True)
+        check_display(self.opts.headless)
         async with async_playwright() as p:
             executable = find_browser(self.opts.executable, p)  # type: ignore[arg-type]
             log.info("harvest %s: browser %s", self.target.base_url, executable)
@@ -179,41 +188,27 @@ class _Harvest:
                         )
                     )
                     self.progress.done(name, True, f"{facts.rows:,} rows via {route}")
-                    return ReportEntry(
-                        name=name,
-                        file=path.name,
-                        rows=facts.rows,
-                        columns=facts.columns,
-                        sha256=sha256_file(path),
-                        bytes=path.stat().st_size,
-                        source_url=url,
-                        route=route,
-                        started=started,
-                        finished=datetime.now(UTC),
-                        seconds=round(time.monotonic() - t0, 3),
-                        encoding=facts.encoding,
-                        footer_lines=facts.footer_lines,
-                        attempts=attempts,
-                    )
+                    return _entry(name, url, facts, path, route, started, t0, attempts)
                 if last is not None and last.kind == FATAL:
                     break
             assert last is not None
-            tried = attempts[-1]
-            error = f"{last.cause} (route {tried.route}, attempt {tried.number}; {len(attempts)} attempt(s) in all)"
             self.progress.done(name, False, f"failed at {last.step!r}: {last.cause}")
-            pm = self.staging / POSTMORTEM / name
+            tried = attempts[-1]
             return ReportFailure(
                 name=name,
                 required=spec.required,
                 step=last.step,
-                error=error,
+                error=f"{last.cause} (route {tried.route}, attempt {tried.number}; "
+                f"{len(attempts)} attempt(s) in all)",
                 attempts=attempts,
-                postmortem=f"{POSTMORTEM}/{name}" if pm.exists() else "",
+                postmortem=f"{POSTMORTEM}/{name}"
+                if (self.staging / POSTMORTEM / name).exists()
+                else "",
             )
 
     async def _attempt(
         self, name: str, spec: ReportSpec, route: str, label: str, number: int
-    ) -> tuple[str, object, Path]:
+    ) -> tuple[str, ExportFacts, Path]:
         generation = self.session.generation
         context = await self.browser.new_context(
             storage_state=self.session.state, accept_downloads=True
@@ -269,6 +264,34 @@ class _Harvest:
         finally:
             await context.close()
             download.unlink(missing_ok=True)
+
+
+def _entry(
+    name: str,
+    url: str,
+    facts: ExportFacts,
+    path: Path,
+    route: str,
+    started: datetime,
+    t0: float,
+    attempts: list[Attempt],
+) -> ReportEntry:
+    return ReportEntry(
+        name=name,
+        file=path.name,
+        rows=facts.rows,
+        columns=facts.columns,
+        sha256=sha256_file(path),
+        bytes=path.stat().st_size,
+        source_url=url,
+        route=route,
+        started=started,
+        finished=datetime.now(UTC),
+        seconds=round(time.monotonic() - t0, 3),
+        encoding=facts.encoding,
+        footer_lines=facts.footer_lines,
+        attempts=attempts,
+    )
 
 
 def _attempt_record(

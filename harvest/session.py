@@ -69,9 +69,15 @@ class SignedIn:
             if self.generation != seen_generation:
                 return  # another report already signed in again
             log.warning("report %s: the session ended at step %r; signing in again", report, step)
-            self.state = await self.signer.sign_in(
-                f"it ended during report {report!r} at step {step!r}"
-            )
+            try:
+                self.state = await self.signer.sign_in(
+                    f"it ended during report {report!r} at step {step!r}"
+                )
+            except PlaywrightError as e:  # the CRM or the browser broke down mid-sign-in
+                raise HarvestError(
+                    f"signing in again to {self.target.base_url} (the session ended during "
+                    f"report {report!r}) failed: {str(e).strip().splitlines()[0]}"
+                ) from None
             self.generation += 1
             self._save()
 
