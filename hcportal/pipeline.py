@@ -114,7 +114,11 @@ def run(
     try:
         with report.stage("harvest") as st:
             result.raw_dir, manifest = harvest.run(
-                config.harvest, config.raw_dir, now, headless=headless
+                config.harvest,
+                config.raw_dir,
+                now,
+                headless=headless,
+                session_dir=config.resolve(config.harvest.session_dir),
             )
             report.run_id = result.raw_dir.name
             st.counts = {r.name: r.rows for r in manifest.reports}
