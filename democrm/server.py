@@ -1,17 +1,27 @@
-"""The demo CRM's web server: sign-in, report list, report page with an Export dialog, CSV exports.
+"""The demo CRM's web server: sign-in (optionally with TOTP), report pages with an Export dialog, CSVs.
 
-It is deliberately shaped like the CRM the seed document harvested (Salesforce):
+It is deliberately shaped like the CRM the seed document harvested (Salesforce), in one of two looks:
 
-- ``GET/POST /login``: labelled Username and Password fields and a "Sign in" button; success sets an
-  HttpOnly session cookie. Every other page redirects there without one.
-- ``GET /reports``: the saved reports, each a link to ``/<report-id>``.
-- ``GET /<report-id>``: a preview table and an "Export" button opening a dialog (role ``dialog``) with
-  "Formatted Report" / "Details Only", a format and an encoding, and its own "Export" button, which posts
-  to ``/<report-id>/export`` and is answered with a CSV attachment.
-- ``GET /<report-id>?export=1&enc=UTF-8&xf=csv``: the direct export URL, authorised by the same cookie.
+``classic`` (the default)
+  - ``GET/POST /login``: labelled Username and Password fields and a "Sign in" button; success sets
+    an HttpOnly session cookie. Every other page redirects to ``/login?next=...`` without one.
+  - ``GET /reports``: the saved reports, each a link to ``/<report-id>``.
+  - ``GET /<report-id>``: a preview table and an "Export" button opening a dialog (role ``dialog``)
+    with "Formatted Report" / "Details Only", a format and an encoding, and its own "Export" button,
+    which posts to ``/<report-id>/export`` and is answered with a CSV attachment.
 
-Exports end with a report footer after a blank line, as Salesforce's do. The standard library's
-threading HTTP server is enough: this serves one harvester or one person at a time.
+``lightning`` (modelled on Salesforce Lightning)
+  - ``GET/POST /``: the sign-in form ("Log In"); signed-out requests go to ``/?ec=302&startURL=...``.
+  - ``GET /lightning/r/Report/<report-id>/view``: the report viewer inside an iframe titled
+    "Report Viewer", its Export action under a "More Actions" menu.
+
+Both looks:
+  - ``GET /<report-id>?export=1&enc=UTF-8&xf=csv``: the direct export URL, authorised by the cookie.
+  - with the ``totp`` fault, a correct password leads to a "Verification Code" form (TOTP, RFC 6238);
+  - three failed sign-ins (password or code) lock the account, as real CRMs do.
+
+Exports end with a report footer after a blank line, as Salesforce's do. Misbehaviour on demand
+lives in :mod:`democrm.faults`. The standard library's threading HTTP server is enough here.
 """
 
 from __future__ import annotations
@@ -33,13 +43,18 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import jinja2
 import pandas as pd
+import pyotp
 
 from democrm.catalog import BY_ID, REPORTS, Report
+from democrm.faults import UI, URL, Faults, Totp
 from democrm.synthetic import generate
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "sid"
+MFA_COOKIE = "mfa"
 SESSION_SECONDS = 8 * 3600
+MFA_SECONDS = 300
+LOCKOUT_AFTER = 3
 PREVIEW_ROWS = 25
 ENCODINGS = {"UTF-8": "utf-8", "ISO-8859-1": "cp1252"}
 
@@ -50,17 +65,74 @@ _templates = jinja2.Environment(
 )
 
 
+@dataclass(frozen=True)
+class Look:
+    """Where things live and what they are called, per look."""
+
+    name: str
+    sign_in: str
+    verify: str
+    home: str
+    report: str  # with {id}
+    button: str  # the sign-in button
+    next_param: str  # the query parameter carrying the page to return to
+    login_error: str
+
+
+LOOKS = {
+    "classic": Look(
+        name="classic",
+        sign_in="/login",
+        verify="/login/verify",
+        home="/reports",
+        report="/{id}",
+        button="Sign in",
+        next_param="next",
+        login_error="Your login attempt has failed. Check the username and password.",
+    ),
+    "lightning": Look(
+        name="lightning",
+        sign_in="/",
+        verify="/_ui/identity/verification/method/TotpVerificationUi/e",
+        home="/lightning/o/Report/home",
+        report="/lightning/r/Report/{id}/view",
+        button="Log In",
+        next_param="startURL",
+        login_error=(
+            "Please check your username and password. If you still can't log in, contact your "
+            "Salesforce administrator."
+        ),
+    ),
+}
+
+
 @dataclass
 class DemoCRM:
-    """The app's state: its data, its one user, and the live sessions."""
+    """The app's state: its data, its one user, the live sessions, and any faults to inject."""
 
     data: dict[str, pd.DataFrame]
     username: str = "demo"
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    totp_secret: str = field(default_factory=pyotp.random_base32)
     company: str = "Demo CRM"
+    look: str = "classic"
+    faults: Faults = field(default_factory=Faults)
     sessions: dict[str, float] = field(default_factory=dict)
+    # What happened, for tests and for a person watching the console.
+    sign_ins: int = 0
+    password_attempts: int = 0
+    failed_sign_ins: int = 0
+    code_attempts: int = 0
+    exports_served: int = 0
+    generating: int = 0  # reports being generated right now
+    peak_generating: int = 0  # the most at once: how concurrent a harvest really was
+    _pending_mfa: dict[str, float] = field(default_factory=dict)
     _exports: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.look not in LOOKS:
+            raise ValueError(f"unknown look {self.look!r} (known: {', '.join(LOOKS)})")
 
     @classmethod
     def with_synthetic_data(
@@ -68,18 +140,60 @@ class DemoCRM:
     ) -> DemoCRM:
         return cls(data=generate(accounts=accounts, seed=seed, today=today), **kw)
 
+    @property
+    def paths(self) -> Look:
+        return LOOKS[self.look]
+
+    @property
+    def mfa(self) -> bool:
+        return self.faults.has(Totp.name)
+
+    @property
+    def locked(self) -> bool:
+        return self.failed_sign_ins >= LOCKOUT_AFTER
+
     # -- sessions ---------------------------------------------------------------------------------
 
-    def sign_in(self, username: str, password: str) -> str | None:
-        ok = secrets.compare_digest(username, self.username) & secrets.compare_digest(
-            password.encode(), self.password.encode()
+    def check_password(self, username: str, password: str) -> bool:
+        ok = secrets.compare_digest(username.encode(), self.username.encode()) & (
+            secrets.compare_digest(password.encode(), self.password.encode())
         )
-        if not ok:
-            return None
+        with self._lock:
+            self.password_attempts += 1
+            if not ok or self.failed_sign_ins >= LOCKOUT_AFTER:
+                self.failed_sign_ins += not ok
+                return False
+        return True
+
+    def start_mfa(self) -> str:
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._pending_mfa[token] = time.monotonic() + MFA_SECONDS
+        return token
+
+    def check_code(self, token: str | None, code: str) -> bool:
+        with self._lock:
+            self.code_attempts += 1
+            expiry = self._pending_mfa.get(token or "")
+            if expiry is None or expiry < time.monotonic() or self.locked:
+                return False
+            # One step either side: a code typed as the 30 s window turns is still accepted.
+            if not pyotp.TOTP(self.totp_secret).verify(code.strip(), valid_window=1):
+                self.failed_sign_ins += 1
+                return False
+            del self._pending_mfa[token or ""]
+            return True
+
+    def new_session(self) -> str:
         sid = secrets.token_urlsafe(32)
         with self._lock:
             self.sessions[sid] = time.monotonic() + SESSION_SECONDS
+            self.sign_ins += 1
         return sid
+
+    def sign_in(self, username: str, password: str) -> str | None:
+        """Password-only sign-in (no MFA): a session id, or None."""
+        return self.new_session() if self.check_password(username, password) else None
 
     def is_signed_in(self, sid: str | None) -> bool:
         with self._lock:
@@ -95,26 +209,45 @@ class DemoCRM:
         with self._lock:
             self.sessions.pop(sid or "", None)
 
+    @contextlib.contextmanager
+    def generation(self, report: Report) -> Iterator[None]:
+        """A report "runs" for as long as the slow fault says (no time at all without it)."""
+        with self._lock:
+            self.generating += 1
+            self.peak_generating = max(self.peak_generating, self.generating)
+        try:
+            time.sleep(self.faults.delay(report))
+        finally:
+            with self._lock:
+                self.generating -= 1
+        yield
+
+    def expire_sessions(self) -> None:
+        """End every session now, as a CRM's session timeout or an admin's reset does."""
+        with self._lock:
+            self.sessions.clear()
+
     # -- exports ----------------------------------------------------------------------------------
 
-    def export(self, report: Report, *, details_only: bool, encoding: str) -> bytes:
-        """The report as CSV bytes (cached: big reports take seconds to format)."""
+    def export(self, report: Report, *, details_only: bool, encoding: str, route: str) -> bytes:
+        """The report as CSV bytes (cached: big reports take seconds to format), faults applied."""
+        original = self.data[report.key]
+        df = self.faults.rows(report, original, route)
         key = (report.key, "details" if details_only else "formatted", encoding)
         with self._lock:
-            cached = self._exports.get(key)
-        if cached is not None:
-            return cached
-        df = self.data[report.key]
-        buf = io.StringIO()
-        if not details_only:
-            # A formatted report carries a title block above the table, as a human would want it.
-            buf.write(f'"{report.title}"\r\n"{self.company}"\r\n\r\n')
-        df.to_csv(buf, index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        buf.write(self._footer(report))
-        body = buf.getvalue().encode(ENCODINGS.get(encoding, "utf-8"), errors="replace")
-        with self._lock:
-            self._exports[key] = body
-        return body
+            cached = self._exports.get(key) if df is original else None
+        if cached is None:
+            buf = io.StringIO()
+            if not details_only:
+                # A formatted report carries a title block above the table, as a human wants it.
+                buf.write(f'"{report.title}"\r\n"{self.company}"\r\n\r\n')
+            df.to_csv(buf, index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+            buf.write(self._footer(report))
+            cached = buf.getvalue().encode(ENCODINGS.get(encoding, "utf-8"), errors="replace")
+            if df is original:
+                with self._lock:
+                    self._exports[key] = cached
+        return self.faults.body(report, cached, route)
 
     def _footer(self, report: Report) -> str:
         stamp = datetime.now().strftime("%m/%d/%Y %I:%M %p").lstrip("0")
@@ -150,9 +283,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------------------
 
-    def _sid(self) -> str | None:
+    def _cookie(self, name: str) -> str | None:
         jar = http.cookies.SimpleCookie(self.headers.get("Cookie", ""))
-        morsel = jar.get(SESSION_COOKIE)
+        morsel = jar.get(name)
         return morsel.value if morsel else None
 
     def _send(
@@ -174,17 +307,24 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
 
     def _page(self, template: str, status: int = 200, **context: object) -> None:
-        html = _templates.get_template(template).render(company=self.crm.company, **context)
+        html = _templates.get_template(template).render(
+            company=self.crm.company, look=self.crm.paths, **context
+        )
         self._send(status, html.encode())
 
     def _redirect(self, location: str, headers: dict[str, str] | None = None) -> None:
         self._send(HTTPStatus.SEE_OTHER, b"", headers={"Location": location, **(headers or {})})
 
     def _require_session(self) -> bool:
-        if self.crm.is_signed_in(self._sid()):
+        if self.crm.is_signed_in(self._cookie(SESSION_COOKIE)):
             return True
-        self._redirect("/login?" + urlencode({"next": self.path}))
+        look = self.crm.paths
+        extra = {"ec": "302"} if look.name == "lightning" else {}
+        self._redirect(look.sign_in + "?" + urlencode({**extra, look.next_param: self.path}))
         return False
+
+    def _sign_in_page(self, error: str | None = None, username: str = "", nxt: str = "") -> None:
+        self._page("login.html", next=nxt or self.crm.paths.home, error=error, username=username)
 
     # -- routes -----------------------------------------------------------------------------------
 
@@ -195,17 +335,36 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         path = url.path.rstrip("/") or "/"
-        if path == "/login":
-            return self._page("login.html", next=_safe_next(query), error=None, username="")
+        look = self.crm.paths
+        signed_in = self.crm.is_signed_in(self._cookie(SESSION_COOKIE))
+        if path == look.sign_in and not (path == "/" and signed_in):
+            return self._sign_in_page(nxt=_safe_next(query.get(look.next_param), look.home))
+        if path == look.verify:
+            return self._page("verify.html", error=None)
         if path.startswith("/static/"):
             return self._static(path.removeprefix("/static/"))
         if path == "/logout":
-            self.crm.sign_out(self._sid())
-            return self._redirect("/login", {"Set-Cookie": f"{SESSION_COOKIE}=; Max-Age=0; Path=/"})
+            self.crm.sign_out(self._cookie(SESSION_COOKIE))
+            clear = f"{SESSION_COOKIE}=; Max-Age=0; Path=/"
+            return self._redirect(look.sign_in, {"Set-Cookie": clear})
         if not self._require_session():
             return None
-        if path in ("/", "/reports"):
+        if path in ("/", "/reports", look.home):
             return self._page("reports.html", reports=list(REPORTS.values()), data=self.crm.data)
+        parts = path.strip("/").split("/")
+        if (
+            look.name == "lightning"
+            and parts[:3] == ["lightning", "r", "Report"]
+            and len(parts) > 3
+        ):
+            report = BY_ID.get(parts[3])
+            if report is not None:
+                return self._page("lightning.html", report=report)
+        if parts[0] == "viewer" and len(parts) == 2 and parts[1] in BY_ID:
+            return self._report_page(BY_ID[parts[1]], framed=True)
+        if len(parts) == 2 and parts[1] == "run" and parts[0] in BY_ID:
+            with self.crm.generation(BY_ID[parts[0]]):  # the page's spinner waits for this
+                return self._send(HTTPStatus.NO_CONTENT, b"")
         report = BY_ID.get(path.lstrip("/"))
         if report is None:
             return self._page("not_found.html", status=404)
@@ -214,37 +373,26 @@ class _Handler(BaseHTTPRequestHandler):
             if fmt != "csv":
                 return self._send(400, f"unsupported export format: {fmt}".encode(), "text/plain")
             enc = query.get("enc", ["UTF-8"])[0]
-            return self._attachment(report, details_only=True, encoding=enc)
-        df = self.crm.data[report.key]
-        return self._page(
-            "report.html",
-            report=report,
-            rows=df.head(PREVIEW_ROWS).itertuples(index=False),
-            total=len(df),
-            encodings=list(ENCODINGS),
-        )
+            with self.crm.generation(report):
+                return self._attachment(report, details_only=True, encoding=enc, route=URL)
+        if look.name == "lightning":
+            return self._redirect(look.report.format(id=report.report_id))
+        return self._report_page(report, framed=False)
 
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
         field_ = lambda name: form.get(name, [""])[0]  # noqa: E731
-        if url.path == "/login":
-            sid = self.crm.sign_in(field_("username"), field_("password"))
-            nxt = _safe_next({"next": [field_("next")]})
-            if sid is None:
-                return self._page(
-                    "login.html",
-                    status=200,
-                    next=nxt,
-                    error="Your login attempt has failed. Check the username and password.",
-                    username=field_("username"),
-                )
-            cookie = f"{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax"
-            return self._redirect(nxt, {"Set-Cookie": cookie})
+        look = self.crm.paths
+        path = url.path.rstrip("/") or "/"
+        if path == look.sign_in:
+            return self._post_sign_in(field_("username"), field_("password"), field_("next"))
+        if path == look.verify:
+            return self._post_verify(field_("code"), field_("next"))
         if not self._require_session():
             return None
-        parts = url.path.strip("/").split("/")
+        parts = path.strip("/").split("/")
         if len(parts) == 2 and parts[1] == "export" and parts[0] in BY_ID:
             if field_("format") != "csv":
                 return self._send(400, b"unsupported export format", "text/plain")
@@ -252,13 +400,57 @@ class _Handler(BaseHTTPRequestHandler):
                 BY_ID[parts[0]],
                 details_only=field_("mode") == "details",
                 encoding=field_("enc") or "UTF-8",
+                route=UI,
             )
         return self._page("not_found.html", status=404)
 
-    def _attachment(self, report: Report, *, details_only: bool, encoding: str) -> None:
+    def _post_sign_in(self, username: str, password: str, nxt_field: str) -> None:
+        look = self.crm.paths
+        nxt = _safe_next([nxt_field], look.home)
+        if not self.crm.check_password(username, password):
+            error = "Your account is locked." if self.crm.locked else look.login_error
+            return self._sign_in_page(error=error, username=username, nxt=nxt)
+        if self.crm.mfa:
+            token = self.crm.start_mfa()
+            cookie = f"{MFA_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
+            return self._redirect(
+                look.verify + "?" + urlencode({"next": nxt}), {"Set-Cookie": cookie}
+            )
+        return self._start_session(nxt)
+
+    def _post_verify(self, code: str, nxt_field: str) -> None:
+        nxt = _safe_next([nxt_field], self.crm.paths.home)
+        if not self.crm.check_code(self._cookie(MFA_COOKIE), code):
+            error = "Your account is locked." if self.crm.locked else "Invalid verification code."
+            return self._page("verify.html", error=error)
+        return self._start_session(nxt)
+
+    def _start_session(self, nxt: str) -> None:
+        sid = self.crm.new_session()
+        cookie = f"{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax"
+        return self._redirect(nxt, {"Set-Cookie": cookie})
+
+    def _report_page(self, report: Report, *, framed: bool) -> None:
+        df = self.crm.data[report.key]
+        view = {
+            "report": report,
+            "rows": df.head(PREVIEW_ROWS).itertuples(index=False),
+            "total": len(df),
+            "encodings": list(ENCODINGS),
+            "framed": framed,
+            "export_label": "Export",
+            "export_in_menu": framed,  # Lightning keeps Export under "More Actions"
+            "generating": False,
+        }
+        return self._page("report.html", **self.crm.faults.page(report, view))
+
+    def _attachment(self, report: Report, *, details_only: bool, encoding: str, route: str) -> None:
         if encoding not in ENCODINGS:
             return self._send(400, f"unsupported encoding: {encoding}".encode(), "text/plain")
-        body = self.crm.export(report, details_only=details_only, encoding=encoding)
+        answer = self.crm.faults.answer(self.crm, report, route)
+        if answer is not None:
+            return self._send(answer.status, answer.body, answer.content_type)
+        body = self.crm.export(report, details_only=details_only, encoding=encoding, route=route)
         charset = "utf-8" if encoding == "UTF-8" else "windows-1252"
         filename = f"report{datetime.now():%Y%m%d%H%M%S}.csv"
         self._send(
@@ -267,6 +459,9 @@ class _Handler(BaseHTTPRequestHandler):
             f"text/csv; charset={charset}",
             {"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+        with self.crm._lock:
+            self.crm.exports_served += 1
+        self.crm.faults.served(self.crm, report, route)
 
     def _static(self, name: str) -> None:
         path = (HERE / "static" / name).resolve()
@@ -276,11 +471,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, path.read_bytes(), f"{kind}; charset=utf-8")
 
 
-def _safe_next(query: dict[str, list[str]]) -> str:
+def _safe_next(values: list[str] | None, default: str) -> str:
     """Only same-site paths: an open redirect after sign-in is a classic phishing aid."""
-    nxt = (query.get("next") or ["/reports"])[0] or "/reports"
+    nxt = (values or [default])[0] or default
     if not nxt.startswith("/") or nxt.startswith("//"):
-        return "/reports"
+        return default
     return quote(nxt, safe="/?=&%-_.~")
 
 
@@ -298,6 +493,10 @@ class Running:
     @property
     def password(self) -> str:
         return self.crm.password
+
+    @property
+    def totp_secret(self) -> str:
+        return self.crm.totp_secret
 
 
 @contextlib.contextmanager

@@ -1,73 +1,163 @@
 """Harvest: get the CRM's report exports into a validated, manifested run folder.
 
 :func:`run` is the stage's entry point. With ``source = "demo"`` it starts the bundled demo CRM on a
-free loopback port for the length of the harvest and drives it exactly like a real CRM.
+free loopback port for the length of the harvest (with any faults the config asks for) and drives it
+exactly like a real CRM; ``source = "crm"`` harvests a real one; ``source = "folder"`` (or
+``from_folder``) takes files another automation delivered. :func:`login` is ``hcportal login``.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 from datetime import datetime
 from pathlib import Path
 
-from harvest.crm import BrowserOptions, Credentials, CrmTarget, harvest_crm
+from harvest.auth import Credentials, find_credentials, session_file
+from harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
+from harvest.folder import harvest_folder
 from harvest.manifest import Manifest, read_manifest
 from harvest.profile import load_profile
+from harvest.progress import Progress
 from harvest.runs import resolve_run
 from harvest.settings import HarvestSettings, ReportSpec
-from hcportal.errors import HarvestError
+from harvest.worker import run_in_worker
+from hcportal.errors import ConfigError, NeedsPersonError
 
 __all__ = [
     "HarvestSettings",
     "Manifest",
     "ReportSpec",
+    "login",
     "read_manifest",
     "resolve_run",
     "run",
 ]
 
+log = logging.getLogger(__name__)
+
 
 def run(
-    settings: HarvestSettings, out_root: Path, now: datetime, *, headless: bool | None = None
+    settings: HarvestSettings,
+    out_root: Path,
+    now: datetime,
+    *,
+    headless: bool | None = None,
+    from_folder: Path | None = None,
+    session_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Path, Manifest]:
-    """Harvest every configured report into a new run folder under ``out_root``."""
-    browser = BrowserOptions(
+    """Harvest every configured report into a new run folder under ``out_root``.
+
+    ``session_dir`` is where saved sessions live (the config's ``harvest.session_dir``, resolved
+    against the config file's folder); ``from_folder`` overrides the source with a drop folder.
+    """
+    if from_folder is not None or settings.source == "folder":
+        folder = from_folder or (Path(settings.folder) if settings.folder else None)
+        if folder is None:
+            raise ConfigError('harvest.folder is not set (needed when harvest.source = "folder")')
+        return harvest_folder(
+            folder,
+            settings.report_specs(),
+            out_root,
+            now,
+            max_age_hours=settings.max_file_age_hours,
+            progress=progress,
+        )
+    browser = _browser(settings, headless)
+    retry = RetryPolicy(
+        routes=tuple(settings.routes),
+        attempts=settings.attempts,
+        backoff_seconds=settings.backoff_seconds,
+    )
+    profile = load_profile(settings.profile_name())
+    if settings.source == "demo":
+        import democrm
+        from democrm.faults import Faults
+        from democrm.server import DemoCRM
+
+        demo = settings.demo
+        crm = DemoCRM.with_synthetic_data(
+            accounts=demo.accounts,
+            seed=demo.seed,
+            today=now.date(),
+            look=demo.look,
+            faults=Faults.parse(demo.faults, demo.slow_seconds),
+        )
+        if demo.faults:
+            log.warning("demo CRM faults on: %s", ", ".join(crm.faults.names()))
+        with democrm.running(crm) as served:
+            # The harvester acts for the demo's one user, who also holds its TOTP secret.
+            creds = Credentials(served.username, served.password, served.totp_secret)
+            target = CrmTarget(
+                base_url=served.url, profile=profile, credentials=creds, source="demo"
+            )
+            return harvest_crm(
+                target, settings.report_specs(), out_root, now, browser, retry, progress
+            )
+    target = _crm_target(settings, session_dir)
+    return harvest_crm(target, settings.report_specs(), out_root, now, browser, retry, progress)
+
+
+def login(
+    settings: HarvestSettings, *, session_dir: Path | None = None, headless: bool = False
+) -> Path:
+    """Open a browser at the CRM's sign-in page for a person to finish (SSO, MFA), then save the
+    session owner-only for nightly runs to reuse. Returns the saved session's path."""
+    from harvest.session import interactive_login
+
+    if settings.source != "crm" or not settings.base_url:
+        raise ConfigError(
+            '`hcportal login` signs in to a real CRM: set harvest.source = "crm" and '
+            "harvest.base_url in the config (the demo CRM needs no saved session)"
+        )
+    creds, _ = find_credentials(settings)
+    path = session_file(_session_dir(settings, session_dir), settings.base_url)
+    job = interactive_login(
+        profile=load_profile(settings.profile_name()),
+        base_url=settings.base_url,
+        credentials=creds,
+        path=path,
+        browser=_browser(settings, headless),
+        wait_seconds=settings.login_timeout_seconds,
+    )
+    return run_in_worker(job, "login")
+
+
+def _browser(settings: HarvestSettings, headless: bool | None) -> BrowserOptions:
+    return BrowserOptions(
         executable=settings.browser,
         headless=settings.headless if headless is None else headless,
         timeout_seconds=settings.timeout_seconds,
+        control_timeout_seconds=settings.control_timeout_seconds,
+        concurrency=settings.concurrency,
+        trace=settings.trace,
     )
-    profile = load_profile(settings.profile)
-    if settings.source == "demo":
-        import democrm
 
-        with democrm.running(
-            accounts=settings.demo.accounts, seed=settings.demo.seed, today=now.date()
-        ) as crm:
-            target = CrmTarget(
-                base_url=crm.url,
-                profile=profile,
-                credentials=Credentials(crm.username, crm.password),
-                source="demo",
-            )
-            return harvest_crm(target, settings.reports, out_root, now, browser)
+
+def _session_dir(settings: HarvestSettings, session_dir: Path | None) -> Path:
+    return session_dir if session_dir is not None else Path(settings.session_dir)
+
+
+def _crm_target(settings: HarvestSettings, session_dir: Path | None) -> CrmTarget:
     if not settings.base_url:
-        raise HarvestError('harvest.base_url is not set (needed when harvest.source = "crm")')
-    target = CrmTarget(
-        base_url=settings.base_url, profile=profile, credentials=_credentials(settings)
-    )
-    return harvest_crm(target, settings.reports, out_root, now, browser)
-
-
-def _credentials(settings: HarvestSettings) -> Credentials:
-    username = os.environ.get(settings.username_env, "")
-    password = os.environ.get(settings.password_env, "")
-    missing = [
-        v
-        for v, val in ((settings.username_env, username), (settings.password_env, password))
-        if not val
-    ]
+        raise ConfigError('harvest.base_url is not set (needed when harvest.source = "crm")')
+    missing = [name for name, spec in settings.reports.items() if not spec.report_id]
     if missing:
-        raise HarvestError(
-            f"CRM credentials missing: set the environment variable(s) {', '.join(missing)}"
+        raise ConfigError(
+            f"harvest.reports.{missing[0]}.report_id is not set (the id in the report's URL)"
         )
-    return Credentials(username, password)
+    creds, why = find_credentials(settings)
+    saved = session_file(_session_dir(settings, session_dir), settings.base_url)
+    if creds is None and not saved.is_file():
+        raise NeedsPersonError(
+            f"CRM credentials missing and no saved session for {settings.base_url}: run "
+            f"`hcportal login`, or {why}"
+        )
+    return CrmTarget(
+        base_url=settings.base_url,
+        profile=load_profile(settings.profile_name()),
+        credentials=creds,
+        source="crm",
+        session_file=saved,
+        why_no_credentials=why,
+    )

@@ -1,60 +1,65 @@
-"""Download reports from a CRM's web UI with Playwright, as a person would: sign in, open the report,
-Export, choose "Details Only" and CSV, save the file.
+"""Download reports from a CRM's web UI with Playwright, as a person would, several at a time.
 
-Every control is found by role, label or text from the CRM profile; every wait is for a real event
-(a navigation, a dialog, a download), never a sleep.
+Per report, two routes (:mod:`harvest.routes`, in the configured order, the next tried when one
+fails): **ui** opens the report, waits for it to generate, clicks Export (a button, or an item of a
+"More Actions" menu), chooses "Details Only" and CSV in the dialog and catches the download; **url**
+asks the direct export URL through the context's own authenticated request (``context.request``).
+A passing fault is retried with backoff in a fresh context; a route that cannot work hands over to
+the next; wrong data is not retried.
+
+Concurrency: Playwright's sync API is bound to one thread, and one page does one thing at a time.
+The harvester therefore runs Playwright's *async* API on an event loop in a worker thread of its
+own (pytest-playwright, Jupyter and schedulers keep a loop in the main thread), signs in once, and
+gives each attempt at each report a fresh browser context made from the signed-in storage state.
+Contexts are cheap and isolated (a failed attempt cannot poison another's page), downloads really
+overlap, and a retry starts clean. A semaphore bounds how many run at once.
+
+Secrets: the sign-in happens in a context that is never traced; report contexts are traced, and a
+failed attempt's trace, screenshot and HTML are scrubbed of every secret before they are kept.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, async_playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from harvest.auth import Credentials, check_display
 from harvest.browser import find_browser
-from harvest.manifest import Manifest, ReportEntry
-from harvest.profile import Profile
-from harvest.runs import run_id_for, staged_run
+from harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure
+from harvest.options import BrowserOptions, CrmTarget, RetryPolicy
+from harvest.outcome import Outcome, conclude
+from harvest.postmortem import Secrets, capture
+from harvest.progress import LogProgress, Progress
+from harvest.routes import AttemptFailed, Routes, Steps
+from harvest.runs import POSTMORTEM, failed_dir, last_good, run_id_for, staged_run
+from harvest.session import SignedIn
 from harvest.settings import ReportSpec
-from harvest.validate import check_export
-from hcportal.errors import HarvestError
+from harvest.validate import (
+    FATAL,
+    ROUTE,
+    SESSION,
+    TRANSIENT,
+    ExportFacts,
+    Rejected,
+    accept_export,
+)
+from harvest.worker import run_in_worker
+from hcportal.errors import HarvestError, HcportalError
 from hcportal.fsutil import sha256_file
-from hcportal.logs import register_secret
+
+__all__ = ["BrowserOptions", "Credentials", "CrmTarget", "RetryPolicy", "harvest_crm"]
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Credentials:
-    username: str
-    password: str = field(repr=False)
-
-    def __post_init__(self) -> None:
-        register_secret(self.password)
-
-
-@dataclass(frozen=True)
-class CrmTarget:
-    """Where and how to harvest: the CRM's address, its profile and who signs in."""
-
-    base_url: str
-    profile: Profile
-    credentials: Credentials
-    source: str = "crm"
-
-
-@dataclass(frozen=True)
-class BrowserOptions:
-    executable: str = ""
-    headless: bool = True
-    timeout_seconds: float = 60
+DEFAULT_BROWSER, DEFAULT_RETRY = BrowserOptions(), RetryPolicy()  # frozen: safe as defaults
+HEAD_BYTES = 4096  # of a rejected download, kept in its post-mortem
 
 
 def harvest_crm(
@@ -62,98 +67,215 @@ def harvest_crm(
     reports: dict[str, ReportSpec],
     out_root: Path,
     now: datetime,
-    browser: BrowserOptions = BrowserOptions(),
+    browser: BrowserOptions = DEFAULT_BROWSER,
+    retry: RetryPolicy = DEFAULT_RETRY,
+    progress: Progress | None = None,
 ) -> tuple[Path, Manifest]:
-    """Download every report into a new run folder under ``out_root``; return it and its manifest."""
+    """Download every report into a new run folder under ``out_root``; return it and its manifest.
+
+    A failure leaves ``out_root/latest`` as it was and raises :class:`HarvestError` naming each
+    failed report, the step and the cause, and where its post-mortem is.
+    """
     run_id = run_id_for(now)
+    previous = last_good(out_root)
     started = datetime.now(UTC)
+    progress = progress or LogProgress()
     with staged_run(out_root, run_id) as staging:
-        # The browser runs in a thread of its own: Playwright's sync API refuses to start in a
-        # thread that already runs an asyncio loop (Jupyter, schedulers, pytest-playwright).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest") as pool:
-            entries = pool.submit(_browse, target, reports, staging, browser).result()
-        manifest = Manifest(
+        job = _Harvest(target, reports, staging, browser, retry, previous, progress)
+        try:
+            outcomes = run_in_worker(job.run())
+        except HcportalError as e:
+            # A run stopped at sign-in: say where its post-mortem is, if it has one.
+            if (staging / POSTMORTEM).exists():
+                e.args = (f"{e} (post-mortem in {failed_dir(out_root, run_id)}/)",)
+            raise
+        manifest = conclude(
+            staging=staging,
+            out_root=out_root,
             run_id=run_id,
             source=target.source,
             crm=target.base_url,
             started=started,
-            finished=datetime.now(UTC),
-            reports=entries,
+            outcomes=outcomes,
+            previous=previous,
         )
-        manifest.write(staging)
     return out_root / run_id, manifest
 
 
-def _browse(
-    target: CrmTarget, reports: dict[str, ReportSpec], folder: Path, browser: BrowserOptions
-) -> list[ReportEntry]:
-    with sync_playwright() as p:
-        executable = find_browser(browser.executable, p)
-        log.info("harvest %s: browser %s", target.base_url, executable)
-        chromium = p.chromium.launch(executable_path=executable, headless=browser.headless)
+class _Harvest:
+    def __init__(
+        self,
+        target: CrmTarget,
+        reports: dict[str, ReportSpec],
+        staging: Path,
+        opts: BrowserOptions,
+        retry: RetryPolicy,
+        previous: Manifest | None,
+        progress: Progress,
+    ) -> None:
+        self.target, self.reports, self.staging = target, reports, staging
+        self.opts, self.retry, self.previous, self.progress = opts, retry, previous, progress
+        self.profile = target.profile
+        self.secrets = Secrets()
+        self.timeout_ms = opts.timeout_seconds * 1000
+        self.routes = Routes(target.profile, target.base_url, opts.control_timeout_seconds * 1000)
+
+    async def run(self) -> list[Outcome]:
+        (self.staging / ".downloads").mkdir(exist_ok=True)
+        check_display(self.opts.headless)
+        async with async_playwright() as p:
+            executable = find_browser(self.opts.executable, p)  # type: ignore[arg-type]
+            log.info("harvest %s: browser %s", self.target.base_url, executable)
+            self.browser = await p.chromium.launch(
+                executable_path=executable, headless=self.opts.headless
+            )
+            try:
+                self.session = SignedIn(self.browser, self.target, self.secrets, self.timeout_ms)
+                try:
+                    await self.session.start()
+                except PlaywrightError as e:
+                    raise HarvestError(
+                        f"signing in to {self.target.base_url} failed: {_line(e)}"
+                    ) from None
+                limit = asyncio.Semaphore(self.opts.concurrency)
+                try:
+                    async with asyncio.TaskGroup() as group:
+                        tasks = [
+                            group.create_task(self._report(name, spec, limit))
+                            for name, spec in self.reports.items()
+                        ]
+                except BaseExceptionGroup as eg:
+                    # A sign-in that needs a person stops every report: raise that, plainly.
+                    raise _first(eg) from None
+                return [t.result() for t in tasks]
+            finally:
+                await self.browser.close()
+
+    # -- one report: routes, attempts, backoff ---------------------------------------------------
+
+    async def _report(self, name: str, spec: ReportSpec, limit: asyncio.Semaphore) -> Outcome:
+        async with limit:
+            started, t0 = datetime.now(UTC), time.monotonic()
+            attempts: list[Attempt] = []
+            last: AttemptFailed | None = None
+            for route in self.retry.routes:
+                for number in range(1, self.retry.attempts + 1):
+                    begun, a0 = datetime.now(UTC), time.monotonic()
+                    label = f"{route} route, attempt {number}/{self.retry.attempts}"
+                    log.info("report %s: %s", name, label)
+                    try:
+                        url, facts, path = await self._attempt(name, spec, route, label, number)
+                    except AttemptFailed as e:
+                        attempts.append(_attempt_record(route, number, begun, a0, e))
+                        last = e
+                        log.warning("report %s: %s failed at %r: %s", name, label, e.step, e.cause)
+                        if e.kind in (FATAL, ROUTE):
+                            break
+                        if e.kind == SESSION:
+                            await self.session.renew(e.generation, name, e.step)
+                        elif number < self.retry.attempts:
+                            delay = self.retry.backoff_seconds * 2 ** (number - 1)
+                            self.progress.update(name, f"{label} failed; retrying in {delay:g} s")
+                            await asyncio.sleep(delay)
+                        continue
+                    attempts.append(
+                        Attempt(
+                            route=route,
+                            number=number,
+                            started=begun,
+                            seconds=round(time.monotonic() - a0, 3),
+                            ok=True,
+                        )
+                    )
+                    self.progress.done(name, True, f"{facts.rows:,} rows via {route}")
+                    return _entry(name, url, facts, path, route, started, t0, attempts)
+                if last is not None and last.kind == FATAL:
+                    break
+            assert last is not None
+            self.progress.done(name, False, f"failed at {last.step!r}: {last.cause}")
+            tried = attempts[-1]
+            return ReportFailure(
+                name=name,
+                required=spec.required,
+                step=last.step,
+                error=f"{last.cause} (route {tried.route}, attempt {tried.number}; "
+                f"{len(attempts)} attempt(s) in all)",
+                attempts=attempts,
+                postmortem=f"{POSTMORTEM}/{name}"
+                if (self.staging / POSTMORTEM / name).exists()
+                else "",
+            )
+
+    async def _attempt(
+        self, name: str, spec: ReportSpec, route: str, label: str, number: int
+    ) -> tuple[str, ExportFacts, Path]:
+        generation = self.session.generation
+        context = await self.browser.new_context(
+            storage_state=self.session.state, accept_downloads=True
+        )
+        context.set_default_timeout(self.timeout_ms)
+        if self.opts.trace:
+            await context.tracing.start(screenshots=True, snapshots=True, title=f"{name}: {label}")
+        step = Steps(self.progress, name, label)
+        page: Page | None = None
+        download = self.staging / ".downloads" / f"{name}-{route}-{number}"
         try:
-            context = chromium.new_context(accept_downloads=True)
-            context.set_default_timeout(browser.timeout_seconds * 1000)
-            page = context.new_page()
-            _sign_in(page, target)
-            entries = [
-                _download(page, target, name, spec, folder) for name, spec in reports.items()
-            ]
-            context.close()
-            return entries
-        except PlaywrightTimeout as e:
-            raise HarvestError(f"the CRM did not respond in time: {_first_line(e)}") from None
-        except PlaywrightError as e:
-            raise HarvestError(f"the browser failed: {_first_line(e)}") from None
+            try:
+                if route == "ui":
+                    page = await context.new_page()
+                    url = await self.routes.via_ui(page, spec, download, step)
+                else:
+                    url = await self.routes.via_url(context, spec, download, step)
+                step("validate")
+                prev = self.previous.report(name) if self.previous else None
+                facts = await asyncio.to_thread(
+                    accept_export,
+                    download,
+                    self.staging / f"{name}.csv",
+                    name,
+                    spec,
+                    previous_rows=prev.rows if prev else None,
+                    previous_run=self.previous.run_id if self.previous else "",
+                    expect_footer=self.profile.report.expect_footer,
+                )
+            except Rejected as e:
+                raise AttemptFailed(
+                    e.kind, step.now, str(e).removeprefix(f"report {name!r}: ")
+                ) from None
+            except PlaywrightTimeout as e:
+                raise AttemptFailed(TRANSIENT, step.now, f"timed out: {_line(e)}") from None
+            except PlaywrightError as e:
+                raise AttemptFailed(
+                    TRANSIENT, step.now, f"the browser failed: {_line(e)}"
+                ) from None
+        except AttemptFailed as e:
+            e.generation = generation
+            folder = self.staging / POSTMORTEM / name / f"attempt-{route}-{number}"
+            if download.is_file():  # what was rejected, its start only: enough to see what it was
+                folder.mkdir(parents=True, exist_ok=True)
+                with download.open("rb") as f:
+                    (folder / "download-head.txt").write_bytes(f.read(HEAD_BYTES))
+            await capture(page, context, folder, self.secrets, self.opts.trace)
+            raise
+        else:
+            if self.opts.trace:
+                await context.tracing.stop()  # a good attempt's trace is not kept
+            return url, facts, self.staging / f"{name}.csv"
         finally:
-            chromium.close()
+            await context.close()
+            download.unlink(missing_ok=True)
 
 
-def _url(target: CrmTarget, path: str) -> str:
-    return target.base_url.rstrip("/") + path
-
-
-def _on_sign_in_page(page: Page, target: CrmTarget) -> bool:
-    return urlsplit(page.url).path.rstrip("/") == target.profile.sign_in.path.rstrip("/")
-
-
-def _sign_in(page: Page, target: CrmTarget) -> None:
-    form = target.profile.sign_in
-    page.goto(_url(target, form.path))
-    form.username.find(page).fill(target.credentials.username)
-    form.password.find(page).fill(target.credentials.password)
-    with page.expect_navigation():
-        form.submit.find(page).click()
-    if _on_sign_in_page(page, target):
-        alert = page.get_by_role("alert")
-        said = alert.first.inner_text().strip() if alert.count() else "no reason given"
-        raise HarvestError(f"sign-in to {target.base_url} failed: the CRM said: {said}")
-    log.info("signed in to %s as %s", target.base_url, target.credentials.username)
-
-
-def _download(
-    page: Page, target: CrmTarget, name: str, spec: ReportSpec, folder: Path
+def _entry(
+    name: str,
+    url: str,
+    facts: ExportFacts,
+    path: Path,
+    route: str,
+    started: datetime,
+    t0: float,
+    attempts: list[Attempt],
 ) -> ReportEntry:
-    ui = target.profile.report
-    started = datetime.now(UTC)
-    url = _url(target, ui.path.format(report_id=spec.report_id))
-    log.info("report %s: opening %s", name, url)
-    page.goto(url)
-    if _on_sign_in_page(page, target):
-        raise HarvestError(f"report {name!r}: the CRM sent the browser back to sign-in")
-    ui.export_button.find(page).click()
-    dialog = ui.dialog.find(page)
-    dialog.wait_for(state="visible")
-    ui.details_only.find(dialog).check()
-    ui.format.find(dialog).select_option(label=ui.format_option)
-    # Scoped to the dialog: the page has its own button named Export too.
-    with page.expect_download() as info:
-        ui.dialog_export.find(dialog).click()
-    download = info.value
-    path = folder / f"{name}.csv"
-    download.save_as(path)  # before the context closes, which deletes the download
-    facts = check_export(path, name, spec)
-    log.info("report %s: %d rows, %d columns", name, facts.rows, len(facts.columns))
     return ReportEntry(
         name=name,
         file=path.name,
@@ -162,11 +284,45 @@ def _download(
         sha256=sha256_file(path),
         bytes=path.stat().st_size,
         source_url=url,
-        route="ui",
+        route=route,
         started=started,
         finished=datetime.now(UTC),
+        seconds=round(time.monotonic() - t0, 3),
+        encoding=facts.encoding,
+        footer_lines=facts.footer_lines,
+        attempts=attempts,
     )
 
 
-def _first_line(e: Exception) -> str:
-    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+def _attempt_record(
+    route: str, number: int, begun: datetime, t0: float, e: AttemptFailed
+) -> Attempt:
+    return Attempt(
+        route=route,
+        number=number,
+        started=begun,
+        seconds=round(time.monotonic() - t0, 3),
+        ok=False,
+        step=e.step,
+        error=e.cause,
+    )
+
+
+def _first(eg: BaseExceptionGroup) -> BaseException:
+    """The error to report from a task group: a domain error before anything else."""
+    leaves: list[BaseException] = []
+
+    def walk(e: BaseException) -> None:
+        if isinstance(e, BaseExceptionGroup):
+            for sub in e.exceptions:
+                walk(sub)
+        else:
+            leaves.append(e)
+
+    walk(eg)
+    return next((e for e in leaves if isinstance(e, HcportalError)), leaves[0])
+
+
+def _line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

@@ -1,13 +1,15 @@
-"""The manifest of a harvest run: what was downloaded, from where, when, and what it held.
+"""The manifest of a harvest run: what was downloaded, from where, how, when, and what it held.
 
 It sits beside the files (``manifest.json``) so that every later stage, and every person reading a
-run folder months later, can tell exactly what the data is.
+run folder months later, can tell exactly what the data is. A failed run writes one too, in its
+``failed/<run-id>/`` folder, with ``status = "failed"`` and what went wrong per report.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,17 +20,42 @@ from hcportal.fsutil import atomic_write_text
 FILENAME = "manifest.json"
 
 
+class Attempt(BaseModel):
+    """One try at one report over one route."""
+
+    route: str  # "ui" | "url" | "folder"
+    number: int  # 1, 2, ... within the route
+    started: datetime
+    seconds: float
+    ok: bool
+    step: str = ""  # where it failed
+    error: str = ""
+
+
 class ReportEntry(BaseModel):
     name: str
     file: str
     rows: int
     columns: list[str]
-    sha256: str
+    sha256: str  # of the stored file
     bytes: int
     source_url: str
-    route: str
+    route: str  # the route that delivered the file
     started: datetime
     finished: datetime
+    seconds: float = 0.0
+    encoding: str = "utf-8"  # of the download; the stored file is always UTF-8
+    footer_lines: int = 0  # report footer lines stripped from the download
+    attempts: list[Attempt] = []
+
+
+class ReportFailure(BaseModel):
+    name: str
+    required: bool
+    step: str
+    error: str
+    attempts: list[Attempt] = []
+    postmortem: str = ""  # folder with trace.zip, screenshot.png, page.html of the last attempt
 
 
 class Manifest(BaseModel):
@@ -38,7 +65,10 @@ class Manifest(BaseModel):
     started: datetime
     finished: datetime
     hcportal_version: str = __version__
+    status: Literal["ok", "failed"] = "ok"
+    previous_run: str = ""  # the last good run this one was compared with
     reports: list[ReportEntry]
+    failures: list[ReportFailure] = []  # failed reports (optional ones do not fail the run)
 
     def report(self, name: str) -> ReportEntry | None:
         return next((r for r in self.reports if r.name == name), None)

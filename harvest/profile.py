@@ -2,21 +2,27 @@
 
 A profile names each control by role and accessible name, by label, or by text, the way a person
 would describe it, so a restyled page does not break the harvest the way screen coordinates did.
+Pages are recognised by URL patterns where ``*`` matches anything: a pattern with ``://`` is matched
+against the whole URL, any other against the path and query, whatever the host (sign-in may happen
+on another host).
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hcportal.errors import ConfigError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator as PwLocator
-    from playwright.sync_api import Page
+    from playwright.async_api import FrameLocator, Page
+    from playwright.async_api import Locator as PwLocator
 
 BUNDLED = Path(__file__).parent / "profiles"
 
@@ -40,36 +46,106 @@ class Locator(_Strict):
             raise ValueError("a locator needs exactly one of role, label or text")
         return self
 
-    def find(self, scope: Page | PwLocator) -> PwLocator:
+    def find(self, scope: Page | PwLocator | FrameLocator) -> PwLocator:
         if self.role is not None:
             return scope.get_by_role(self.role, name=self.name, exact=self.exact)  # type: ignore[arg-type]
         if self.label is not None:
             return scope.get_by_label(self.label, exact=self.exact)
         return scope.get_by_text(self.text or "", exact=self.exact)
 
+    def describe(self) -> str:
+        if self.role is not None:
+            return f"{self.role} {self.name!r}" if self.name else self.role
+        if self.label is not None:
+            return f"field labelled {self.label!r}"
+        return f"text {self.text!r}"
+
+
+def matches(url: str, patterns: list[str]) -> bool:
+    """Whether ``url`` matches one of the ``patterns`` (see the module docstring).
+
+    Only ``*`` is a wildcard (any run of characters): ``?`` is the query's own, literal.
+    """
+    parts = urlsplit(url)
+    local = parts.path + (f"?{parts.query}" if parts.query else "")
+    return any(_glob(p).fullmatch(url if "://" in p else local) for p in patterns)
+
+
+@functools.lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+
+
+class Mfa(_Strict):
+    """The verification-code (TOTP) step some sign-ins add after the password."""
+
+    url_patterns: list[str] = Field(default_factory=list)
+    code: Locator
+    submit: Locator
+
 
 class SignIn(_Strict):
     path: str
+    url_patterns: list[str] = Field(
+        default_factory=list, description="URLs of the sign-in page; default: path and path?*"
+    )
     username: Locator
     password: Locator
     submit: Locator
+    error: Locator = Locator(role="alert")
+    mfa: Mfa | None = None
+
+    @property
+    def patterns(self) -> list[str]:
+        return self.url_patterns or [self.path, self.path + "?*"]
 
 
 class ReportPage(_Strict):
     path: str
+    frame: str | None = None  # title of the iframe holding the report viewer (Lightning)
+    ready: Locator | None = None  # shows once the report has finished generating
     export_button: Locator
+    more_actions: Locator | None = None  # a menu that may hold the Export action
+    export_menu_item: Locator | None = None
     dialog: Locator
     details_only: Locator
     format: Locator
     format_option: str
     dialog_export: Locator
     export_url: str
+    expect_footer: bool = False  # exports end with a report footer: one missing means truncated
+
+    @model_validator(mode="after")
+    def _menu_pair(self) -> ReportPage:
+        if (self.more_actions is None) != (self.export_menu_item is None):
+            raise ValueError("more_actions and export_menu_item go together")
+        return self
 
 
 class Profile(_Strict):
     name: str
+    home: str = Field(description="A page only a signed-in user can open (tests a saved session).")
+    signed_in_patterns: list[str] = Field(
+        default_factory=list, description="URLs that mean sign-in is over; default: home*"
+    )
     sign_in: SignIn
     report: ReportPage
+
+    def url(self, base_url: str, path: str) -> str:
+        """``path`` (absolute, or relative to the CRM's address) as a full URL."""
+        return path if "://" in path else urljoin(base_url.rstrip("/") + "/", path.lstrip("/"))
+
+    def on_sign_in(self, url: str) -> bool:
+        return matches(url, self.sign_in.patterns) or self.on_mfa(url)
+
+    def on_mfa(self, url: str) -> bool:
+        mfa = self.sign_in.mfa
+        return bool(mfa and mfa.url_patterns and matches(url, mfa.url_patterns))
+
+    def signed_in(self, url: str) -> bool:
+        return not self.on_sign_in(url) and matches(
+            url, self.signed_in_patterns or [self.home.split("?")[0] + "*"]
+        )
 
 
 def load_profile(name_or_path: str) -> Profile:

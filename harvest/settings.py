@@ -1,12 +1,15 @@
-"""Harvest settings: where the reports come from and what each must look like."""
+"""Harvest settings: where the reports come from, how to get them, and what each must look like."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from democrm.catalog import REPORTS as DEMO_REPORTS
+
+Route = Literal["ui", "url"]
+DEFAULT_MAX_DROP = 0.8
 
 
 class _Strict(BaseModel):
@@ -17,7 +20,7 @@ class ReportSpec(_Strict):
     """One report to download, and the expectations its download must meet."""
 
     report_id: str = Field(
-        description="The CRM's id of the saved report, as it appears in its URL."
+        "", description="The CRM's id of the saved report, as it appears in its URL."
     )
     required: bool = Field(
         True, description="Whether the run fails when this report cannot be had."
@@ -26,7 +29,38 @@ class ReportSpec(_Strict):
         default_factory=list,
         description="Column headers the export must contain; a download without them is rejected.",
     )
-    min_rows: int = Field(1, ge=0, description="Fewest data rows a good export can have.")
+    min_rows: int = Field(
+        1, ge=0, description="Fewest data rows a good, non-empty export can have."
+    )
+    allow_empty: bool = Field(
+        False, description="Whether an export with no data rows at all is acceptable."
+    )
+    max_rows: int | None = Field(
+        None, ge=1, description="Most data rows a good export can have (blank: no limit)."
+    )
+    suspicious_rows: list[int] = Field(
+        default_factory=lambda: [2000],
+        description=(
+            "Row counts that mean a CRM's cap rather than the whole report (Salesforce's viewer "
+            "stops at 2,000): such an export is rejected. `[]` accepts any count."
+        ),
+    )
+    max_drop: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description=(
+            "Largest fall in rows since the last good harvest, as a fraction; a bigger drop is "
+            "rejected. Blank: `harvest.max_row_drop`. 1 turns the check off."
+        ),
+    )
+    file: str = Field(
+        "",
+        description=(
+            "For the drop-folder source: the file name pattern (glob) of this report's file; "
+            "the newest match is taken. Blank: `<name>*.csv`."
+        ),
+    )
 
 
 class DemoSettings(_Strict):
@@ -36,6 +70,33 @@ class DemoSettings(_Strict):
     seed: int = Field(
         7, description="Seed of the synthetic data: the same seed gives the same data."
     )
+    look: Literal["classic", "lightning"] = Field(
+        "classic",
+        description=(
+            '"lightning" serves reports the way Salesforce Lightning does (a "Report Viewer" '
+            "iframe, Export under More Actions) and harvests them with the `salesforce` profile."
+        ),
+    )
+    faults: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Misbehaviour to inject, to see the harvester cope: slow, http500-once, "
+            "session-expires, export-renamed, export-in-menu, html-as-csv, truncated, empty, "
+            'cap2000, bom, cp1252, footer, totp; `"name:report"` limits one to a report '
+            "(see docs/harvesting.md)."
+        ),
+    )
+    slow_seconds: float = Field(
+        3, ge=0, description="How long report generation takes under the `slow` fault."
+    )
+
+    @field_validator("faults")
+    @classmethod
+    def _known_faults(cls, value: list[str]) -> list[str]:
+        from democrm.faults import Faults
+
+        Faults.parse(value)  # raises ValueError naming the unknown fault
+        return value
 
 
 def _demo_reports() -> dict[str, ReportSpec]:
@@ -48,25 +109,67 @@ def _demo_reports() -> dict[str, ReportSpec]:
 class HarvestSettings(_Strict):
     """How ``hcportal harvest`` reaches the CRM and downloads its reports."""
 
-    source: Literal["demo", "crm"] = Field(
+    source: Literal["demo", "crm", "folder"] = Field(
         "demo",
         description=(
             '"demo" starts the bundled demo CRM for the run and harvests it; "crm" harvests the CRM '
-            "at `base_url`."
+            'at `base_url`; "folder" takes the files another automation left in `folder`.'
         ),
     )
     base_url: str = Field(
         "", description='The CRM\'s address, e.g. "https://acme.my.salesforce.com".'
     )
+    folder: str = Field(
+        "", description='The drop folder read when `source = "folder"` (or `--from-folder`).'
+    )
+    max_file_age_hours: float = Field(
+        36,
+        gt=0,
+        description="Drop-folder files older than this are rejected (yesterday's file, again).",
+    )
     profile: str = Field(
-        "democrm",
-        description="A bundled CRM profile name (`democrm`) or the path of a profile TOML file.",
+        "",
+        description=(
+            "A bundled CRM profile name (`democrm`, `salesforce`) or the path of a profile TOML "
+            'file. Blank: `democrm` (`salesforce` for the demo\'s "lightning" look).'
+        ),
+    )
+    username: str = Field(
+        "",
+        description=(
+            "The CRM username, when it is not in the `username_env` variable (a username is not a "
+            "secret; the password never goes in this file)."
+        ),
     )
     username_env: str = Field(
         "HCPORTAL_CRM_USERNAME", description="Environment variable holding the CRM username."
     )
     password_env: str = Field(
         "HCPORTAL_CRM_PASSWORD", description="Environment variable holding the CRM password."
+    )
+    totp_secret_env: str = Field(
+        "HCPORTAL_CRM_TOTP_SECRET",
+        description=(
+            "Environment variable holding the TOTP secret (base32) of the CRM user, if the "
+            "harvester is to answer the verification-code prompt itself."
+        ),
+    )
+    keyring_service: str = Field(
+        "hcportal",
+        description=(
+            "System keyring service holding the password (entry: the username) and the TOTP "
+            "secret (entry: `<username>:totp`) when the environment variables are not set."
+        ),
+    )
+    session_dir: str = Field(
+        ".hcportal",
+        description=(
+            "Folder (git-ignored, owner-only) where `hcportal login` saves the CRM session that "
+            "nightly runs reuse."
+        ),
+    )
+    login_timeout_seconds: float = Field(
+        300, gt=0, description="How long `hcportal login` waits for a person to finish signing in."
     )
     browser: str = Field(
         "",
@@ -79,7 +182,52 @@ class HarvestSettings(_Strict):
         True, description="Run the browser without a window (`--headed` overrides)."
     )
     timeout_seconds: float = Field(
-        60, gt=0, description="Longest wait for any one page, dialog or download."
+        60,
+        gt=0,
+        description="Longest wait for any one page, report generation, dialog or download.",
+    )
+    control_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        description=(
+            "Longest wait for a control (the Export button, a menu item) once the report page "
+            "is ready: a control not there by then was renamed or moved."
+        ),
+    )
+    routes: list[Route] = Field(
+        default_factory=lambda: ["ui", "url"],
+        min_length=1,
+        description=(
+            'Export routes, in the order tried: "ui" (the Export dialog) and "url" (the direct '
+            "export URL with the signed-in session). The next is tried when one fails."
+        ),
+    )
+    attempts: int = Field(
+        3, ge=1, description="Attempts per route for a passing fault (HTTP 5xx, time-out, ...)."
+    )
+    backoff_seconds: float = Field(
+        2,
+        ge=0,
+        description="Wait before the second attempt; it doubles for each attempt after that.",
+    )
+    concurrency: int = Field(3, ge=1, description="How many reports download at the same time.")
+    max_row_drop: float = Field(
+        DEFAULT_MAX_DROP,
+        ge=0,
+        le=1,
+        description=(
+            "A report that lost more than this fraction of its rows since the last good harvest "
+            "is rejected as implausible (a broken export), unless the report sets its own "
+            "`max_drop`. The publish gate (`publish.gate.max_row_drop`) refuses smaller drops "
+            "before anything is published."
+        ),
+    )
+    trace: bool = Field(
+        True,
+        description=(
+            "Record a Playwright trace of each report's attempt, kept (scrubbed of secrets) only "
+            "when the attempt fails."
+        ),
     )
     demo: DemoSettings = Field(default_factory=DemoSettings)
     reports: dict[str, ReportSpec] = Field(
@@ -89,3 +237,26 @@ class HarvestSettings(_Strict):
             "`surveys`, `tickets`, `invoices`, `usage`). Defaults to the demo CRM's three reports."
         ),
     )
+
+    @field_validator("routes")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each route may appear once")
+        return value
+
+    def report_specs(self) -> dict[str, ReportSpec]:
+        """The reports, each with its effective ``max_drop`` (its own, else ``max_row_drop``)."""
+        return {
+            name: spec
+            if spec.max_drop is not None
+            else spec.model_copy(update={"max_drop": self.max_row_drop})
+            for name, spec in self.reports.items()
+        }
+
+    def profile_name(self) -> str:
+        if self.profile:
+            return self.profile
+        if self.source == "demo" and self.demo.look == "lightning":
+            return "salesforce"
+        return "democrm"

@@ -19,7 +19,7 @@ import click
 from hcportal import __version__
 from hcportal.config import Config, load_config
 from hcportal.errors import HcportalError
-from hcportal.logs import setup_logging
+from hcportal.logs import redact, setup_logging
 
 log = logging.getLogger("hcportal")
 
@@ -37,7 +37,8 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"hcportal: error: {self.format_message()}", err=True)
+        # Masked like every log line: an error quoting a browser's words must not quote a secret.
+        click.echo(f"hcportal: error: {redact(self.format_message())}", err=True)
 
 
 def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -109,22 +110,60 @@ def main(verbose: bool) -> None:
     envvar="DEMOCRM_PASSWORD",
     help="Password of user 'demo' (default: random). Env: DEMOCRM_PASSWORD.",
 )
+@click.option(
+    "--look",
+    type=click.Choice(["classic", "lightning"]),
+    default="classic",
+    show_default=True,
+    help="lightning: Salesforce Lightning's report viewer (iframe, Export under More Actions).",
+)
+@click.option(
+    "--faults",
+    default="",
+    metavar="LIST",
+    help="Comma-separated misbehaviour to inject, e.g. slow,http500-once,totp (see docs/harvesting.md).",
+)
+@click.option(
+    "--slow-seconds",
+    default=3.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Report generation time under the `slow` fault.",
+)
 @reports_errors
-def demo_crm(host: str, port: int, accounts: int, seed: int, password: str | None) -> None:
+def demo_crm(
+    host: str,
+    port: int,
+    accounts: int,
+    seed: int,
+    password: str | None,
+    look: str,
+    faults: str,
+    slow_seconds: float,
+) -> None:
     """Serve the bundled demo CRM until interrupted (Ctrl-C).
 
     A real web app with a sign-in page, saved reports, an Export dialog and direct export URLs,
-    over deterministic synthetic data placed around today's date.
+    over deterministic synthetic data placed around today's date. It can misbehave on demand
+    (--faults) and look like Salesforce Lightning (--look lightning).
 
     \b
     Example:
       hcportal demo-crm --port 8765 --accounts 1000 --seed 42
+      hcportal demo-crm --look lightning --faults slow,totp,http500-once
     """
+    from democrm.faults import Faults
     from democrm.server import DemoCRM
 
+    try:
+        injected = Faults.parse(faults.split(","), slow_seconds)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--faults") from None
     click.echo(f"Generating {accounts} synthetic accounts (seed {seed})...", err=True)
     kwargs = {"password": password} if password else {}
-    crm = DemoCRM.with_synthetic_data(accounts=accounts, seed=seed, today=_now().date(), **kwargs)
+    crm = DemoCRM.with_synthetic_data(
+        accounts=accounts, seed=seed, today=_now().date(), look=look, faults=injected, **kwargs
+    )
     try:
         server = crm.make_server(host, port)
     except OSError as e:
@@ -135,6 +174,10 @@ def demo_crm(host: str, port: int, accounts: int, seed: int, password: str | Non
         + ("" if password else f", password: {crm.password}")
         + ")"
     )
+    if injected.active:
+        click.echo(f"Faults: {', '.join(injected.names())}")
+    if crm.mfa:
+        click.echo(f"TOTP secret of user {crm.username}: {crm.totp_secret}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -153,27 +196,80 @@ def demo_crm(host: str, port: int, accounts: int, seed: int, password: str | Non
 @click.option(
     "--headed", is_flag=True, help="Show the browser window (for a person to watch or help)."
 )
+@click.option(
+    "--from-folder",
+    "from_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Take the report files another automation left in this folder instead of the CRM.",
+)
 @reports_errors
-def harvest_cmd(config_path: Path | None, out: Path | None, headed: bool) -> None:
+def harvest_cmd(
+    config_path: Path | None, out: Path | None, headed: bool, from_folder: Path | None
+) -> None:
     """Download the CRM's reports into a new run folder with a manifest.json.
 
     Each run lands in OUT/<run-id>/ and OUT/latest points to the last good one; a failed run
-    leaves the previous one untouched.
+    leaves the previous one untouched, and its post-mortem (traces, screenshots, page HTML) in
+    OUT/failed/<run-id>/. Exit status: 0 ok, 1 failed, 2 configuration error, 3 a person must
+    sign in (`hcportal login`).
 
     \b
     Example:
       hcportal harvest --out build/raw
-      HCPORTAL_CRM_USERNAME=me HCPORTAL_CRM_PASSWORD=... hcportal harvest --config acme.toml
+      hcportal harvest --config acme.toml --headed
+      hcportal harvest --from-folder /mnt/reports-dropbox
+    """
+    import harvest
+    from harvest.progress import for_stream
+
+    config = _config(config_path)
+    progress = for_stream(sys.stderr)
+    try:
+        run_dir, manifest = harvest.run(
+            config.harvest,
+            out or config.raw_dir,
+            _now(),
+            headless=False if headed else None,
+            from_folder=from_folder,
+            session_dir=config.resolve(config.harvest.session_dir),
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    for r in manifest.reports:
+        click.echo(f"{r.name:12} {r.rows:>9,} rows  {r.route:6} {r.file}")
+    click.echo(str(run_dir))
+
+
+@main.command("login")
+@CONFIG_OPTION
+@click.option(
+    "--headless",
+    is_flag=True,
+    help="No window: only when the credentials (and TOTP secret) alone complete the sign-in.",
+)
+@reports_errors
+def login_cmd(config_path: Path | None, headless: bool) -> None:
+    """Sign in to the CRM by hand (SSO, MFA) and save the session for nightly runs.
+
+    Opens a browser window at the CRM's sign-in page, fills in what it knows (username, and the
+    password from the environment or keyring if set), and waits for you to finish. The session is
+    saved owner-only under harvest.session_dir (git-ignored); `hcportal harvest` reuses it until
+    the CRM ends it, then exits with status 3 asking for another `hcportal login`.
+
+    \b
+    Example:
+      hcportal login --config acme.toml
     """
     import harvest
 
     config = _config(config_path)
-    run_dir, manifest = harvest.run(
-        config.harvest, out or config.raw_dir, _now(), headless=False if headed else None
+    path = harvest.login(
+        config.harvest,
+        session_dir=config.resolve(config.harvest.session_dir),
+        headless=headless,
     )
-    for r in manifest.reports:
-        click.echo(f"{r.name:12} {r.rows:>9,} rows  {r.file}")
-    click.echo(str(run_dir))
+    click.echo(f"session saved: {path}")
 
 
 @main.command("transform")
@@ -251,6 +347,14 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     click.echo(str(render.build(data, out, config.site)))
 
 
+FORCE_OPTION = click.option(
+    "--force",
+    "force",
+    metavar="REASON",
+    help="Publish even if the gate refuses; the reason is logged and kept in the run report.",
+)
+
+
 @main.command("publish")
 @CONFIG_OPTION
 @click.option(
@@ -258,19 +362,39 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Built site to publish (default: <build>/site).",
 )
+@FORCE_OPTION
+@click.option(
+    "--rollback",
+    is_flag=True,
+    help="Republish the previous good build from the history instead (marks the live one bad).",
+)
+@click.option("--reason", default="", help="Why you roll back (kept in the history's log).")
 @reports_errors
-def publish_cmd(config_path: Path | None, site: Path | None) -> None:
-    """Deploy the built site to the configured target (default: a local folder).
+def publish_cmd(
+    config_path: Path | None, site: Path | None, force: str | None, rollback: bool, reason: str
+) -> None:
+    """Check the built site and its data (the gate), then deploy it to the configured target.
+
+    The gate refuses (exit 4, the published site untouched) when the harvest behind the data
+    failed, a report lost too many rows since the last good run, too many rows were rejected,
+    or the site fails its own checks. Prints where readers open the published site.
 
     \b
     Example:
       hcportal publish --site build/site
+      hcportal publish --force "CRM purge of closed accounts, agreed with sales ops"
+      hcportal publish --rollback --reason "wrong owner mapping in last night's data"
     """
-    import publish
+    from hcportal import pipeline
 
     config = _config(config_path)
-    index = publish.publish(site or config.site_dir, config.publish, config.publish_dir, _now())
-    click.echo(str(index))
+    if rollback:
+        if force or site:
+            raise click.UsageError("--rollback republishes a kept build: no --site or --force")
+        result = pipeline.rollback(config, now=_now(), reason=reason)
+    else:
+        result = pipeline.publish_built(config, now=_now(), site_dir=site, force=force)
+    click.echo(result.published_index)
 
 
 @main.command("run")
@@ -282,11 +406,14 @@ def publish_cmd(config_path: Path | None, site: Path | None) -> None:
     help="Day to evaluate the policy for (default: today).",
 )
 @click.option("--headed", is_flag=True, help="Show the browser window during the harvest.")
+@FORCE_OPTION
 @reports_errors
-def run_cmd(config_path: Path | None, as_of: str | None, headed: bool) -> None:
-    """Run every stage: harvest, transform, build, publish. This is what `make publish` calls.
+def run_cmd(config_path: Path | None, as_of: str | None, headed: bool, force: str | None) -> None:
+    """Run every stage: harvest, transform, build, gate, publish. This is what `make publish` calls.
 
-    Prints the path of the published index.html.
+    Prints where readers open the published site (the path of the published index.html for a
+    local folder). On failure, prints one line fit for an alert and exits non-zero (4: refused
+    by the gate). Either way the run report is written to <build>/run-report.json.
 
     \b
     Example:
@@ -297,8 +424,10 @@ def run_cmd(config_path: Path | None, as_of: str | None, headed: bool) -> None:
 
     day = _as_of(as_of)
     config = _config(config_path)
-    result = pipeline.run(config, now=_now(), as_of=day, headless=False if headed else None)
-    click.echo(str(result.published_index))
+    result = pipeline.run(
+        config, now=_now(), as_of=day, headless=False if headed else None, force=force
+    )
+    click.echo(result.published_index)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,17 @@ class HarvestError(HcportalError):
     """A report could not be downloaded, or what was downloaded is not trustworthy."""
 
 
+class NeedsPersonError(HarvestError):
+    """Signing in to the CRM needs a person: an MFA prompt the harvester cannot answer, rejected
+    credentials or a locked account. Never retried (retries lead to an account lockout)."""
+
+    exit_code = 3
+
+
+class SessionExpiredError(NeedsPersonError):
+    """The saved CRM session has expired and there are no credentials to sign in again."""
+
+
 class TransformError(HcportalError):
     """The raw reports cannot be turned into tables."""
 

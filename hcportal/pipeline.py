@@ -1,4 +1,9 @@
-"""The nightly pipeline: harvest, transform, build, publish, each stage a library call.
+"""The nightly pipeline: harvest, transform, build, gate, publish, each stage a library call.
+
+Whatever happens, a run ends the same way: the run is kept in the history (manifest, tables,
+config, and the site when it was published), and the run report is written to
+``<build>/run-report.json``. A failure or a refusal raises :class:`RunFailed`, whose message is the
+report's one-line summary and whose exit status is the cause's (4 for a refusal by the gate).
 
 The clock is passed in (``now``; ``as_of`` defaults to its date) so that a run, and a test, can be
 made for any day.
@@ -7,59 +12,365 @@ made for any day.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import functools
+import json
 import logging
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import harvest
 import publish
 import render
 import transform
+from harvest.runs import run_id_for
 from hcportal.config import Config
+from hcportal.errors import HcportalError
+from hcportal.fsutil import atomic_write_text
+from hcportal.runreport import RunReport, one_line
+from publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
+from publish.history import History
 
 log = logging.getLogger(__name__)
+
+REPORT_FILE = "run-report.json"
+LOCK_FILE = ".hcportal.lock"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RunFailed(HcportalError):
+    """A run, publish or rollback that did not publish; the message is the one-line summary."""
+
+    def __init__(self, summary: str, exit_code: int = 1) -> None:
+        super().__init__(summary)
+        self.exit_code = exit_code
 
 
 @dataclass
 class RunResult:
+    report: RunReport
     raw_dir: Path | None = None
     data_dir: Path | None = None
     site_index: Path | None = None
-    published_index: Path | None = None
+    published: publish.Published | None = None
+    report_path: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def published_index(self) -> str | None:
+        """Where readers open the published site (a path for a local folder, else an address)."""
+        return self.published.location if self.published else None
 
+
+def exclusive(fn: F) -> F:
+    """One run or publish at a time per build folder: a manual run started while the nightly one
+    is still going must not interleave with it."""
+
+    @functools.wraps(fn)
+    def wrapper(config: Config, *args: Any, **kwargs: Any) -> Any:
+        with _lock(config.build_dir):
+            return fn(config, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _lock(build_dir: Path) -> Iterator[None]:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / LOCK_FILE
+    with path.open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise HcportalError(
+                f"another hcportal run or publish is using {build_dir} (it holds {path}); "
+                "try again when it has finished"
+            ) from None
+        yield  # the lock goes with the file's closing, even if the process is killed
+
+
+def history_of(config: Config) -> History:
+    settings = config.publish.history
+    root = config.resolve(settings.dir) if settings.dir else config.build_dir / "history"
+    return History(root, settings.keep)
+
+
+@exclusive
 def run(
     config: Config,
     *,
     now: datetime,
     as_of: date | None = None,
     headless: bool | None = None,
+    force: str | None = None,
 ) -> RunResult:
-    """Run every stage in order; the first failing stage raises and nothing later runs."""
-    result = RunResult()
+    """Run every stage in order; the first failing stage stops the run and nothing is published."""
+    report = RunReport("run", run_id_for(now), now, _source(config))
+    result = RunResult(report)
     as_of = as_of or now.date()
-    with _stage("harvest", result):
-        result.raw_dir, _ = harvest.run(config.harvest, config.raw_dir, now, headless=headless)
-    with _stage("transform", result):
-        tables = transform.run(result.raw_dir, config.transform, as_of)
-        result.data_dir = transform.write(tables, config.data_dir)
-    with _stage("build", result):
-        result.site_index = render.build(config.data_dir, config.site_dir, config.site)
-    with _stage("publish", result):
-        result.published_index = publish.publish(
-            config.site_dir, config.publish, config.publish_dir, now
+    try:
+        with report.stage("harvest") as st:
+            result.raw_dir, manifest = harvest.run(
+                config.harvest,
+                config.raw_dir,
+                now,
+                headless=headless,
+                session_dir=config.resolve(config.harvest.session_dir),
+            )
+            report.run_id = result.raw_dir.name
+            st.counts = {r.name: r.rows for r in manifest.reports}
+        with report.stage("transform") as st:
+            tables = transform.run(result.raw_dir, config.transform, as_of)
+            result.data_dir = transform.write(tables, config.data_dir)
+            st.counts = dict(tables.meta.get("counts", {}))
+        with report.stage("build") as st:
+            result.site_index = _build(config)
+            st.counts = _site_counts(config.site_dir)
+        evidence = Evidence(
+            manifest=read_manifest(result.raw_dir),
+            previous=_previous_manifest(config, report.run_id),
+            data_dir=result.data_dir,
+            site_dir=config.site_dir,
         )
+        result.published = _gate_and_publish(config, report, evidence, now, force)
+    except HcportalError as e:
+        _failed(report, e)
+        raise RunFailed(report.summary(_report_path(config)), report.exit_code) from e
+    except BaseException as e:  # a bug or Ctrl-C: recorded, and raised as it is
+        _failed(report, e)
+        raise
+    finally:
+        result.report_path = _finish(
+            config, report, raw_dir=result.raw_dir, data_dir=result.data_dir,
+            site_dir=config.site_dir if result.published else None,
+        )  # fmt: skip
+        result.seconds = {s.name: s.seconds for s in report.stages}
     return result
 
 
-@contextlib.contextmanager
-def _stage(name: str, result: RunResult) -> Iterator[None]:
-    log.info("stage %s: starting", name)
-    started = time.perf_counter()
-    yield
-    result.seconds[name] = round(time.perf_counter() - started, 3)
-    log.info("stage %s: done in %.1f s", name, result.seconds[name])
+@exclusive
+def publish_built(
+    config: Config, *, now: datetime, site_dir: Path | None = None, force: str | None = None
+) -> RunResult:
+    """``hcportal publish``: the gate, then the deploy, of a site built earlier.
+
+    The gate reads the data folder and the harvest run it came from, exactly as in a full run.
+    """
+    site = site_dir or config.site_dir
+    raw_dir = _raw_run_of(config)
+    data_dir = config.data_dir if (config.data_dir / "meta.json").is_file() else None
+    report = RunReport(
+        "publish", raw_dir.name if raw_dir else run_id_for(now), now, _source(config)
+    )
+    result = RunResult(report, raw_dir=raw_dir, data_dir=data_dir)
+    try:
+        evidence = Evidence(
+            manifest=read_manifest(raw_dir),
+            previous=_previous_manifest(config, report.run_id),
+            data_dir=data_dir,
+            site_dir=site,
+        )
+        result.published = _gate_and_publish(config, report, evidence, now, force)
+    except HcportalError as e:
+        _failed(report, e)
+        raise RunFailed(report.summary(_report_path(config)), report.exit_code) from e
+    except BaseException as e:  # a bug or Ctrl-C: recorded, and raised as it is
+        _failed(report, e)
+        raise
+    finally:
+        result.report_path = _finish(
+            config, report, raw_dir=raw_dir, data_dir=data_dir,
+            site_dir=site if result.published else None,
+        )  # fmt: skip
+    return result
+
+
+@exclusive
+def rollback(config: Config, *, now: datetime, reason: str = "") -> RunResult:
+    """Republish the previous good build kept in the history; the live one is marked rolled back."""
+    history = history_of(config)
+    report = RunReport("rollback", "?", now, _source(config))
+    result = RunResult(report)
+    try:
+        with report.stage("publish") as st:
+            target = history.rollback_target()
+            live = (history.live() or {}).get("run_id")
+            report.run_id = target
+            result.published = publish.publish(
+                history.root / target / "site", config.publish, config.publish_dir, now,
+                cache_dir=config.build_dir / "cache",
+            )  # fmt: skip
+            st.counts = _published_counts(result.published)
+        report.published = result.published.as_dict()
+        report.outcome = "published"
+        why = reason or "rollback requested"
+        if live:
+            history.mark_rolled_back(live, now, why)
+        history.set_live(target, _event("rollback", report, now, rolled_back=live, reason=why))
+    except HcportalError as e:
+        _failed(report, e)
+        raise RunFailed(report.summary(_report_path(config)), report.exit_code) from e
+    except BaseException as e:  # a bug or Ctrl-C: recorded, and raised as it is
+        _failed(report, e)
+        raise
+    finally:
+        result.report_path = _write_report(config, report)
+    return result
+
+
+# -- the steps every entry point shares ------------------------------------------------------------
+
+
+def _gate_and_publish(
+    config: Config, report: RunReport, evidence: Evidence, now: datetime, force: str | None
+) -> publish.Published:
+    with report.stage("gate") as st:
+        verdict = evaluate(evidence, config.publish.gate)
+        report.gate = verdict.as_dict()
+        st.counts = {"checks": len(verdict.checks), "failed": len(verdict.failed)}
+        report.warnings += [c.message for c in verdict.checks if c.skipped]
+        enforce(verdict, force)
+        report.gate = verdict.as_dict()
+        if verdict.forced:
+            report.warnings.append(
+                f"gate overridden (--force): {verdict.forced}: {verdict.summary()}"
+            )
+    with report.stage("publish") as st:
+        published = publish.publish(
+            evidence.site_dir or config.site_dir, config.publish, config.publish_dir, now,
+            cache_dir=config.build_dir / "cache",
+        )  # fmt: skip
+        st.counts = _published_counts(published)
+    report.published = published.as_dict()
+    report.outcome = "published"
+    return published
+
+
+def _finish(
+    config: Config,
+    report: RunReport,
+    *,
+    raw_dir: Path | None,
+    data_dir: Path | None,
+    site_dir: Path | None,
+) -> Path:
+    """Keep the run in the history and write its report; never hides the run's own error."""
+    history = history_of(config)
+    try:
+        entry = history.record(
+            report.run_id,
+            raw_dir=raw_dir,
+            data_dir=data_dir,
+            config={"source": report.config, **config.model_dump(mode="json")},
+            site_dir=site_dir,
+        )
+        report.history = str(entry)
+        history.write_report(report.run_id, report.as_dict())
+        if report.outcome == "published":
+            history.set_live(report.run_id, _event("published", report, report.started))
+        else:
+            history.log(_event(report.outcome, report, report.started))
+        history.prune()
+    except (OSError, HcportalError) as e:
+        report.warnings.append(f"history not kept: {one_line(str(e))}")
+        log.warning("history not kept: %s", e)
+    return _write_report(config, report)
+
+
+def _write_report(config: Config, report: RunReport) -> Path:
+    path = Path(_report_path(config))
+    try:
+        atomic_write_text(path, json.dumps(report.as_dict(), indent=2, default=str) + "\n")
+    except OSError as e:
+        log.error("run report not written to %s: %s", path, e)
+    if report.outcome == "published":  # a failure's summary is the error raised, printed once
+        log.info("%s", report.summary(str(path)))
+    return path
+
+
+def _failed(report: RunReport, e: BaseException) -> None:
+    if isinstance(e, GateRefused):
+        report.fail(e, "refused", e.exit_code)
+    elif isinstance(e, HcportalError):
+        report.fail(e, "failed", e.exit_code)
+    elif isinstance(e, KeyboardInterrupt):
+        report.fail(e, "interrupted", 130)
+    else:  # a bug: recorded, and its traceback still shown
+        report.fail(e, "failed", 1)
+
+
+def _report_path(config: Config) -> str:
+    return str(config.build_dir / REPORT_FILE)
+
+
+def _event(kind: str, report: RunReport, when: datetime, **extra: object) -> dict:
+    event = {
+        "event": kind,
+        "at": when.isoformat(timespec="seconds"),
+        "release": (report.published or {}).get("release"),
+        "location": (report.published or {}).get("location"),
+        "forced": (report.gate or {}).get("forced"),
+        "summary": report.summary(),
+    }
+    return {**event, **extra}
+
+
+def _build(config: Config) -> Path:
+    split_by = config.publish.access.split_by
+    if split_by:
+        from publish.split import build_split
+
+        return build_split(config.data_dir, config.site_dir, config.site, split_by)
+    return render.build(config.data_dir, config.site_dir, config.site)
+
+
+def _previous_manifest(config: Config, run_id: str) -> dict | None:
+    """The last good run's manifest: the newest published run in the history, else (no history
+    yet) the newest earlier harvest run in the raw folder."""
+    history = history_of(config)
+    good = history.last_good(exclude=run_id)
+    if good:
+        return read_manifest(history.root / good)
+    if config.raw_dir.is_dir():
+        earlier = sorted(
+            p for p in config.raw_dir.iterdir()
+            if p.name < run_id and not p.name.startswith(".") and not p.is_symlink()
+            and (p / "manifest.json").is_file()
+        )  # fmt: skip
+        if earlier:
+            return read_manifest(earlier[-1])
+    return None
+
+
+def _raw_run_of(config: Config) -> Path | None:
+    """The harvest run the data folder was made from (named in its meta.json)."""
+    try:
+        meta = json.loads((config.data_dir / "meta.json").read_text("utf-8"))
+        run_id = meta["raw"]["run_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    run_dir = config.raw_dir / str(run_id)
+    return run_dir if (run_dir / "manifest.json").is_file() else None
+
+
+def _site_counts(site_dir: Path) -> dict:
+    files = [p for p in site_dir.rglob("*") if p.is_file()]
+    return {
+        "files": len(files),
+        "pages": sum(p.suffix == ".html" for p in files),
+        "bytes": sum(p.stat().st_size for p in files),
+    }
+
+
+def _published_counts(p: publish.Published) -> dict:
+    return {
+        "files": p.files, "uploaded": p.uploaded, "unchanged": p.unchanged,
+        "deleted": p.deleted, "bytes_uploaded": p.bytes_uploaded,
+    }  # fmt: skip
+
+
+def _source(config: Config) -> str | None:
+    return str(config.source) if config.source else None

@@ -1,24 +1,71 @@
-"""Publish: deploy a built site to its host, atomically, and only if it looks whole."""
+"""Publish: deploy a built site to its host, atomically, moving only what changed.
+
+:func:`publish` is the stage's entry point: any folder holding an ``index.html`` is a site, be it
+the whole portal or a tree with a manager root and one folder per region. The gate that decides
+*whether* to publish is :mod:`publish.gate` (with :mod:`publish.sitecheck`); the runs kept for
+comparisons and rollback are :mod:`publish.history`; a site split into one folder per region and
+owner, for access control on the host, is built by :mod:`publish.split`. Targets:
+
+- ``local``: ``<dir>/releases/<id>/`` and a ``current`` symlink switched in one rename;
+- ``s3``: changed objects only, entry pages last (:mod:`publish.s3`);
+- ``git``: one commit per release on a branch, e.g. GitHub Pages (:mod:`publish.git`);
+- ``rsync``: the local layout on another machine, over ssh (:mod:`publish.rsync`).
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from hcportal.errors import PublishError
-from publish.local import publish_local
+from publish.files import scan
+from publish.release import Published, release_id_for
 from publish.settings import PublishSettings
 
-__all__ = ["PublishSettings", "publish"]
+__all__ = ["PublishSettings", "Published", "publish"]
 log = logging.getLogger(__name__)
 
 
-def publish(site_dir: Path, settings: PublishSettings, dest: Path, now: datetime) -> Path:
-    """Deploy ``site_dir``; return where readers open it (the published ``index.html``)."""
+def publish(
+    site_dir: Path,
+    settings: PublishSettings,
+    dest: Path,
+    now: datetime,
+    *,
+    cache_dir: Path | None = None,
+    release_id: str | None = None,
+) -> Published:
+    """Deploy ``site_dir`` to the configured target; ``dest`` is the local target's folder and
+    ``cache_dir`` where the git target keeps its bare cache repository."""
     if not (site_dir / "index.html").is_file():
         raise PublishError(f"{site_dir} is not a built site (no index.html); run build first")
-    release_id = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    index = publish_local(site_dir, dest, release_id, settings.keep_releases)
-    log.info("published release %s to %s", release_id, dest)
-    return index
+    release = release_id or release_id_for(now)
+    try:
+        files = scan(site_dir, md5=settings.target == "s3")
+    except ValueError as e:
+        raise PublishError(f"cannot publish {site_dir}: {e}") from None
+    if settings.target == "s3":
+        from publish.s3 import publish_s3
+
+        result = publish_s3(files, settings.s3, release, now)
+    elif settings.target == "git":
+        from publish.git import publish_git
+
+        cache = cache_dir or dest.parent / ".publish-cache"
+        result = publish_git(site_dir, settings.git, cache, release, now)
+    elif settings.target == "rsync":
+        from publish.rsync import publish_rsync
+
+        result = publish_rsync(
+            site_dir, len(files), settings.rsync, release, settings.keep_releases
+        )
+    else:
+        from publish.local import publish_local
+
+        result = publish_local(files, dest, release, settings.keep_releases)
+    log.info(
+        "published release %s to %s (%s): %d changed, %d unchanged",
+        result.release, result.location, result.target, result.uploaded, result.unchanged,
+    )  # fmt: skip
+    return result

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
 
 from democrm.catalog import REPORTS
-from harvest.crm import BrowserOptions, Credentials, CrmTarget, harvest_crm
+from harvest import run
+from harvest.crm import BrowserOptions, Credentials, CrmTarget, RetryPolicy, harvest_crm
 from harvest.profile import load_profile
+from harvest.progress import LogProgress, RichProgress, for_stream
 from harvest.runs import resolve_run
-from harvest.settings import HarvestSettings
-from hcportal.errors import HarvestError
+from harvest.settings import DemoSettings, HarvestSettings
+from hcportal.cli import main
+from hcportal.config import load_config
+from hcportal.errors import ConfigError, HarvestError
 from tests.conftest import NOW
+from tests.harvesting import FAST, crm_with, harvest, reports
 
 
 def target(crm, password: str | None = None) -> CrmTarget:
@@ -58,7 +72,8 @@ def test_export_missing_required_columns_is_rejected(demo_crm, tmp_path):
         .model_copy(update={"required_columns": ["Owner", "Segment"]})
     }
     with pytest.raises(
-        HarvestError, match=r"report 'accounts': the export lacks required column.*Segment"
+        HarvestError,
+        match=r"report 'accounts', step 'validate': the export lacks required column.*Segment",
     ):
         harvest_crm(target(demo_crm), reports, tmp_path, NOW)
     assert not (tmp_path / "latest").exists()
@@ -81,3 +96,93 @@ def test_unknown_browser_path_says_what_was_tried(demo_crm, tmp_path, monkeypatc
 
 def password_absent(folder, password: str) -> bool:
     return all(password.encode() not in p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+def test_reports_download_concurrently_up_to_the_limit(demo_data, tmp_path):
+    """The demo CRM counts reports generating at once: the harvest really overlaps them, and
+    never more than the limit."""
+    with crm_with(demo_data, ["slow"], slow_seconds=1.5) as crm:
+        _, manifest = harvest(crm, tmp_path, reports(), browser=replace(FAST, concurrency=2))
+        assert crm.crm.peak_generating == 2
+    assert len(manifest.reports) == 3
+
+
+def test_progress_is_plain_log_lines_off_a_terminal(demo_crm, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    assert isinstance(for_stream(io.StringIO()), LogProgress)
+    harvest(demo_crm, tmp_path)
+    assert f"report accounts: {len(demo_crm.crm.data['accounts']):,} rows via ui" in caplog.text
+
+
+def test_progress_is_a_live_display_on_a_terminal():
+    master, slave = os.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read as it is written: a full pty would block the display
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal side is closed and everything was read
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    with os.fdopen(slave, "w") as tty:
+        progress = for_stream(tty)
+        assert isinstance(progress, RichProgress)
+        progress.update("accounts", "ui route, attempt 1/3: download [x]")
+        progress.done("accounts", True, "120 rows via ui")
+        progress.close()
+    reader.join(timeout=10)
+    os.close(master)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "accounts" in shown and "120 rows via ui" in shown, shown
+
+
+def test_demo_faults_and_look_come_from_the_config(tmp_path):
+    settings = HarvestSettings(
+        demo=DemoSettings(accounts=40, look="lightning", faults=["http500-once:accounts"]),
+        backoff_seconds=0.1,
+    )
+    _, manifest = run(settings, tmp_path, NOW)
+    assert manifest.source == "demo"
+    assert len(manifest.report("accounts").attempts) == 2
+    assert len(manifest.report("contracts").attempts) == 1
+    assert all("/lightning/r/Report/" in r.source_url for r in manifest.reports)
+
+
+def test_unknown_fault_is_a_configuration_error(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[harvest.demo]\nfaults = ["slow", "gremlins"]\n')
+    with pytest.raises(ConfigError, match=r"harvest.demo.faults: .*unknown fault 'gremlins'"):
+        load_config(cfg)
+    result = CliRunner().invoke(main, ["demo-crm", "--faults", "slow,gremlins"])
+    assert result.exit_code == 2 and "unknown fault 'gremlins'" in result.output
+
+
+def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
+    _, manifest = harvest(demo_crm, tmp_path, retry=RetryPolicy(routes=("url", "ui")))
+    entry = manifest.report("accounts")
+    assert entry.route == "url" and [a.route for a in entry.attempts] == ["url"]
+
+
+def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[harvest.demo]\naccounts = 30\nfaults = ["slow"]\nslow_seconds = 60\n')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hcportal", "harvest", "--config", str(config), "--out", "raw"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in proc.stderr:  # wait until the reports are being generated
+        if "ui route, attempt 1/3" in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "hcportal: error: interrupted" in err and "Traceback" not in err
+    assert [p.name for p in (tmp_path / "raw").iterdir()] == []

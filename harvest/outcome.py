@@ -1,0 +1,89 @@
+"""The end of a harvest, whatever the source: the manifest, and a clear failure when one is due.
+
+Every report ends as a :class:`ReportEntry` (a validated file) or a :class:`ReportFailure`. A
+failure of a required report fails the run: its manifest (``status = "failed"``) goes beside the
+post-mortem in ``failed/<run-id>/``, and the error names each report, the step and the cause.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harvest.manifest import Manifest, ReportEntry, ReportFailure
+from harvest.runs import failed_dir
+from hcportal.errors import HarvestError
+
+log = logging.getLogger(__name__)
+
+Outcome = ReportEntry | ReportFailure
+
+
+def conclude(
+    *,
+    staging: Path,
+    out_root: Path,
+    run_id: str,
+    source: str,
+    crm: str,
+    started: datetime,
+    outcomes: list[Outcome],
+    previous: Manifest | None,
+) -> Manifest:
+    """Write the manifest into ``staging``; raise :class:`HarvestError` if a required report failed."""
+    entries = [o for o in outcomes if isinstance(o, ReportEntry)]
+    failures = [o for o in outcomes if isinstance(o, ReportFailure)]
+    fatal = [f for f in failures if f.required]
+    manifest = Manifest(
+        run_id=run_id,
+        source=source,
+        crm=crm,
+        started=started,
+        finished=datetime.now(UTC),
+        status="failed" if fatal else "ok",
+        previous_run=previous.run_id if previous else "",
+        reports=entries,
+        failures=failures,
+    )
+    manifest.write(staging)
+    for f in failures:
+        if not f.required:
+            log.warning("optional report %s left out: %s", f.name, f.error)
+    if fatal:
+        raise HarvestError(
+            failure_message(fatal, len(outcomes), staging, failed_dir(out_root, run_id), previous)
+        )
+    return manifest
+
+
+def failure_message(
+    failures: list[ReportFailure],
+    total: int,
+    staging: Path,
+    folder: Path,
+    previous: Manifest | None,
+) -> str:
+    """The error: each failed report with its step and cause, and where the post-mortem is
+    (``folder``, which is what ``staging`` becomes once the run is over)."""
+    kept = (
+        f"the last good run {previous.run_id} is still latest"
+        if previous
+        else "nothing was kept (there is no earlier good run)"
+    )
+    lines = [f"harvest failed ({len(failures)} of {total} reports); {kept}."]
+    for f in failures:
+        lines.append(f"  report {f.name!r}, step {f.step!r}: {f.error}")
+    found = sorted(staging.glob("postmortem/*/*/trace.zip"), key=lambda t: t.stat().st_size)
+    if (staging / "postmortem").is_dir():
+        lines.append(
+            f"Post-mortem in {folder}/: manifest.json, and per failed attempt a trace.zip (if "
+            "tracing is on), screenshot.png and page.html, and the start of a rejected download."
+        )
+    else:
+        lines.append(f"What failed, per report: {folder / 'manifest.json'}")
+    if found:  # the richest trace (a UI attempt's, with screenshots) is the one to open first
+        lines.append(
+            f"  view a trace: playwright show-trace {folder / found[-1].relative_to(staging)}"
+        )
+    return "\n".join(lines)

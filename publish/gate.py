@@ -1,0 +1,223 @@
+"""The gate: a bad night must never replace a good site.
+
+:func:`evaluate` looks at what the night produced and answers, check by check, whether it may be
+published. The evidence is read from files (manifests, ``data_quality.csv``, the built site), so
+the gate works the same inside ``hcportal run`` and for a bare ``hcportal publish``.
+
+- ``harvest``: the harvest that produced the data completed (a manifest exists; when the harvester
+  records a status in it, that status is good);
+- ``row_drop``: no report lost more than ``max_row_drop`` of its rows since the last good run;
+- ``data_quality``: no report has more than ``max_reject_fraction`` of its rows in
+  ``data_quality.csv``;
+- ``site``: the built site passes :func:`publish.sitecheck.check_site`.
+
+A refusal is :class:`GateRefused` (exit status 4). ``--force REASON`` publishes anyway; the reason
+and every overridden check are logged and kept in the run report and the history.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from hcportal.errors import PublishError
+from publish.settings import GateSettings
+from publish.sitecheck import check_site
+
+log = logging.getLogger(__name__)
+
+# Statuses a harvester may write into its manifest for a run that can be published.
+GOOD_HARVEST = {"ok", "complete", "completed", "success", "succeeded"}
+# data_quality.csv rows that only inform (when the transform marks a severity at all).
+INFORMATIONAL = {"info", "warning", "note"}
+SHOWN = 3  # problems quoted in the one-line message; all of them go to the run report
+
+
+class GateRefused(PublishError):
+    """The night's output failed the gate; the published site was left as it was."""
+
+    exit_code = 4
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    message: str
+    problems: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+
+@dataclass
+class Evidence:
+    """What the gate looks at. Any of it may be missing; a missing comparison is skipped."""
+
+    manifest: dict | None = None  # the harvest run's manifest.json, as parsed JSON
+    previous: dict | None = None  # the last good (published) run's manifest
+    data_dir: Path | None = None  # the transform's output (data_quality.csv)
+    site_dir: Path | None = None
+    harvest_error: str | None = None
+
+
+@dataclass
+class Verdict:
+    checks: list[Check]
+    forced: str | None = None
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """The failed checks in one line: each check's message, then its first problems."""
+        parts = []
+        for c in self.failed:
+            shown = "; ".join(c.problems[:SHOWN])
+            more = f" (+{len(c.problems) - SHOWN} more)" if len(c.problems) > SHOWN else ""
+            parts.append(f"{c.message}: {shown}{more}" if c.problems else c.message)
+        return " / ".join(parts)
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "forced": self.forced,
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+
+def read_manifest(run_dir: Path | None) -> dict | None:
+    """A run folder's manifest.json as plain JSON (the gate needs only names, files and rows)."""
+    if run_dir is None:
+        return None
+    try:
+        data = json.loads((run_dir / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def evaluate(evidence: Evidence, settings: GateSettings) -> Verdict:
+    checks = [
+        _harvest(evidence),
+        _row_drop(evidence, settings.max_row_drop),
+        _data_quality(evidence, settings.max_reject_fraction),
+    ]
+    if settings.check_site and evidence.site_dir is not None:
+        problems = [str(p) for p in check_site(evidence.site_dir)]
+        checks.append(
+            Check(
+                "site",
+                not problems,
+                f"the built site fails {len(problems)} check(s)"
+                if problems
+                else "site checks pass",
+                problems,
+            )
+        )
+    return Verdict(checks)
+
+
+def enforce(verdict: Verdict, force: str | None) -> Verdict:
+    """Raise :class:`GateRefused` unless every check passed or a reason to force was given."""
+    if verdict.ok:
+        return verdict
+    if force is not None and force.strip():
+        verdict.forced = force.strip()
+        log.warning(
+            "publishing despite %d failed check(s), forced: %r: %s",
+            len(verdict.failed), verdict.forced, verdict.summary(),
+        )  # fmt: skip
+        return verdict
+    raise GateRefused(
+        f"{verdict.summary()}; the published site is unchanged "
+        "(fix the cause, or publish anyway with --force REASON)"
+    )
+
+
+def _reports(manifest: dict | None) -> dict[str, dict]:
+    if not manifest:
+        return {}
+    return {
+        str(r.get("name")): r
+        for r in manifest.get("reports", [])
+        if isinstance(r, dict) and isinstance(r.get("rows"), int)
+    }
+
+
+def _harvest(ev: Evidence) -> Check:
+    if ev.harvest_error:
+        return Check("harvest", False, f"the harvest failed: {ev.harvest_error}")
+    if ev.manifest is None:
+        return Check("harvest", False, "no harvest manifest for this data: was the harvest run?")
+    status = str(ev.manifest.get("status", "ok")).lower()
+    run = ev.manifest.get("run_id", "?")
+    if status not in GOOD_HARVEST:
+        return Check("harvest", False, f"harvest run {run} ended with status {status!r}")
+    return Check("harvest", True, f"harvest run {run} completed")
+
+
+def _row_drop(ev: Evidence, limit: float) -> Check:
+    if ev.previous is None:
+        return Check("row_drop", True, "no earlier good run to compare with", skipped=True)
+    now, before = _reports(ev.manifest), _reports(ev.previous)
+    prev_run = ev.previous.get("run_id", "?")
+    problems = []
+    for name, old in sorted(before.items()):
+        was = old["rows"]
+        new = now.get(name, {}).get("rows", 0)
+        if was > 0 and (was - new) / was > limit:
+            problems.append(f"{name} {was:,} -> {new:,} rows ({(new - was) / was:+.0%})")
+    if problems:
+        message = f"rows dropped by more than {limit:.0%} since the last good run {prev_run}"
+    else:
+        message = f"no report dropped more than {limit:.0%} since run {prev_run}"
+    return Check("row_drop", not problems, message, problems)
+
+
+def _data_quality(ev: Evidence, limit: float) -> Check:
+    path = ev.data_dir / "data_quality.csv" if ev.data_dir else None
+    if path is None or not path.is_file():
+        return Check("data_quality", True, "no data_quality.csv to check", skipped=True)
+    rejected: dict[str, set[str]] = {}
+    with path.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if (row.get("severity") or "").strip().lower() in INFORMATIONAL:
+                continue
+            rejected.setdefault(row.get("file") or "", set()).add(row.get("line") or "")
+    rows_by_file = {r.get("file", f"{n}.csv"): r["rows"] for n, r in _reports(ev.manifest).items()}
+    if not rows_by_file:
+        rows_by_file = _rows_from_meta(ev.data_dir, rejected)
+    problems = []
+    for file, lines in sorted(rejected.items()):
+        total = rows_by_file.get(file)
+        if not total:
+            continue
+        share = len(lines) / total
+        if share > limit:
+            problems.append(f"{file} {len(lines):,} of {total:,} rows ({share:.1%})")
+    if problems:
+        message = f"more than {limit:.0%} of a report's rows in data_quality.csv"
+    else:
+        message = f"no report has more than {limit:.0%} of its rows in data_quality.csv"
+    return Check("data_quality", not problems, message, problems)
+
+
+def _rows_from_meta(data_dir: Path | None, rejected: dict[str, set[str]]) -> dict[str, int]:
+    """Without a manifest (a plain folder of exports), estimate each report's rows as the rows the
+    transform kept plus those it listed."""
+    try:
+        counts = json.loads((data_dir / "meta.json").read_text("utf-8"))["counts"]  # type: ignore[operator]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {
+        f"{name}.csv": n + len(rejected.get(f"{name}.csv", ()))
+        for name, n in counts.items()
+        if isinstance(n, int)
+    }

@@ -1,0 +1,135 @@
+"""Split the site by region and by owner, so a static host's path rules can do access control.
+
+The result is one site tree: the manager root (the whole portal, plus ``folders.html`` and
+``access.json`` listing the folders) and one complete, self-contained site per region
+(``regions/<slug>/``) and per owner (``owners/<slug>/``). Each folder is built from only its own
+rows, so nothing of another region or owner is in it, not even inside its data files:
+
+- a slice is a set of accounts: those whose row in the accounts table has that region (owner);
+- a table with ``account_key`` keeps the rows of those accounts (so an activity logged by a
+  colleague on one of my accounts is mine, and mine on theirs is not);
+- else a table with the slice's column (``region`` / ``owner``) keeps the rows with that value;
+- any other table, and ``data_quality`` (its values can name any account), ships empty.
+
+Rows that belong to no account of the accounts report stay in the manager root only.
+
+Today each folder goes through :func:`render.build` via a temporary data folder; once the site
+offers ``render.render_site(tables, out_dir, settings)`` the temporary folder goes away.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+import render
+import transform
+from hcportal.fsutil import staged_dir
+from render.settings import SiteSettings
+
+KINDS = {"region": "regions", "owner": "owners"}
+
+
+@dataclass(frozen=True)
+class Folder:
+    kind: str  # "region" | "owner"
+    value: str
+    path: str  # "regions/emea/"
+    accounts: int
+
+
+def build_split(data_dir: Path, out_dir: Path, settings: SiteSettings, by: list[str]) -> Path:
+    """Build the manager root and one folder per value of each column in ``by``; return the
+    root's ``index.html``. The tree replaces ``out_dir`` in one move, like :func:`render.build`."""
+    tables = transform.read(data_dir)
+    accounts = tables["accounts"]
+    with staged_dir(out_dir) as tmp, tempfile.TemporaryDirectory() as scratch:
+        render.build(data_dir, tmp, settings)
+        folders: list[Folder] = []
+        for kind in by:
+            taken: set[str] = set()
+            values = sorted({v for v in accounts[kind].astype(str) if v.strip()})
+            for value in values:
+                keys = set(accounts.loc[accounts[kind] == value, "account_key"])
+                path = f"{KINDS[kind]}/{_slug(value, taken)}/"
+                part = Path(scratch) / f"{kind}-{len(folders)}"
+                transform.write(slice_tables(tables, kind, value, keys), part)
+                render.build(part, tmp / path, settings)
+                folders.append(Folder(kind, value, path, len(keys)))
+        _write_index(tmp, folders, settings)
+    return out_dir / "index.html"
+
+
+def slice_tables(
+    tables: transform.Tables, column: str, value: str, keys: set[str]
+) -> transform.Tables:
+    """Only the rows of one slice, every table (see the module docstring for the rules)."""
+    frames: dict[str, pd.DataFrame] = {}
+    for name, df in tables.frames.items():
+        if name == "data_quality":
+            keep = pd.Series(False, index=df.index)
+        elif "account_key" in df.columns:
+            keep = df["account_key"].isin(keys)
+        elif column in df.columns:
+            keep = df[column].astype(str) == value
+        else:
+            keep = pd.Series(False, index=df.index)
+        frames[name] = df[keep].reset_index(drop=True)
+    return transform.Tables(frames=frames, meta=_slice_meta(tables.meta, frames, column, value))
+
+
+def _slice_meta(meta: dict, frames: dict[str, pd.DataFrame], column: str, value: str) -> dict:
+    """The slice's own counts; the harvest's facts without the whole CRM's row counts."""
+    out = {k: v for k, v in meta.items() if k not in ("counts", "raw")}
+    raw = dict(meta.get("raw", {}))
+    raw["reports"] = [{k: v for k, v in r.items() if k != "rows"} for r in raw.get("reports", [])]
+    out["raw"] = raw
+    counts = {name: len(df) for name, df in frames.items() if name != "targets"}
+    if "targets" in frames and "status" in frames["targets"]:
+        counts["targets"] = frames["targets"]["status"].value_counts().to_dict()
+    out["counts"] = counts
+    out["slice"] = {"column": column, "value": value}
+    return out
+
+
+def _slug(value: str, taken: set[str]) -> str:
+    """A folder name a path rule can match: ASCII, lower case, dashes; unique among ``taken``."""
+    ascii_ = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "unnamed"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def _write_index(root: Path, folders: list[Folder], settings: SiteSettings) -> None:
+    """``access.json`` (for whoever writes the host's path rules) and ``folders.html`` (for
+    managers), both in the manager root only."""
+    (root / "access.json").write_text(
+        json.dumps([f.__dict__ for f in folders], indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
+    items = "\n".join(
+        f'<li><a href="{html.escape(f.path)}index.html">{html.escape(f.value)}</a> '
+        f"({f.kind}, {f.accounts} accounts)</li>"
+        for f in folders
+    )
+    title = html.escape(f"Folders · {settings.title}")
+    (root / "folders.html").write_text(
+        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="stylesheet" href="static/app.css">\n</head>\n<body>\n<main id="main">\n'
+        f"<h1>One folder per region and owner</h1>\n"
+        f"<p>Each holds only its own accounts; the host's sign-in rules decide who opens which.</p>\n"
+        f"<ul>\n{items}\n</ul>\n</main>\n</body>\n</html>\n",
+        "utf-8",
+    )

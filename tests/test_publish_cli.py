@@ -1,0 +1,171 @@
+"""`hcportal publish` and `hcportal run` as a scheduler sees them: exit status, one line, a report.
+
+The nights are made without a browser (tests/publishing.py); the real `hcportal` command runs in
+a subprocess, as cron would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW
+from tests.publishing import night, read_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def hcportal(work: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
+    return subprocess.run(
+        [sys.executable, "-m", "hcportal", *args, "--config", str(work / "hcportal.toml")],
+        cwd=work, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def report(work: Path) -> dict:
+    return json.loads((work / "build" / "run-report.json").read_text())
+
+
+def error_lines(proc: subprocess.CompletedProcess) -> list[str]:
+    return [ln for ln in proc.stderr.splitlines() if ln.startswith("hcportal: error:")]
+
+
+@pytest.fixture
+def work(tmp_path) -> Path:
+    (tmp_path / "hcportal.toml").write_text('[paths]\nbuild = "build"\n')
+    return tmp_path
+
+
+def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
+    build = work / "build"
+    first = night(build, NOW - timedelta(days=1))
+    ok = hcportal(work, "publish")
+    assert ok.returncode == 0, ok.stderr
+    live = build / "public" / "current"
+    assert ok.stdout.strip() == str(live / "index.html")
+    good_site = read_tree(live)
+    entry = build / "history" / first
+    assert {p.name for p in entry.iterdir()} >= {
+        "manifest.json",
+        "data",
+        "config.json",
+        "report.json",
+        "site",
+    }
+
+    second = night(build, NOW, keep={"contracts": 0.3})  # a truncated export
+    refused = hcportal(work, "publish")
+    assert refused.returncode == 4
+    [line] = error_lines(refused)  # one line, fit for an alert
+    assert f"hcportal publish {second} REFUSED at gate: rows dropped by more than 50%" in line
+    assert "contracts " in line and "(-70%)" in line
+    assert "run-report.json" in line and "--force" in line
+    assert read_tree(live) == good_site  # the published site did not move
+    r = report(work)
+    assert (r["outcome"], r["exit_code"], r["failed_stage"]) == ("refused", 4, "gate")
+    assert [c["name"] for c in r["gate"]["checks"] if not c["ok"]] == ["row_drop"]
+    assert not (build / "history" / second / "site").exists()  # only published sites are kept
+    assert (build / "history" / second / "data" / "targets.csv").is_file()  # but the data is
+
+    forced = hcportal(work, "publish", "--force", "contracts were archived on purpose (ticket 42)")
+    assert forced.returncode == 0, forced.stderr
+    assert "forced" in forced.stderr and "ticket 42" in forced.stderr  # logged
+    r = report(work)
+    assert r["outcome"] == "published"
+    assert r["gate"]["forced"] == "contracts were archived on purpose (ticket 42)"
+    assert any("ticket 42" in w for w in r["warnings"])
+    log = (build / "history" / "publish-log.jsonl").read_text().splitlines()
+    assert json.loads(log[-1])["forced"] == "contracts were archived on purpose (ticket 42)"
+    assert read_tree(live) == read_tree(build / "site")
+
+    back = hcportal(work, "publish", "--rollback", "--reason", "the archive was a mistake")
+    assert back.returncode == 0, back.stderr
+    assert read_tree(live) == good_site
+    assert (build / "history" / second / "rolled_back.json").is_file()
+    assert json.loads((build / "history" / "live.json").read_text())["run_id"] == first
+
+    again = hcportal(work, "publish", "--rollback")
+    assert again.returncode == 1
+    [line] = error_lines(again)
+    assert "nothing to roll back to" in line
+    assert read_tree(live) == good_site
+
+
+def test_publish_without_a_built_site_is_refused_cleanly(work):
+    proc = hcportal(work, "publish")
+    assert proc.returncode == 4
+    [line] = error_lines(proc)
+    assert "no harvest manifest" in line and "no home page" in line
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_failed_harvest_fails_the_run_with_one_line_and_a_report(work):
+    build = work / "build"
+    night(build, NOW - timedelta(days=1))
+    assert hcportal(work, "publish").returncode == 0
+    good_site = read_tree(build / "public" / "current")
+    (work / "hcportal.toml").write_text(
+        '[paths]\nbuild = "build"\n[harvest]\nsource = "crm"\nbase_url = "http://127.0.0.1:9"\n'
+    )
+    proc = hcportal(work, "run")
+    assert proc.returncode == 3  # signing in needs a person (harvest: no credentials, no session)
+    [line] = error_lines(proc)
+    assert "REFUSED" not in line and "FAILED at harvest: CRM credentials missing" in line
+    r = report(work)
+    assert (r["outcome"], r["failed_stage"]) == ("failed", "harvest")
+    assert [s["name"] for s in r["stages"]] == ["harvest"]
+    assert read_tree(build / "public" / "current") == good_site
+    kept = build / "history" / r["run_id"]
+    assert json.loads((kept / "report.json").read_text())["outcome"] == "failed"
+    assert (
+        json.loads((kept / "config.json").read_text())["harvest"]["base_url"]
+        == "http://127.0.0.1:9"
+    )
+
+
+@pytest.mark.slow
+def test_run_on_the_demo_crm_refuses_a_night_that_lost_most_accounts(work):
+    """The whole pipeline, twice, on the real demo CRM: the second night's CRM holds a third of
+    the accounts, so the gate refuses it and the first night's site stays published."""
+    (work / "hcportal.toml").write_text('[paths]\nbuild = "build"\n[harvest.demo]\naccounts = 60\n')
+    first = hcportal(work, "run")
+    assert first.returncode == 0, first.stderr
+    live = work / "build" / "public" / "current"
+    good_site = read_tree(live)
+    r1 = report(work)
+    assert [s["name"] for s in r1["stages"]] == ["harvest", "transform", "build", "gate", "publish"]
+    assert all(s["status"] == "ok" and s["seconds"] >= 0 for s in r1["stages"])
+    assert r1["stages"][0]["counts"]["accounts"] == 60
+
+    (work / "hcportal.toml").write_text('[paths]\nbuild = "build"\n[harvest.demo]\naccounts = 20\n')
+    second = hcportal(work, "run")
+    assert second.returncode == 4
+    [line] = error_lines(second)
+    assert "REFUSED at gate: rows dropped by more than 50% since the last good run" in line
+    assert "accounts 60 -> 20 rows (-67%)" in line
+    assert read_tree(live) == good_site
+    r2 = report(work)
+    assert r2["outcome"] == "refused" and r2["run_id"] != r1["run_id"]
+    assert r2["stages"][-1]["name"] == "gate" and r2["stages"][-1]["status"] == "failed"
+
+
+def test_a_publish_while_another_holds_the_build_folder_is_refused(work):
+    import fcntl
+
+    build = work / "build"
+    night(build, NOW)
+    with (build / ".hcportal.lock").open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a run in progress holds it
+        proc = hcportal(work, "publish")
+    assert proc.returncode == 1
+    [line] = error_lines(proc)
+    assert "another hcportal run or publish is using" in line
+    assert not (build / "public").exists()
+    assert hcportal(work, "publish").returncode == 0  # released with its holder
