@@ -111,13 +111,18 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
         for r in region_names
     ]
     raw = t.meta.get("raw") or {}
+    # A site cut for one region or owner (publish/split.py) drops the whole CRM's row counts.
+    reports = [
+        {"name": r.get("name", "?"), "rows": r.get("rows"), "harvested": r.get("harvested")}
+        for r in raw.get("reports") or []
+    ]
     return {
         "totals": totals,
         "regions": regions,
         "owners_count": int(acc["owner"].nunique()),
         "accounts_count": int(acc["account_key"].nunique()),
         "quality_count": len(t.frames["data_quality"]) if "data_quality" in t.frames else 0,
-        "reports": raw.get("reports") or [],
+        "reports": reports,
         "raw": raw,
     }
 

@@ -286,3 +286,12 @@ def test_a_name_without_a_page_is_shown_but_not_linked(tmp_path):
     pages = dict(zip(name["dict"], name["slugs"], strict=True))
     assert pages["Gone Seller"] == ""
     assert pages["Ben Chen"] == slug("Ben Chen") and pages["East"] == slug("East")
+
+
+def test_a_harvest_without_row_counts_still_shows_its_freshness(tmp_path):
+    """A site cut for one region (publish/split.py) keeps the harvest times, not the rows."""
+    tables = fixture_tables()
+    for report in tables.meta["raw"]["reports"]:
+        del report["rows"]
+    index = render.render_site(tables, tmp_path / "site", SiteSettings())
+    assert "2026-11-23 05:01 UTC" in index.read_text("utf-8")
