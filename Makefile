@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup publish test test-fast bench lint format docs clean
+.PHONY: setup publish test test-fast bench lint format docs goldens clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,9 @@ format: setup
 
 docs: setup  ## regenerate docs/configuration.md from the config's own field descriptions
 	$(BIN)/python -m hcportal.config_docs > docs/configuration.md
+
+goldens: setup  ## rewrite the site's golden files (tests/golden/) after an intended change
+	HCPORTAL_UPDATE_GOLDENS=1 $(BIN)/pytest -q tests/test_site_golden.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -1,63 +1,220 @@
 """Render: turn the transform's tables into a static site that works from any host and file://.
 
-``build(data_dir, out_dir, settings)`` renders every page in :data:`render.pages.PAGES` with Jinja
-(autoescaped) and writes each page's data as ``.js`` files; the browser does the filtering.
+``render_site(tables, out_dir, settings)`` is the core: it renders every available page in
+:data:`render.pages.PAGES` with Jinja (autoescaped) and writes each page's data as columnar
+``.js`` files, sharded per owner, region and account bucket; the browser filters and sorts.
+``build(data_dir, out_dir, settings)`` reads a transform output folder and calls it.
+
+The site is built in a staged folder that replaces ``out_dir`` in one move: a failed build leaves
+the last good site as it was.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import numpy as np
+import pandas as pd
 
 import site_templates
 import transform
 from hcportal import __version__
 from hcportal.errors import RenderError
 from hcportal.fsutil import staged_dir
-from render.datafiles import columnar, write_js
-from render.pages import PAGES
+from render import xray
+from render.datafiles import Encoded, write_js
+from render.datasets import DATASETS
+from render.pages import PAGES, Page, Shard, shard_names
 from render.settings import SiteSettings
+from render.shards import bucket_count, slug
+from transform import Tables
 
-__all__ = ["SiteSettings", "build"]
+__all__ = ["SiteSettings", "build", "read_tables", "render_site"]
 log = logging.getLogger(__name__)
+
+# Tables the engine adds as CSV; read when present, so a page can use them before and after.
+OPTIONAL_CSV = ("efficacy", "influenced_pipeline")
+# Loaded only when someone exports to Excel, so it costs a page view nothing.
+XLSX_LIBRARY = "static/vendor/write-excel-file-4.1.1/write-excel-file.min.js"
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site_templates.ROOT),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["when"] = when
+    return env
+
+
+def when(value: object) -> str:
+    """``2026-11-23T05:10:00+00:00`` -> ``2026-11-23 05:10 UTC``: to the minute, zone named."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    offset = moment.utcoffset()
+    return moment.strftime("%Y-%m-%d %H:%M ") + ("UTC" if not offset else moment.strftime("%z"))
+
+
+def read_tables(data_dir: Path) -> Tables:
+    """The transform's tables, plus the optional CSV tables it may have written."""
+    tables = transform.read(data_dir)
+    for name in OPTIONAL_CSV:
+        path = data_dir / f"{name}.csv"
+        if name not in tables.frames and path.is_file():
+            try:
+                tables.frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+                raise RenderError(f"{path} is not a readable CSV file: {e}") from None
+    return tables
 
 
 def build(data_dir: Path, out_dir: Path, settings: SiteSettings) -> Path:
     """Build the site from a transform output folder; return the path of its ``index.html``."""
-    tables = transform.read(data_dir)
-    env = environment()
+    return render_site(read_tables(data_dir), out_dir, settings)
+
+
+def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
+    """Build the site from in-memory tables; return the path of its ``index.html``.
+
+    Filter the tables first (every table a page reads: see ``docs/site.md``) to build a site for
+    one region or owner.
+    """
+    started = time.perf_counter()
+    pages = [p for p in PAGES if p.is_available(tables)]
+    for p in PAGES:
+        if p not in pages:
+            log.info("site: skipping %s (its tables or columns are absent)", p.path)
+    if not any(p.path == "index.html" for p in pages):
+        raise RenderError("the tables lack what the home page needs (accounts, occasions)")
     with staged_dir(out_dir) as tmp:
-        shutil.copytree(site_templates.ROOT / "static", tmp / "static")
-        for page in PAGES:
-            scripts = []
-            for name, table in page.data.items():
-                rel = f"data/{name}.js"
-                write_js(tmp / rel, name, columnar(table(tables)))
-                scripts.append(rel)
-            try:
-                html = env.get_template(page.template).render(
-                    page=page,
-                    pages=PAGES,
-                    site=settings,
-                    meta=tables.meta,
-                    data_scripts=scripts,
-                    version=__version__,
-                )
-            except jinja2.TemplateError as e:
-                raise RenderError(f"page {page.path}: template {page.template}: {e}") from e
-            (tmp / page.path).write_text(html, "utf-8")
-    log.info("site: %d page(s) in %s", len(PAGES), out_dir)
+        # VENDORED.md documents the libraries for us; the site ships their licences, not it.
+        shutil.copytree(
+            site_templates.ROOT / "static", tmp / "static", ignore=shutil.ignore_patterns("*.md")
+        )
+        site = _Site(tables=tables, out=tmp, settings=settings, pages=pages, env=environment())
+        for page in pages:
+            site.render(page)
+    log.info(
+        "site: %d page(s), %d data file(s) of %.1f MB in %s (%.1f s)",
+        site.pages_written, site.data_files, site.data_bytes / 1e6, out_dir,
+        time.perf_counter() - started,
+    )  # fmt: skip
     return out_dir / "index.html"
+
+
+@dataclass
+class _Site:
+    tables: Tables
+    out: Path
+    settings: SiteSettings
+    pages: list[Page]
+    env: jinja2.Environment
+    pages_written: int = 0
+    data_files: int = 0
+    data_bytes: int = 0
+    _encoded: dict[str, tuple[pd.DataFrame, Encoded]] = field(default_factory=dict)
+    _cuts: dict[tuple[str, str], dict[str, np.ndarray]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict)
+
+    def dataset(self, name: str) -> tuple[pd.DataFrame, Encoded]:
+        """A dataset built and encoded once, however many pages load a part of it."""
+        if name not in self._encoded:
+            d = DATASETS[name]
+            frame = d.build(self.tables).reset_index(drop=True)
+            self._encoded[name] = frame, Encoded(frame, {c: self.page_of for c in d.links}, d.keys)
+        return self._encoded[name]
+
+    def page_of(self, name: str) -> str:
+        """The slug of an owner's or region's page, or "" when the site has none for the name
+        (an efficacy row's owner may have left): the browser then shows the name, not a link."""
+        if "with pages" not in self._memo:
+            scopes = {p.scope for p in self.pages if p.scope != "site"}
+            self._memo["with pages"] = {n for s in scopes for n in shard_names(self.tables, s)}
+        return slug(name) if name in self._memo["with pages"] else ""
+
+    def cut(self, name: str, kind: str) -> dict[str, np.ndarray]:
+        """The positions of a dataset's rows per owner (or region), found once for all pages."""
+        if (name, kind) not in self._cuts:
+            frame, _ = self.dataset(name)
+            groups = frame.groupby(kind, sort=False).indices
+            self._cuts[name, kind] = {str(k): np.asarray(v) for k, v in groups.items()}
+        return self._cuts[name, kind]
+
+    def write_data(self, rel: str, name: str, payload: dict) -> None:
+        self.data_bytes += write_js(self.out / rel, name, payload)
+        self.data_files += 1
+
+    def render(self, page: Page) -> None:
+        extra: dict = {}
+        if page.account_data is not None:
+            extra["xray_buckets"] = self.write_account_data(page)
+        for name in shard_names(self.tables, page.scope):
+            shard = Shard(page.scope, name)
+            scripts = []
+            for dataset in page.data:
+                _, encoded = self.dataset(dataset)
+                if shard.kind == "site":
+                    rel, rows = f"data/{dataset}.js", None
+                else:
+                    rel = f"data/{shard.kind}s/{shard.slug}/{dataset}.js"
+                    rows = self.cut(dataset, shard.kind).get(name, np.zeros(0, dtype=np.int64))
+                self.write_data(rel, dataset, encoded.payload(rows))
+                scripts.append(rel)
+            self.write_page(page, shard, scripts, extra)
+
+    def write_account_data(self, page: Page) -> int:
+        """Per-account tables, cut into buckets of accounts: data/<page>/<bucket>.js."""
+        assert page.account_data is not None
+        frames = {k: f.reset_index(drop=True) for k, f in page.account_data(self.tables).items()}
+        accounts = frames["accounts"]["account_key"].nunique()
+        buckets = bucket_count(accounts, self.settings.xray_accounts_per_file)
+        encoded = {
+            name: Encoded(f, {c: self.page_of for c in xray.LINKS.get(name, ())})
+            for name, f in frames.items()
+        }
+        rows = xray.bucket_rows(frames, buckets)
+        stem = Path(page.path).stem
+        for b in range(buckets):
+            payload = {name: e.payload(rows[name][b]) for name, e in encoded.items()}
+            self.write_data(f"data/{stem}/{b}.js", f"{stem}/{b}", payload)
+        return buckets
+
+    def write_page(self, page: Page, shard: Shard, scripts: list[str], extra: dict) -> None:
+        href = page.href(shard)
+        root = "../" * href.count("/")
+        context = page.context(self.tables, shard, self._memo) if page.context else {}
+        try:
+            html = self.env.get_template(page.template).render(
+                page=page,
+                heading=page.heading(shard),
+                shard=shard,
+                root=root,
+                nav=[(p.nav, p.path) for p in self.pages if p.nav],
+                has={p.path for p in self.pages},
+                site=self.settings,
+                meta=self.tables.meta,
+                data_scripts=scripts,
+                xlsx_library=XLSX_LIBRARY,
+                version=__version__,
+                **extra,
+                **context,
+            )
+        except jinja2.TemplateError as e:
+            raise RenderError(f"page {href}: template {page.template}: {e}") from e
+        path = self.out / href
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, "utf-8")
+        self.pages_written += 1

@@ -1,39 +1,187 @@
-"""The site's pages: each is a template, the data files it loads, and how to fill them.
+"""The site's pages: each is a template, the datasets it loads, and what else it shows.
 
-Adding a page is adding one :class:`Page` to :data:`PAGES` (and its template); nothing else changes.
+Adding a page is one :class:`Page` in :data:`PAGES` plus its template (and, if it ships a new
+table, one :class:`~render.datasets.Dataset`). A page whose tables are absent is skipped and not
+linked. ``scope="owner"`` / ``"region"`` makes one page per owner / region, each loading only its
+own rows: a seller's link transfers their accounts, not the world's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
 
+from render import xray
+from render.datasets import (
+    DATASETS,
+    TARGET_STATUSES,
+    Reads,
+    available,
+    labelled,
+    numbers,
+)
+from render.shards import slug
 from transform import Tables
 
-# Shown, and filterable, where a report left the owner or region blank.
-UNASSIGNED = "(unassigned)"
+Scope = Literal["site", "owner", "region"]
+STATUSES = ("overdue", "pending", "upcoming", "done", "missed", "later")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Which slice of the data a page shows: the whole site, or one owner's or region's rows."""
+
+    kind: Scope = "site"
+    name: str = ""
+
+    @property
+    def slug(self) -> str:
+        return slug(self.name) if self.name else ""
 
 
 @dataclass(frozen=True)
 class Page:
-    path: str
+    path: str  # "targets.html"; for a scoped page, "owners/{slug}.html"
     template: str
-    title: str
-    # Data files (name -> table builder) written under data/ and loaded by the page.
-    data: dict[str, Callable[[Tables], pd.DataFrame]] = field(default_factory=dict)
+    title: str  # "{name}" is the owner's or region's name
+    data: tuple[str, ...] = ()  # datasets loaded with <script src>, cut to the page's shard
+    scope: Scope = "site"
+    nav: str = ""  # label in the navigation bar; "" keeps the page out of it
+    reads: Reads = field(default_factory=dict)  # what `context` reads, besides the datasets
+    # Extra template values: context(tables, shard, memo); `memo` lasts the whole build, for
+    # what the pages of one kind share (computed once, not once per owner).
+    context: Callable[[Tables, Shard, dict], dict] | None = None
+    # Per-account data written to data/<name>/<bucket>.js and loaded on demand by the page.
+    account_data: Callable[[Tables], dict[str, pd.DataFrame]] | None = None
+
+    def all_reads(self) -> Reads:
+        merged: dict[str, set[str]] = {}
+        for reads in [self.reads, *(DATASETS[d].reads for d in self.data)]:
+            for table, cols in reads.items():
+                merged.setdefault(table, set()).update(cols)
+        return {t: tuple(sorted(c)) for t, c in merged.items()}
+
+    def is_available(self, tables: Tables) -> bool:
+        return available(tables, self.all_reads())
+
+    def href(self, shard: Shard = Shard()) -> str:
+        return self.path.format(slug=shard.slug)
+
+    def heading(self, shard: Shard = Shard()) -> str:
+        return self.title.format(name=shard.name)
 
 
-def _candidates(t: Tables) -> pd.DataFrame:
-    df = t["candidates"].copy()
-    for col in ("owner", "geo", "region"):
-        df[col] = df[col].replace("", UNASSIGNED)
-    df["amount"] = pd.to_numeric(df["amount"], errors="coerce")
-    df["occasions"] = pd.to_numeric(df["occasions"], errors="coerce")
-    return df
+# -- page contexts --------------------------------------------------------------------------------
+
+HOME_READS: Reads = {
+    "accounts": ("owner", "region", "account_key"),
+    "occasions": ("status", "amount", "region", "contract_id"),
+}
+
+
+def home(t: Tables, _: Shard, _memo: dict) -> dict:
+    """Freshness per report, totals by status, and the way to every region and owner."""
+    occ = numbers(
+        labelled(t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)),
+        ("amount",),
+    )
+    counts = occ["status"].value_counts()
+    amounts = occ.drop_duplicates(["contract_id", "status"]).groupby("status")["amount"].sum()
+    totals = [
+        {"status": s, "occasions": int(counts.get(s, 0)), "amount": float(amounts.get(s, 0.0))}
+        for s in STATUSES
+    ]
+    acc = labelled(t["accounts"][["owner", "region", "account_key"]].copy(), ("owner", "region"))
+    targets = occ[occ["status"].isin(TARGET_STATUSES)]
+    per_region = targets.pivot_table(
+        index="region", columns="status", values="amount", aggfunc="size"
+    )
+    per_region = per_region.reindex(columns=list(TARGET_STATUSES), fill_value=0).fillna(0)
+    region_names = sorted(set(acc["region"]) | set(targets["region"]), key=str.casefold)
+    regions = [
+        {
+            "name": r,
+            "slug": slug(r),
+            "accounts": int((acc["region"] == r).sum()),
+            **{s: int(per_region[s].get(r, 0)) for s in TARGET_STATUSES},
+        }
+        for r in region_names
+    ]
+    raw = t.meta.get("raw") or {}
+    # A site cut for one region or owner (publish/split.py) drops the whole CRM's row counts.
+    reports = [
+        {"name": r.get("name", "?"), "rows": r.get("rows"), "harvested": r.get("harvested")}
+        for r in raw.get("reports") or []
+    ]
+    return {
+        "totals": totals,
+        "regions": regions,
+        "owners_count": int(acc["owner"].nunique()),
+        "accounts_count": int(acc["account_key"].nunique()),
+        "quality_count": len(t.frames["data_quality"]) if "data_quality" in t.frames else 0,
+        "reports": reports,
+        "raw": raw,
+    }
+
+
+SCOPE_READS: Reads = {"accounts": ("owner", "region"), "occasions": ("owner", "region")}
+
+
+def scope_context(t: Tables, shard: Shard, memo: dict) -> dict:
+    """A region page lists its sellers; a seller's page names their regions."""
+    if "pairs" not in memo:
+        acc = labelled(t["accounts"][["owner", "region"]].copy(), ("owner", "region"))
+        occ = labelled(t["occasions"][["owner", "region"]].copy(), ("owner", "region"))
+        pairs = pd.concat([acc, occ], ignore_index=True).drop_duplicates()
+        memo["pairs"] = {
+            kind: pairs.groupby(kind)[other].agg(lambda s: sorted(set(s), key=str.casefold))
+            for kind, other in (("owner", "region"), ("region", "owner"))
+        }
+    other = "region" if shard.kind == "owner" else "owner"
+    names = memo["pairs"][shard.kind].get(shard.name, [])
+    return {"related": [{"name": n, "slug": slug(n)} for n in names], "related_kind": other}
+
+
+def shard_names(t: Tables, kind: Scope) -> list[str]:
+    """Every owner (or region) with a page: anyone in the accounts report or owning an occasion."""
+    if kind == "site":
+        return [""]
+    names = set(labelled(t["accounts"][[kind]].copy(), (kind,))[kind])
+    names |= set(labelled(t["occasions"][[kind]].copy(), (kind,))[kind])
+    return sorted(names, key=str.casefold)
+
+
+def reads_table() -> str:
+    """The Markdown table of docs/site.md: what each page reads (a test keeps the two equal)."""
+    lines = ["| page | table | columns |", "|---|---|---|"]
+    for page in PAGES:
+        for table, cols in page.all_reads().items():
+            lines.append(f"| `{page.path}` | `{table}` | {', '.join(cols)} |")
+        if page.account_data is not None:
+            for table, cols in xray.PIPELINE_READS.items():
+                lines.append(f"| `{page.path}` | `{table}` (if present) | {', '.join(cols)} |")
+    return "\n".join(lines)
 
 
 PAGES: list[Page] = [
-    Page("index.html", "candidates.html", "Health-check candidates", {"candidates": _candidates}),
-]
+    Page("index.html", "home.html", "Overview", nav="Overview", reads=HOME_READS, context=home),
+    Page("targets.html", "targets.html", "Health-check targets worldwide", ("targets",), nav="Targets"),
+    Page(
+        "regions/{slug}.html", "targets.html", "Health-check targets in {name}", ("targets",),
+        scope="region", reads=SCOPE_READS, context=scope_context,
+    ),
+    Page(
+        "owners/{slug}.html", "targets.html", "Health-check targets of {name}", ("targets",),
+        scope="owner", reads=SCOPE_READS, context=scope_context,
+    ),
+    Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
+    Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
+    Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
+    Page(
+        "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,
+        account_data=xray.tables,
+    ),
+]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Site settings: how the static site presents itself."""
+"""Site settings: how the static site presents itself and how its data is cut into files."""
 
 from __future__ import annotations
 
@@ -13,4 +13,12 @@ class SiteSettings(BaseModel):
     title: str = Field("Health-check portal", description="Shown in every page's header and title.")
     currency: str = Field(
         "USD", description="ISO 4217 code used to display amounts (display only; no conversion)."
+    )
+    xray_accounts_per_file: int = Field(
+        50,
+        ge=1,
+        description=(
+            "Accounts per X-Ray data file. The X-Ray page loads the one file holding its account: "
+            "fewer accounts per file means less to download per page and more files in the site."
+        ),
     )

@@ -46,30 +46,64 @@ def test_run_publishes_the_candidates_sorted_by_amount(published):
     assert (raw / "manifest.json").is_file()
 
 
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+
+
+def _shown(page: Page) -> int:
+    return int(page.locator(".summary").inner_text().split(" of ")[0].replace(",", ""))
+
+
+def _column(page: Page, col: str) -> list[str]:
+    """A column's cells in every row (a table draws all its rows before printing)."""
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    at = page.locator("thead th:not([hidden])").evaluate_all(
+        f"t => t.findIndex(th => th.dataset.col === '{col}')"
+    )
+    cells = page.locator(f"tbody tr:not(.group):not(.spacer) td:nth-child({at + 1})")
+    texts = cells.all_inner_texts()
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    return texts
+
+
 def test_owner_filter_in_the_browser_keeps_only_that_owner(published, page: Page):
-    page.goto(published.as_uri())
-    rows = page.locator("#candidates tbody tr")
-    total = rows.count()
+    home = published.as_uri()
+    _open(page, home)
+    page.get_by_role("link", name="Targets", exact=True).click()
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    total = _shown(page)
     assert total > 10
-    first = rows.nth(0).locator("td").nth(0).inner_text()  # largest amount first
+    first = _column(page, "account")[0]
     owners = page.get_by_label("Owner").locator("option").all_inner_texts()[1:]
-    owner = max(owners, key=lambda o: page.locator("#candidates tbody tr", has_text=o).count())
+    everyone = _column(page, "owner")
+    owner = max(owners, key=everyone.count)
     page.get_by_label("Owner").select_option(owner)
-    kept = page.locator("#candidates tbody tr td:nth-child(2)").all_inner_texts()
+    kept = _column(page, "owner")
     assert 0 < len(kept) < total
     assert set(kept) == {owner}
     assert "owner=" in page.url  # the filter is in the URL, so the link can be shared
     page.reload()
+    page.wait_for_selector("html[data-ready='1']", state="attached")
     expect(page.get_by_label("Owner")).to_have_value(owner)
-    expect(page.locator("#candidates tbody tr")).to_have_count(len(kept))
+    assert _shown(page) == len(kept)
     page.get_by_role("button", name="Clear filters").click()
-    expect(page.locator("#candidates tbody tr")).to_have_count(total)
-    assert rows.nth(0).locator("td").nth(0).inner_text() == first
+    assert _shown(page) == total
+    assert _column(page, "account")[0] == first
 
 
 def test_region_filter_combines_with_owner(published, page: Page):
-    page.goto(published.as_uri())
-    region = page.locator("#candidates tbody tr td:nth-child(4)").first.inner_text()
+    _open(page, (published.parent / "targets.html").as_uri())
+    region = _column(page, "region")[0]
     page.get_by_label("Region").select_option(region)
-    regions = page.locator("#candidates tbody tr td:nth-child(4)").all_inner_texts()
+    regions = _column(page, "region")
     assert regions and set(regions) == {region}
+
+
+def test_a_seller_s_own_page_is_one_link_from_the_owners_page(published, page: Page):
+    _open(page, (published.parent / "owners.html").as_uri())
+    link = page.locator("tbody tr td:first-child a").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    expect(page.locator("h1")).to_have_text(f"Health-check targets of {name}")

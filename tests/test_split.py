@@ -11,6 +11,7 @@ import pytest
 
 from publish.sitecheck import check_site
 from publish.split import build_split
+from render.datafiles import ALPHABET
 from render.settings import SiteSettings
 from tests.conftest import NOW
 from tests.publishing import night
@@ -38,13 +39,17 @@ def forms(name: str) -> list[bytes]:
 
 
 def candidates_payload(folder: Path) -> dict:
-    text = (folder / "data" / "candidates.js").read_text("utf-8")
+    """The folder's worldwide targets (one row per occasion of an account with a target)."""
+    text = (folder / "data" / "targets.js").read_text("utf-8")
     return json.loads(re.search(r"=(\{.*\});\s*$", text, re.S).group(1))
 
 
 def column(payload: dict, name: str) -> list:
     col = payload["columns"][name]
-    return [col["dict"][c] for c in col["codes"]] if "dict" in col else col["values"]
+    if "dict" not in col:
+        return col["values"]
+    codes = [ALPHABET.index(c) for c in col["chars"]] if "chars" in col else col["codes"]
+    return [col["dict"][c] for c in codes]
 
 
 @pytest.mark.parametrize("kind", ["region", "owner"])

@@ -1,0 +1,178 @@
+"""The tables the pages ship to the browser, each built from the transform's tables.
+
+Each :class:`Dataset` says exactly which tables and columns it reads (``reads``), so that a caller
+who filters the tables (publishing one site per region or owner) knows what to filter, and so that
+a dataset whose table is absent (``efficacy`` before the engine writes it) is simply skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from render.shards import UNASSIGNED
+from transform import Tables
+
+TARGET_STATUSES = ("overdue", "pending", "upcoming")
+BLANK = "(blank)"
+
+Reads = dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A table for the browser: ``build(tables)`` from the ``reads`` it declares."""
+
+    name: str
+    build: Callable[[Tables], pd.DataFrame]
+    reads: Reads
+    # Columns whose values are owners or regions: each value carries its page's slug.
+    links: tuple[str, ...] = ()
+    # {"account": "account_key"}: the key travels with each account name (datafiles.Encoded).
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def available(tables: Tables, reads: Reads) -> bool:
+    """Whether every table in ``reads`` is present with every column it names."""
+    return all(
+        name in tables.frames and set(cols) <= set(tables.frames[name].columns)
+        for name, cols in reads.items()
+    )
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def labelled(df: pd.DataFrame, cols: tuple[str, ...], label: str = UNASSIGNED) -> pd.DataFrame:
+    """Blank owner/region/... shown (and filterable) as a visible label, not as nothing."""
+    for col in cols:
+        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
+        df[col] = df[col].mask(df[col] == "", label)
+    return df
+
+
+def dates(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    for col in cols:
+        df[col] = pd.to_datetime(df[col], errors="coerce").astype("datetime64[s]")
+    return df
+
+
+def numbers(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    for col in cols:
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+    return df
+
+
+def flags(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    for col in cols:
+        s = df[col]
+        if not pd.api.types.is_bool_dtype(s):
+            s = s.astype(str).str.strip().str.lower().isin(("true", "1", "yes", "y", "t"))
+        df[col] = s.astype(bool)
+    return df
+
+
+def target_occasions(t: Tables) -> pd.DataFrame:
+    occ = t["occasions"]
+    return occ[occ["status"].isin(TARGET_STATUSES)]
+
+
+# -- the datasets ---------------------------------------------------------------------------------
+
+TARGET_READS: Reads = {
+    "occasions": (
+        "account", "account_key", "owner", "geo", "region", "product", "occasion", "due",
+        "window_start", "window_end", "status", "fiscal_quarter", "amount", "unattached_hc",
+    ),
+}  # fmt: skip
+
+
+def targets(t: Tables) -> pd.DataFrame:
+    """Occasions overdue, pending or upcoming (targets.csv plus the account key), largest first."""
+    df = target_occasions(t)[list(TARGET_READS["occasions"])].copy()
+    df = labelled(df, ("owner", "geo", "region"))
+    df = labelled(df, ("product", "fiscal_quarter"), BLANK)
+    df = dates(df, ("due", "window_start", "window_end"))
+    df = numbers(df, ("amount",))
+    df = flags(df, ("unattached_hc",))
+    df = df.sort_values(["amount", "due", "account"], ascending=[False, True, True], kind="stable")
+    return df.reset_index(drop=True)
+
+
+OWNER_READS: Reads = {
+    "accounts": ("owner", "geo", "region", "account_key"),
+    "occasions": ("owner", "status", "contract_id", "amount", "due"),
+}
+
+
+def owners(t: Tables) -> pd.DataFrame:
+    """One row per owner: where they sell, their accounts, their target occasions by status."""
+    acc = labelled(t["accounts"][list(OWNER_READS["accounts"])].copy(), ("owner", "geo", "region"))
+    by = acc.groupby("owner", sort=True)
+    out = pd.DataFrame(
+        {
+            "geo": by["geo"].agg(_most_common),
+            "region": by["region"].agg(_most_common),
+            "accounts": by["account_key"].nunique(),
+        }
+    )
+    occ = labelled(target_occasions(t)[list(OWNER_READS["occasions"])].copy(), ("owner",))
+    occ = numbers(dates(occ, ("due",)), ("amount",))
+    counts = occ.pivot_table(index="owner", columns="status", values="due", aggfunc="size")
+    counts = counts.reindex(columns=list(TARGET_STATUSES), fill_value=0)
+    amount = occ.drop_duplicates("contract_id").groupby("owner")["amount"].sum()
+    out = out.join(counts, how="outer").join(amount.rename("amount"), how="left")
+    out = out.join(occ.groupby("owner")["due"].min().rename("next_due"), how="left")
+    out[list(TARGET_STATUSES)] = out[list(TARGET_STATUSES)].fillna(0).astype(int)
+    out["accounts"] = out["accounts"].fillna(0).astype(int)
+    out["amount"] = out["amount"].fillna(0.0)
+    out = labelled(out.reset_index(names="owner"), ("geo", "region"))
+    return out[
+        ["owner", "geo", "region", "accounts", *TARGET_STATUSES, "next_due", "amount"]
+    ].sort_values(["overdue", "amount"], ascending=False, kind="stable")
+
+
+def _most_common(s: pd.Series) -> str:
+    counts = s.value_counts()
+    return str(counts.index[0]) if len(counts) else ""
+
+
+EFFICACY_COUNTS = ("due", "done_on_time", "done_late", "missed", "unattached", "open")
+EFFICACY_READS: Reads = {"efficacy": ("level", "name", "period", *EFFICACY_COUNTS, "on_time_rate")}
+
+
+def efficacy(t: Tables) -> pd.DataFrame:
+    """Per owner and per region and fiscal quarter: checks due, done on time or late, missed."""
+    df = t["efficacy"][list(EFFICACY_READS["efficacy"])].copy()
+    df = labelled(df, ("name",))
+    df = numbers(df, (*EFFICACY_COUNTS, "on_time_rate"))
+    df = df.sort_values(["period", "level", "name"], ascending=[False, True, True], kind="stable")
+    return df.reset_index(drop=True)
+
+
+QUALITY_READS: Reads = {"data_quality": ("file", "line", "column", "value", "reason")}
+
+
+def quality(t: Tables) -> pd.DataFrame:
+    """Every input row or value the transform could not use as is, with its reason."""
+    df = t["data_quality"][list(QUALITY_READS["data_quality"])].copy()
+    return numbers(df, ("line",)).reset_index(drop=True)
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        Dataset(
+            "targets",
+            targets,
+            TARGET_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset("owners", owners, OWNER_READS, links=("owner", "region")),
+        Dataset("efficacy", efficacy, EFFICACY_READS, links=("name",)),
+        Dataset("quality", quality, QUALITY_READS),
+    )
+}

@@ -1,0 +1,203 @@
+// hcportal site core: the columnar tables, URL state, formatting and small DOM helpers.
+// Plain scripts (no modules): ES modules do not load from file://, and the site must.
+// Values are only ever put in the page as text (textContent, append(string)): a name from a
+// report can never become markup.
+"use strict";
+window.HCP = window.HCP || { data: {} };
+
+(function (HCP) {
+  const html = document.documentElement;
+  HCP.root = html.dataset.root || "";
+  HCP.asOf = html.dataset.asOf || "";
+  HCP.currency = html.dataset.currency || "USD";
+
+  // -- tables ---------------------------------------------------------------------------------
+  // Small dictionaries send one character per code (render/datafiles.py: ALPHABET).
+  const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  const CODE = new Int32Array(128).fill(-1);
+  for (let j = 0; j < ALPHABET.length; j++) CODE[ALPHABET.charCodeAt(j)] = j;
+  function decodeChars(text) {
+    const out = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = CODE[text.charCodeAt(i)];
+    return out;
+  }
+
+  // A column is one of: dict (sorted dictionary + codes: the code is the rank), values (text,
+  // numbers, booleans, null), days or minutes since 1970-01-01 (see render/datafiles.py).
+  class Column {
+    constructor(name, spec) {
+      this.name = name;
+      this.slugs = spec.slugs || null;
+      this.keys = spec.keys || null;
+      if (spec.dict) {
+        this.kind = "dict";
+        this.dict = spec.dict;
+        this.codes = spec.codes instanceof Int32Array ? spec.codes
+          : spec.chars != null ? decodeChars(spec.chars) : Int32Array.from(spec.codes);
+      } else if (spec.days) {
+        this.kind = "days";
+        this.values = spec.days;
+      } else if (spec.minutes) {
+        this.kind = "minutes";
+        this.values = spec.minutes;
+      } else {
+        this.kind = "values";
+        this.values = spec.values || [];
+      }
+    }
+    get(i) {
+      return this.kind === "dict" ? this.dict[this.codes[i]] : this.values[i];
+    }
+    slug(i) {
+      return this.slugs ? this.slugs[this.codes[i]] : null;
+    }
+    key(i) {
+      return this.keys ? this.keys[this.codes[i]] : null;
+    }
+    // The same column for some rows only (an account's X-Ray).
+    pick(rows) {
+      if (this.kind === "dict") {
+        const codes = new Int32Array(rows.length);
+        rows.forEach((r, j) => { codes[j] = this.codes[r]; });
+        return new Column(this.name, { dict: this.dict, codes, slugs: this.slugs, keys: this.keys });
+      }
+      const spec = {};
+      spec[this.kind] = rows.map((r) => this.values[r]);
+      return new Column(this.name, spec);
+    }
+  }
+
+  class Table {
+    constructor(payload) {
+      this.n = payload ? payload.n : 0;
+      this.columns = new Map();
+      if (payload) {
+        for (const [name, spec] of Object.entries(payload.columns)) {
+          this.columns.set(name, new Column(name, spec));
+        }
+      }
+    }
+    has(name) { return this.columns.has(name); }
+    col(name) {
+      const c = this.columns.get(name);
+      if (!c) throw new Error("no column " + name);
+      return c;
+    }
+    pick(rows) {
+      const t = new Table(null);
+      t.n = rows.length;
+      for (const [name, c] of this.columns) t.columns.set(name, c.pick(rows));
+      return t;
+    }
+    // Rows whose `name` equals `value`, in order.
+    where(name, value) {
+      const c = this.col(name), rows = [];
+      if (c.kind === "dict") {
+        const code = c.dict.indexOf(value);
+        if (code < 0) return rows;
+        for (let i = 0; i < this.n; i++) if (c.codes[i] === code) rows.push(i);
+      } else {
+        for (let i = 0; i < this.n; i++) if (c.values[i] === value) rows.push(i);
+      }
+      return rows;
+    }
+    // A table made in the page (the X-Ray timeline): {name: {kind: [...]}} like the files.
+    static of(n, columns) {
+      return new Table({ n, columns });
+    }
+  }
+  HCP.Column = Column;
+  HCP.Table = Table;
+
+  // -- URL state: everything a page shows is in the fragment, so a link restores it -------------
+  // The fragment (not the query) because it works on every static host and from file://.
+  HCP.state = {
+    read() {
+      return new URLSearchParams(location.hash.replace(/^#/, ""));
+    },
+    write(params) {
+      const text = params.toString();
+      history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
+    },
+  };
+
+  // -- formatting -----------------------------------------------------------------------------
+  const DAY = 86400000;
+  const money = new Intl.NumberFormat(undefined, {
+    style: "currency", currency: HCP.currency, maximumFractionDigits: 0,
+  });
+  const compact = new Intl.NumberFormat(undefined, {
+    style: "currency", currency: HCP.currency, notation: "compact", maximumFractionDigits: 1,
+  });
+  const number = new Intl.NumberFormat();
+  const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 });
+  HCP.fmt = {
+    money: (v) => (v == null || Number.isNaN(v) ? "" : money.format(v)),
+    compact: (v) => (v == null ? "" : compact.format(v)),
+    number: (v) => (v == null ? "" : number.format(v)),
+    percent: (v) => (v == null ? "" : percent.format(v)),
+    // ISO dates and times, as the CSV files have them: unambiguous in every locale.
+    day: (days) => (days == null ? "" : new Date(days * DAY).toISOString().slice(0, 10)),
+    // A timestamp at midnight is a date (a contract's start in a timeline of activities).
+    minute: (m) => (m == null ? "" : m % 1440 === 0 ? HCP.fmt.day(m / 1440)
+      : new Date(m * 60000).toISOString().slice(0, 16).replace("T", " ")),
+    time(col, i) {
+      const v = col.get(i);
+      return col.kind === "minutes" ? HCP.fmt.minute(v) : HCP.fmt.day(v);
+    },
+  };
+
+  // -- DOM ------------------------------------------------------------------------------------
+  // el("a", {href, class, text}, child...): attributes are set as attributes, text as text.
+  HCP.el = function (tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === "text") e.textContent = v;
+      else if (k === "class") e.className = v;
+      else e.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of children) if (c != null) e.append(c);
+    return e;
+  };
+
+  HCP.pageOf = (folder, slug) => HCP.root + folder + "/" + slug + ".html";
+  HCP.xrayOf = (key) => HCP.root + "xray.html#account=" + encodeURIComponent(key);
+
+  // Load a script beside the pages (allowed by the CSP's script-src 'self', also from file://).
+  HCP.load = function (src) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = src;
+      s.onload = () => resolve();
+      s.onerror = () => reject(new Error("cannot load " + src));
+      document.head.append(s);
+    });
+  };
+
+  // The X-Ray file an account lives in: FNV-1a of the key's UTF-8, as render/shards.py computes.
+  HCP.bucket = function (key, buckets) {
+    let h = 0x811c9dc5;
+    for (const b of new TextEncoder().encode(key)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h % buckets;
+  };
+
+  HCP.download = function (blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = HCP.el("a", { href: url, download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  };
+
+  // The skip link moves focus without touching the fragment, which holds the page's state.
+  document.addEventListener("click", (event) => {
+    const a = event.target.closest && event.target.closest("a.skip");
+    if (!a) return;
+    event.preventDefault();
+    const main = document.getElementById("main");
+    main.focus();
+    main.scrollIntoView();
+  });
+})(window.HCP);

@@ -1,0 +1,126 @@
+// The account X-Ray: one page for every account. The account key is in the URL
+// (xray.html#account=<key>); the page loads the one data file that holds it
+// (data/xray/<bucket>.js) and shows its occasions, checks, contracts, pipeline and timeline.
+"use strict";
+
+(function (HCP) {
+  const DAY_MINUTES = 1440;
+  let shown; // the account on screen (undefined: none yet)
+  const grids = new Map();
+
+  function say(root, text) {
+    root.querySelector(".xray-status").textContent = text;
+    root.querySelector(".xray-status").hidden = !text;
+  }
+
+  function link(folder, col, i) {
+    const slug = col.slug(i);
+    const text = String(col.get(i));
+    return slug ? HCP.el("a", { href: HCP.pageOf(folder, slug), text }) : document.createTextNode(text);
+  }
+
+  // Everything that happened, as one table: activities, contract starts and ends, checks due.
+  function timeline(t, acts, cons, occs) {
+    const rows = { when: [], event: [], subject: [], opportunity: [], owner: [], revenue: [], note: [] };
+    const add = (when, event, subject, opportunity, owner, revenue, note) => {
+      rows.when.push(when); rows.event.push(event); rows.subject.push(subject);
+      rows.opportunity.push(opportunity); rows.owner.push(owner); rows.revenue.push(revenue);
+      rows.note.push(note);
+    };
+    const minutes = (col, i) => {
+      const v = col.get(i);
+      return v == null ? null : col.kind === "days" ? v * DAY_MINUTES : v;
+    };
+    const a = t.activities;
+    for (const i of acts) {
+      const hc = a.col("is_hc").get(i);
+      add(minutes(a.col("timestamp"), i), hc ? "health check" : "activity", a.col("subject").get(i),
+        a.col("opportunity").get(i), a.col("owner").get(i), a.col("revenue").get(i),
+        !hc ? "" : a.col("verdict").get(i) === "counted" ? a.col("why").get(i)
+          : "not counted: " + a.col("why").get(i));
+    }
+    const c = t.contracts;
+    for (const i of cons) {
+      const product = c.col("product").get(i), amount = HCP.fmt.money(c.col("amount").get(i));
+      add(minutes(c.col("start"), i), "contract starts", product, "", "", null, amount);
+      if (c.col("end").get(i) != null) add(minutes(c.col("end"), i), "contract ends", product, "", "", null, amount);
+    }
+    const o = t.occasions;
+    for (const i of occs) {
+      const note = o.col("status").get(i) + "; window " + HCP.fmt.time(o.col("window_start"), i) +
+        " to " + HCP.fmt.time(o.col("window_end"), i);
+      add(minutes(o.col("due"), i), o.col("label").get(i) + " check due", o.col("product").get(i),
+        "", "", null, note);
+    }
+    return HCP.Table.of(rows.when.length, {
+      when: { minutes: rows.when }, event: { values: rows.event }, subject: { values: rows.subject },
+      opportunity: { values: rows.opportunity }, owner: { values: rows.owner },
+      revenue: { values: rows.revenue }, note: { values: rows.note },
+    });
+  }
+
+  function showGrid(root, prefix, table) {
+    const section = root.querySelector('section[data-state-prefix="' + prefix + '"]');
+    if (!section) return;
+    section.hidden = false;
+    if (grids.has(prefix)) grids.get(prefix).setTable(table);
+    else grids.set(prefix, new HCP.Grid(section, table));
+  }
+
+  async function show(root) {
+    const key = HCP.state.read().get("account");
+    if (key === shown) return;
+    shown = key;
+    for (const s of root.querySelectorAll("section[data-grid]")) s.hidden = true;
+    root.querySelector(".facts").hidden = true;
+    if (!key) return HCP.ready();
+    const name = "xray/" + HCP.bucket(key, Number(root.dataset.buckets));
+    say(root, "Loading…");
+    try {
+      if (!HCP.data[name]) await HCP.load(HCP.root + "data/" + name + ".js");
+    } catch (e) {
+      say(root, "The data of this account cannot be loaded (" + e.message + ").");
+      return HCP.ready();
+    }
+    const t = {};
+    for (const [k, payload] of Object.entries(HCP.data[name])) t[k] = new HCP.Table(payload);
+    const found = t.accounts.where("account_key", key);
+    if (!found.length) {
+      say(root, "No account with the key “" + key + "” in this site.");
+      return HCP.ready();
+    }
+    const i = found[0], acc = t.accounts;
+    const account = String(acc.col("account").get(i));
+    root.querySelector("#xray-title").textContent = account;
+    document.title = account + " · X-Ray · " + document.title.split(" · ").pop();
+    const facts = root.querySelector(".facts");
+    facts.querySelector('[data-fact="owner"]').replaceChildren(link("owners", acc.col("owner"), i));
+    facts.querySelector('[data-fact="geo"]').textContent = acc.col("geo").get(i);
+    facts.querySelector('[data-fact="region"]').replaceChildren(link("regions", acc.col("region"), i));
+
+    const cons = t.contracts.where("account_key", key);
+    const occs = t.occasions.where("account_key", key);
+    const acts = t.activities.where("account_key", key);
+    const checks = acts.filter((r) => t.activities.col("is_hc").get(r));
+    const open = occs.filter((r) => ["overdue", "pending", "upcoming"].includes(t.occasions.col("status").get(r)));
+    facts.querySelector('[data-fact="contracts"]').textContent = HCP.fmt.number(cons.length);
+    facts.querySelector('[data-fact="occasions"]').textContent =
+      HCP.fmt.number(occs.length) + " occasions, " + HCP.fmt.number(open.length) + " due now or soon";
+    facts.hidden = false;
+    say(root, "");
+
+    showGrid(root, "o.", t.occasions.pick(occs));
+    showGrid(root, "h.", t.activities.pick(checks));
+    showGrid(root, "c.", t.contracts.pick(cons));
+    if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)));
+    showGrid(root, "t.", timeline(t, acts, cons, occs));
+    HCP.ready();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const root = document.querySelector("[data-xray]");
+    if (!root) return;
+    show(root);
+    window.addEventListener("hashchange", () => show(root));
+  });
+})(window.HCP);

@@ -1,0 +1,69 @@
+HCP.data["xray/0"] =
+{
+  "accounts": {
+    "n": 8,
+    "columns": {
+      "account_key": {"values": ["acme org", "blue harbor", "cedar labs", "delta foods", "evergreen power", "falcon media", "granite rail", ""]},
+      "account": {"dict": ["Acme Org", "Blue Harbor Inc", "Cedar Labs", "Delta Foods GmbH", "Evergreen Power", "Falcon Media", "Granite Rail"], "chars": "01234560"},
+      "owner": {"dict": ["(unassigned)", "Ana Ortiz", "Ben Chen", "Carla Müller"], "chars": "11223010", "slugs": ["unassigned-0dc657", "ana-ortiz-9b4138", "ben-chen-0a32ec", "carla-muller-903897"]},
+      "geo": {"dict": ["(unassigned)", "AMS", "EMEA"], "chars": "11222110"},
+      "region": {"dict": ["(unassigned)", "DACH", "East", "France"], "chars": "22113200", "slugs": ["unassigned-0dc657", "dach-aa6773", "east-4e2cd8", "france-7a1ca4"]}
+    }
+  },
+  "contracts": {
+    "n": 7,
+    "columns": {
+      "account_key": {"values": ["acme org", "blue harbor", "cedar labs", "delta foods", "evergreen power", "falcon media", "granite rail"]},
+      "contract_id": {"values": [2, 3, 4, 5, 6, 7, 8]},
+      "product": {"values": ["SaaS", "VM", "HW", "Support", "Storage", "Network", "Security"]},
+      "start": {"days": [20423, 20697, 20802, 19732, 20605, 20666, 20393]},
+      "end": {"days": [20849, 21427, 21166, null, 20969, 21030, 20757]},
+      "amount": {"values": [120000, 50000, 1200000, 15000, 80000, 30000, 10000]}
+    }
+  },
+  "occasions": {
+    "n": 17,
+    "columns": {
+      "account_key": {"dict": ["acme org", "blue harbor", "cedar labs", "delta foods", "evergreen power", "falcon media", "granite rail"], "chars": "00112233333445566"},
+      "contract_id": {"values": [2, 2, 3, 3, 4, 4, 5, 5, 5, 5, 5, 6, 6, 7, 7, 8, 8]},
+      "occasion": {"dict": ["onboarding", "periodic", "renewal"], "chars": "02020201111020202"},
+      "k": {"values": [1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 1, 1, 1, 1, 1, 1]},
+      "due": {"days": [20513, 20759, 20787, 21337, 20892, 21076, 19822, 20097, 20462, 20827, 21192, 20695, 20879, 20756, 20940, 20483, 20667]},
+      "window_start": {"days": [20453, 20699, 20727, 21277, 20832, 21016, 19762, 20037, 20402, 20767, 21132, 20635, 20819, 20696, 20880, 20423, 20607]},
+      "window_end": {"days": [20573, 20819, 20847, 21397, 20952, 21136, 19882, 20157, 20522, 20887, 21252, 20755, 20939, 20816, 21000, 20543, 20727]},
+      "status": {"dict": ["done", "later", "missed", "overdue", "pending", "upcoming"], "chars": "23415522041053522"},
+      "evidence_date": {"days": [null, null, null, null, null, null, null, null, 20458, null, null, 20680, null, null, null, null, null]},
+      "unattached_date": {"days": [null, null, null, null, null, null, null, null, null, null, null, null, null, 20758, null, null, null]},
+      "fiscal_quarter": {"dict": ["FY2024 Q2", "FY2025 Q1", "FY2026 Q1", "FY2026 Q3", "FY2026 Q4", "FY2027 Q1", "FY2027 Q2", "FY2027 Q3", "FY2028 Q1", "FY2028 Q2"], "chars": "24495701258354623"},
+      "product": {"dict": ["HW", "Network", "SaaS", "Security", "Storage", "Support", "VM"], "chars": "22660055555441133"},
+      "amount": {"values": [120000, 120000, 50000, 50000, 1200000, 1200000, 15000, 15000, 15000, 15000, 15000, 80000, 80000, 30000, 30000, 10000, 10000]},
+      "label": {"dict": ["onboarding", "periodic #1", "periodic #2", "periodic #3", "periodic #4", "renewal"], "chars": "05050501234050505"}
+    }
+  },
+  "activities": {
+    "n": 9,
+    "columns": {
+      "account_key": {"dict": ["acme org", "cedar labs", "delta foods", "evergreen power", "falcon media"], "chars": "000122334"},
+      "owner": {"dict": ["", "Ana Ortiz", "Ben Chen", "Carla Müller"], "chars": "111222330"},
+      "subject": {"dict": ["Demo", "Health Check", "Health check review", "HEALTH_CHECK Q1", "Pricing discussion", "QBR"], "chars": "151031142"},
+      "opportunity": {"dict": ["", "Expansion", "New Logo", "Renewal"], "chars": "030200010"},
+      "revenue": {"values": [null, 250000, null, 15000, null, null, null, 40000, null]},
+      "timestamp": {"minutes": [29146140, 29853300, 29935320, 29893920, 29460120, 29481720, 29779800, 29831910, 29892060]},
+      "attachment": {"dict": [false, true], "chars": "101011100"},
+      "is_hc": {"dict": [false, true], "chars": "101011101"},
+      "verdict": {"dict": ["", "counted", "not counted"], "chars": "202011102"},
+      "why": {"values": ["outside every health-check window of this account", "", "dated after the as-of date (2026-11-23)", "", "counts for periodic #2 due 2026-01-09", "counts for periodic #2 due 2026-01-09 (already done by the check of 2026-01-05)", "counts for onboarding due 2026-08-30", "", "no attachment, so its credit is not logged; in the window of onboarding due 2026-10-30"]}
+    }
+  },
+  "pipeline": {
+    "n": 1,
+    "columns": {
+      "owner": {"values": ["Carla Müller"]},
+      "check_date": {"days": [20680]},
+      "opportunity": {"values": ["Expansion"]},
+      "activity_date": {"days": [20716]},
+      "revenue": {"values": [40000]},
+      "account_key": {"values": ["evergreen power"]}
+    }
+  }
+}

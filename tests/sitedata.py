@@ -1,0 +1,66 @@
+"""Sites to test: a small fixed one (goldens, X-Ray, efficacy) and a demo-sized one (sorting).
+
+Both go through the real transform from raw CSV files; only the clock-dependent facts of
+``meta.json`` (generation and harvest times) are pinned, so the rendered files are stable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import democrm
+import render
+import transform
+from render.settings import SiteSettings
+from tests.conftest import TODAY
+from transform.settings import TransformSettings
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+GENERATED = "2026-11-23T06:00:00+00:00"
+
+
+def pin_meta(tables: transform.Tables, reports: dict[str, int]) -> None:
+    """Fix what depends on the clock: when the tables were made and when the reports were fetched."""
+    tables.meta["generated"] = GENERATED
+    tables.meta["raw"] = {
+        "run_id": "20261123T050000Z",
+        "source": "crm",
+        "finished": "2026-11-23T05:10:00+00:00",
+        "reports": [
+            {"name": name, "rows": rows, "harvested": f"2026-11-23T05:0{i}:00+00:00"}
+            for i, (name, rows) in enumerate(reports.items(), start=1)
+        ],
+    }
+
+
+def fixture_tables(extras: bool = True) -> transform.Tables:
+    """The fixed dataset's tables; with ``extras``, efficacy and influenced-pipeline tables in the
+    engine's shape (tests/fixtures/site), without them none."""
+    tables = transform.run(FIXTURE / "raw", TransformSettings(), TODAY)
+    pin_meta(tables, {n: len(tables[n]) for n in ("accounts", "contracts", "activities")})
+    # The fixture's own rows replace whatever the transform computes for these two (the engine's
+    # steps), so the goldens and browser tests do not move when the engine's numbers do.
+    for name in ("efficacy", "influenced_pipeline"):
+        tables.frames.pop(name, None)
+        if extras:
+            tables.frames[name] = pd.read_csv(
+                FIXTURE / f"{name}.csv", dtype=str, keep_default_na=False
+            )
+    return tables
+
+
+def fixture_site(out: Path, extras: bool = True) -> Path:
+    return render.render_site(fixture_tables(extras), out, SiteSettings())
+
+
+def demo_site(out: Path, raw: Path, accounts: int = 200, seed: int = 3) -> Path:
+    """A site from the demo CRM's synthetic data (no harvest: the reports are written directly)."""
+    raw.mkdir(parents=True, exist_ok=True)
+    reports = democrm.generate(accounts=accounts, seed=seed, today=TODAY)
+    for name, df in reports.items():
+        df.to_csv(raw / f"{name}.csv", index=False)
+    tables = transform.run(raw, TransformSettings(), TODAY)
+    pin_meta(tables, {n: len(df) for n, df in reports.items()})
+    return render.render_site(tables, out, SiteSettings())

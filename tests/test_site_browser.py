@@ -1,0 +1,413 @@
+"""The built site in Chromium: filters, sorting, URL state, exports, the X-Ray, keyboard, print.
+
+Two sites are built once per session through the real transform: the small fixed dataset
+(tests/fixtures/site) and the demo CRM's synthetic data for 200 accounts (about 370 rows, so
+virtual rows and sorting have something to do). Pages are opened from file://, as a user would.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import Page, expect
+
+from render.shards import bucket, slug
+from tests.sitedata import demo_site, fixture_site
+
+# Collected in every page before its own scripts run (init scripts are not subject to the CSP).
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+@pytest.fixture(scope="session")
+def fixed(tmp_path_factory) -> Path:
+    return fixture_site(tmp_path_factory.mktemp("fixed") / "site").parent
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("demo")
+    return demo_site(work / "site", work / "raw").parent
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.add_init_script(WATCH)
+    return page
+
+
+def visit(page: Page, site: Path, path: str, fragment: str = "") -> None:
+    page.goto((site / path).as_uri() + (f"#{fragment}" if fragment else ""))
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+
+
+def rows(page: Page, section: str = "section[data-grid]") -> list[dict[str, str]]:
+    """Every row of a table as shown, column name -> text: before printing, a table draws all
+    its rows (not only those in view), so the test asks for that, reads, and goes back."""
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    cols = page.locator(f"{section} thead th:not([hidden])").evaluate_all(
+        "t => t.map(th => th.dataset.col)"
+    )
+    cells = page.locator(f"{section} tbody tr:not(.group):not(.spacer)").evaluate_all(
+        "trs => trs.map(tr => Array.from(tr.cells, td => td.textContent))"
+    )
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    return [dict(zip(cols, r, strict=True)) for r in cells]
+
+
+def shown(page: Page) -> int:
+    """The count in the summary line: "123 of 456 occasions ..."."""
+    return int(page.locator(".summary").first.inner_text().split(" of ")[0].replace(",", ""))
+
+
+def download(page: Page, button: str) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).first.click()
+    return Path(info.value.path()).read_bytes()
+
+
+def money(text: str) -> float:
+    return float(text.replace("$", "").replace(",", "") or "nan")
+
+
+# -- filtering ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, column",
+    [("owner", "owner"), ("region", "region"), ("status", "status"),
+     ("quarter", "fiscal_quarter"), ("product", "product")],
+)  # fmt: skip
+def test_each_filter_keeps_only_its_rows(demo, page, name, column):
+    visit(page, demo, "targets.html", "group=0")
+    everything = rows(page)
+    values = page.locator(f"select[name='{name}'] option").all_inner_texts()[1:]
+    value = max(values, key=lambda v: sum(r[column] == v for r in everything))
+    page.locator(f"select[name='{name}']").select_option(value)
+    kept = rows(page)
+    assert 0 < len(kept) < len(everything)
+    assert {r[column] for r in kept} == {value}
+    assert len(kept) == sum(r[column] == value for r in everything) == shown(page)
+
+
+def test_the_geo_filter_keeps_only_its_rows_in_the_export(demo, page):
+    """GEO is not drawn (the region says it) but it filters, and it is exported."""
+    visit(page, demo, "targets.html")
+    total = shown(page)
+    page.locator("select[name='geo']").select_option("EMEA")
+    records = list(csv.reader(io.StringIO(download(page, "Download CSV").decode("utf-8-sig"))))
+    geo = records[0].index("GEO")
+    assert 0 < len(records) - 1 == shown(page) < total
+    assert {r[geo] for r in records[1:]} == {"EMEA"}
+
+
+def test_filters_combine_and_clear(demo, page):
+    visit(page, demo, "targets.html")
+    total = shown(page)
+    page.locator("select[name='status']").select_option("upcoming")
+    region = rows(page)[0]["region"]
+    page.locator("select[name='region']").select_option(region)
+    kept = rows(page)
+    assert kept and {(r["status"], r["region"]) for r in kept} == {("upcoming", region)}
+    page.get_by_role("button", name="Clear filters").click()
+    assert shown(page) == total
+    expect(page.locator("select[name='status']")).to_have_value("")
+
+
+def test_free_text_matches_any_column_and_every_word(demo, page):
+    visit(page, demo, "targets.html")
+    first = rows(page)[0]
+    word = first["account"].split()[0]
+    page.get_by_label("Search").fill(word.lower())
+    kept = rows(page)
+    assert kept and all(
+        word.lower()
+        in " ".join(r[c] for c in ("account", "owner", "region", "product", "occasion")).lower()
+        for r in kept
+    )
+    page.get_by_label("Search").fill(f"{word} {first['product']}")
+    assert all(r["product"] == first["product"] or first["product"].lower() in r["account"].lower()
+               for r in rows(page))  # fmt: skip
+    page.get_by_label("Search").fill("no such account anywhere")
+    assert rows(page) == []
+    expect(page.locator(".empty").first).to_be_visible()
+
+
+# -- sorting --------------------------------------------------------------------------------------
+
+
+def test_sort_by_a_click_reverse_by_a_second_clear_by_a_third(demo, page):
+    visit(page, demo, "targets.html", "group=0")
+    default = [money(r["amount"]) for r in rows(page)]
+    assert default == sorted(default, reverse=True)  # largest amount first
+    header = page.locator("th[data-col='due']")
+    header.get_by_role("button").click()
+    dues = [r["due"] for r in rows(page)]
+    assert dues == sorted(dues)
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    header.get_by_role("button").click()
+    assert [r["due"] for r in rows(page)] == sorted(dues, reverse=True)
+    expect(header).to_have_attribute("aria-sort", "descending")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "none")
+    assert [money(r["amount"]) for r in rows(page)] == default  # the file's own order again
+    assert "sort=" in page.url
+
+
+def test_shift_click_adds_a_column_to_the_sort(demo, page):
+    visit(page, demo, "targets.html", "group=0")
+    page.locator("th[data-col='status'] button").click()
+    page.locator("th[data-col='due'] button").click(modifiers=["Shift"])
+    got = [(r["status"], r["due"]) for r in rows(page)]
+    assert got == sorted(got)
+    assert len({s for s, _ in got}) > 1
+    expect(page.locator("th[data-col='due'] button")).to_have_attribute("data-order", "2")
+    page.locator("th[data-col='due'] button").click(modifiers=["Shift"])  # reverse the second
+    got = [(r["status"], r["due"]) for r in rows(page)]
+    assert got == sorted(got, key=lambda x: (x[0], [-ord(c) for c in x[1]]))
+
+
+def test_groups_follow_the_fiscal_quarter(demo, page):
+    visit(page, demo, "targets.html")
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    groups = page.locator("tbody tr.group .group-name").all_inner_texts()
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    assert groups == sorted(groups) and len(groups) > 1
+    expect(page.locator("th[data-col='fiscal_quarter']")).to_be_hidden()  # the groups say it
+    page.get_by_label("Group by quarter").uncheck()
+    expect(page.locator("th[data-col='fiscal_quarter']")).to_be_visible()
+
+
+# -- URL state ------------------------------------------------------------------------------------
+
+
+def test_every_filter_and_sort_is_in_the_url_and_a_link_restores_it(demo, page, context):
+    visit(page, demo, "targets.html")
+    page.locator("select[name='status']").select_option("pending")
+    page.get_by_label("Search").fill("a")
+    page.locator("th[data-col='account'] button").click()
+    page.get_by_label("Group by quarter").uncheck()
+    url = page.url
+    assert all(k in url for k in ("status=pending", "q=a", "sort=account", "group=0"))
+    expected = rows(page)
+    page.reload()
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    assert rows(page) == expected
+    other = context.new_page()  # a shared link, opened elsewhere
+    other.goto(url)
+    other.wait_for_selector("html[data-ready='1']", state="attached")
+    expect(other.locator("select[name='status']")).to_have_value("pending")
+    expect(other.get_by_label("Search")).to_have_value("a")
+    expect(other.get_by_label("Group by quarter")).not_to_be_checked()
+    assert rows(other) == expected
+
+
+def test_a_link_naming_a_value_this_page_lacks_shows_no_rows(demo, page):
+    visit(page, demo, "targets.html", "owner=Nobody%20Here")
+    assert shown(page) == 0
+    expect(page.locator("select[name='owner']")).to_have_value("Nobody Here")
+
+
+# -- exports --------------------------------------------------------------------------------------
+
+
+def test_csv_export_is_exactly_the_filtered_sorted_rows(demo, page):
+    visit(page, demo, "targets.html", "status=overdue&sort=due:asc,amount:desc")
+    table = rows(page)
+    data = download(page, "Download CSV")
+    assert data.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
+    records = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, body = records[0], records[1:]
+    assert header[:3] == ["Account", "Owner", "GEO"] and "Amount" in header  # GEO: export only
+    assert len(body) == len(table) == shown(page) > 0
+    at = {name: header.index(name) for name in ("Account", "Due", "Amount", "Status")}
+    assert [r[at["Account"]] for r in body] == [r["account"] for r in table]
+    assert [r[at["Due"]] for r in body] == [r["due"] for r in table]
+    assert [float(r[at["Amount"]]) for r in body] == [money(r["amount"]) for r in table]
+    assert {r[at["Status"]] for r in body} == {"overdue"}
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_xlsx_export_holds_the_same_rows_typed(demo, page, tmp_path):
+    visit(page, demo, "targets.html", "status=pending&group=0")
+    table = rows(page)
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(download(page, "Download Excel"))
+    sheet = openpyxl.load_workbook(path).active
+    values = list(sheet.iter_rows(values_only=True))
+    header, body = list(values[0]), values[1:]
+    assert len(body) == len(table) > 0
+    assert [r[header.index("Account")] for r in body] == [r["account"] for r in table]
+    amounts = [r[header.index("Amount")] for r in body]
+    assert all(isinstance(a, int | float) for a in amounts)
+    assert amounts == [money(r["amount"]) for r in table]
+    due = body[0][header.index("Due")]
+    assert due.strftime("%Y-%m-%d") == table[0]["due"]
+
+
+def test_a_large_xlsx_export_finishes_under_the_csp(demo, page):
+    """Over 160 kB the library compresses in a blob worker: the CSP must allow it (VENDORED.md)."""
+    visit(page, demo, "xray.html")
+    size = page.evaluate(
+        """async () => {
+          if (!window.writeXlsxFile) await HCP.load(document.documentElement.dataset.xlsx);
+          const rows = [];
+          for (let i = 0; i < 20000; i++) rows.push([{ value: "account " + i }, { value: i, type: Number }]);
+          return (await writeXlsxFile(rows).toBlob()).size;
+        }"""
+    )
+    assert size > 100_000
+    assert page.evaluate("window.__csp") == []
+
+
+# -- X-Ray ----------------------------------------------------------------------------------------
+
+
+def test_an_account_opens_its_xray_with_its_checks_and_why(fixed, page):
+    visit(page, fixed, "targets.html")
+    page.get_by_role("link", name="Falcon Media").first.click()
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    assert "xray.html#account=falcon" in page.url
+    expect(page.locator("#xray-title")).to_have_text("Falcon Media")
+    expect(page.locator("[data-fact='owner']")).to_have_text("(unassigned)")
+    checks = rows(page, "section[data-state-prefix='h.']")
+    assert [(c["verdict"], c["why"][:13]) for c in checks] == [("not counted", "no attachment")]
+    occasions = rows(page, "section[data-state-prefix='o.']")
+    assert {o["status"] for o in occasions} == {"overdue", "upcoming"}
+    events = {e["event"] for e in rows(page, "section[data-state-prefix='t.']")}
+    assert {"health check", "contract starts", "contract ends", "onboarding check due"} <= events
+    page.locator("[data-fact='region'] a").click()
+    expect(page.locator("h1")).to_have_text("Health-check targets in East")
+
+
+def test_the_xray_shows_counted_checks_and_the_pipeline_they_influenced(fixed, page):
+    visit(page, fixed, "xray.html", "account=evergreen%20power")
+    checks = rows(page, "section[data-state-prefix='h.']")
+    assert checks[0]["verdict"] == "counted"
+    assert checks[0]["why"] == "counts for onboarding due 2026-08-30"
+    pipeline = rows(page, "section[data-state-prefix='p.']")
+    assert [(p["opportunity"], money(p["revenue"])) for p in pipeline] == [("Expansion", 40000)]
+    # another account, by editing the link: the page follows without reloading
+    page.evaluate("location.hash = 'account=delta%20foods'")
+    expect(page.locator("#xray-title")).to_have_text("Delta Foods GmbH")
+    whys = [c["why"] for c in rows(page, "section[data-state-prefix='h.']")]
+    assert any("already done by the check of 2026-01-05" in w for w in whys)
+
+
+def test_an_unknown_account_says_so(fixed, page):
+    visit(page, fixed, "xray.html", "account=no%20such%20account")
+    expect(page.locator(".xray-status")).to_contain_text("No account with the key")
+
+
+def test_the_browser_finds_the_same_xray_file_as_the_build(fixed, page):
+    visit(page, fixed, "xray.html")
+    for key in ("acme org", "delta foods", "müller & söhne", "東京 trading", ""):
+        assert page.evaluate("([k, n]) => HCP.bucket(k, n)", [key, 997]) == bucket(key, 997)
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+
+def test_a_seller_s_page_loads_only_their_own_rows(fixed, page):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    visit(page, fixed, f"owners/{slug('Ben Chen')}.html")
+    data = [u for u in requested if "/data/" in u]
+    assert len(data) == 1 and data[0].endswith(f"/data/owners/{slug('Ben Chen')}/targets.js")
+    assert {r["account"] for r in rows(page)} == {"Cedar Labs", "Delta Foods GmbH"}
+    assert page.locator("select[name='owner']").count() == 0  # one owner: no owner filter
+
+
+def test_efficacy_filters_and_links_to_the_owner(fixed, page):
+    visit(page, fixed, f"owners/{slug('Ben Chen')}.html")
+    page.get_by_role("link", name="Efficacy of Ben Chen").click()
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    kept = rows(page)
+    assert [(r["level"], r["name"], r["on_time_rate"]) for r in kept] == [
+        ("owner", "Ben Chen", "100%")
+    ]
+    page.get_by_role("button", name="Clear filters").click()
+    levels = {r["level"] for r in rows(page)}
+    assert levels == {"owner", "region"}
+    page.get_by_role("link", name="France").click()
+    expect(page.locator("h1")).to_have_text("Health-check targets in France")
+
+
+def test_home_shows_freshness_totals_and_links(fixed, page):
+    visit(page, fixed, "index.html")
+    fresh = page.locator("section[aria-labelledby='fresh-h'] tbody tr").all_inner_texts()
+    assert len(fresh) == 3 and "2026-11-23 05:01 UTC" in fresh[0]
+    expect(page.locator("section[aria-labelledby='totals-h']")).to_contain_text("overdue")
+    page.get_by_role("link", name="East").click()
+    expect(page.locator("h1")).to_have_text("Health-check targets in East")
+
+
+def test_every_page_loads_clean_offline_and_within_its_csp(fixed, page):
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"error: {e}"))
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+    page.on("request", lambda r: r.url.startswith("file://") or problems.append(r.url))
+    pages = sorted(p.relative_to(fixed).as_posix() for p in fixed.rglob("*.html"))
+    assert len(pages) > 10
+    for path in [*pages, "xray.html#account=acme%20org"]:
+        name, _, fragment = path.partition("#")
+        visit(page, fixed, name, fragment)
+        assert page.evaluate("window.__csp") == [], path
+    assert problems == []
+
+
+# -- accessibility, layout, print -----------------------------------------------------------------
+
+
+def test_sorting_and_filtering_work_from_the_keyboard(demo, page):
+    visit(page, demo, "targets.html", "group=0")
+    page.get_by_role("button", name="Print").focus()
+    page.keyboard.press("Tab")  # the table's scrolling region
+    page.keyboard.press("Tab")  # the first column's header
+    focused = page.evaluate_handle("document.activeElement")
+    assert focused.evaluate("e => e.closest('th').dataset.col") == "account"
+    assert focused.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"  # visible focus
+    page.keyboard.press("Enter")
+    expect(page.locator("th[data-col='account']")).to_have_attribute("aria-sort", "ascending")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Enter")  # adds the owner as the second sort column
+    expect(page.locator("th[data-col='owner'] button")).to_have_attribute("data-order", "2")
+    page.locator("select[name='status']").focus()
+    page.keyboard.press("ArrowDown")  # the first status, chosen without a mouse
+    assert "status=" in page.url
+
+
+def test_rows_are_virtual_and_scrolling_draws_the_rest(demo, page):
+    visit(page, demo, "targets.html", "group=0")
+    total = shown(page)
+    in_dom = page.locator("section[data-grid] tbody tr:not(.spacer)").count()
+    assert total > 150 and in_dom < total / 2
+    last = rows(page)[-1]["account"]
+    page.locator(".grid-scroll").evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    expect(page.locator("tbody tr:not(.spacer)").last.locator("td").first).to_have_text(last)
+
+
+def test_print_shows_every_row_without_the_controls(demo, page):
+    visit(page, demo, "targets.html", "status=upcoming")
+    page.emulate_media(media="print")
+    expect(page.locator("form.filters")).to_be_hidden()
+    expect(page.locator(".actions")).to_be_hidden()
+    expect(page.locator(".print-summary")).to_contain_text("Status: upcoming")
+    expect(page.locator("tbody tr:not(.group):not(.spacer)")).to_have_count(shown(page))
+    assert len(page.pdf()) > 10_000
+
+
+def test_a_phone_width_shows_the_key_columns_without_a_sideways_page(demo, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    visit(page, demo, "targets.html")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("th[data-col='account']")).to_be_visible()
+    expect(page.locator("th[data-col='status']")).to_be_visible()
+    expect(page.locator("th[data-col='window_start']")).to_be_hidden()
