@@ -14,6 +14,7 @@ import pandas as pd
 
 from render.shards import UNASSIGNED
 from transform import Tables
+from transform.clean import account_key
 
 TARGET_STATUSES = ("overdue", "pending", "upcoming")
 BLANK = "(blank)"
@@ -101,6 +102,27 @@ def targets(t: Tables) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+CANDIDATE_READS: Reads = {
+    "candidates": (
+        "account", "owner", "geo", "region", "status", "next_due", "amount", "occasions",
+    ),
+}  # fmt: skip
+
+
+def candidates(t: Tables) -> pd.DataFrame:
+    """One row per account due a check (candidates.csv), largest amount first.
+
+    candidates.csv carries no account key (its columns are the published contract), but the name it
+    shows is the one the key was made from, so the transform's own key function gives it back.
+    """
+    df = t["candidates"][list(CANDIDATE_READS["candidates"])].copy()
+    df["account_key"] = account_key(df["account"])
+    df = labelled(df, ("owner", "geo", "region"))
+    df = numbers(dates(df, ("next_due",)), ("amount", "occasions"))
+    df = df.sort_values(["amount", "account"], ascending=[False, True], kind="stable")
+    return df.reset_index(drop=True)
+
+
 OWNER_READS: Reads = {
     "accounts": ("owner", "geo", "region", "account_key"),
     "occasions": ("owner", "status", "contract_id", "amount", "due"),
@@ -168,6 +190,13 @@ DATASETS: dict[str, Dataset] = {
             "targets",
             targets,
             TARGET_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "candidates",
+            candidates,
+            CANDIDATE_READS,
             links=("owner", "region"),
             keys={"account": "account_key"},
         ),

@@ -167,7 +167,10 @@ def reads_table() -> str:
 
 
 PAGES: list[Page] = [
-    Page("index.html", "home.html", "Overview", nav="Overview", reads=HOME_READS, context=home),
+    Page(
+        "index.html", "home.html", "Overview", ("candidates",), nav="Overview", reads=HOME_READS,
+        context=home,
+    ),
     Page("targets.html", "targets.html", "Health-check targets worldwide", ("targets",), nav="Targets"),
     Page(
         "regions/{slug}.html", "targets.html", "Health-check targets in {name}", ("targets",),

@@ -52,28 +52,31 @@ def _open(page: Page, url: str) -> None:
 
 
 def _shown(page: Page) -> int:
-    return int(page.locator(".summary").inner_text().split(" of ")[0].replace(",", ""))
+    summary = page.locator("[data-grid] .summary").inner_text()
+    return int(summary.split(" of ")[0].replace(",", ""))
 
 
 def _column(page: Page, col: str) -> list[str]:
     """A column's cells in every row (a table draws all its rows before printing)."""
     page.evaluate("dispatchEvent(new Event('beforeprint'))")
-    at = page.locator("thead th:not([hidden])").evaluate_all(
+    grid = page.locator("[data-grid]")  # the page's data table, not its summary tables
+    at = grid.locator("thead th:not([hidden])").evaluate_all(
         f"t => t.findIndex(th => th.dataset.col === '{col}')"
     )
-    cells = page.locator(f"tbody tr:not(.group):not(.spacer) td:nth-child({at + 1})")
+    cells = grid.locator(f"tbody tr:not(.group):not(.spacer) td:nth-child({at + 1})")
     texts = cells.all_inner_texts()
     page.evaluate("dispatchEvent(new Event('afterprint'))")
     return texts
 
 
-def test_owner_filter_in_the_browser_keeps_only_that_owner(published, page: Page):
-    home = published.as_uri()
-    _open(page, home)
-    page.get_by_role("link", name="Targets", exact=True).click()
-    page.wait_for_selector("html[data-ready='1']", state="attached")
+def test_first_page_lists_candidates_and_the_owner_filter_keeps_only_that_owner(
+    published, page: Page
+):
+    _open(page, published.as_uri())
     total = _shown(page)
     assert total > 10
+    amounts = [float(a.replace("$", "").replace(",", "")) for a in _column(page, "amount")]
+    assert amounts == sorted(amounts, reverse=True)  # largest first
     first = _column(page, "account")[0]
     owners = page.get_by_label("Owner").locator("option").all_inner_texts()[1:]
     everyone = _column(page, "owner")
@@ -90,6 +93,16 @@ def test_owner_filter_in_the_browser_keeps_only_that_owner(published, page: Page
     page.get_by_role("button", name="Clear filters").click()
     assert _shown(page) == total
     assert _column(page, "account")[0] == first
+
+
+def test_owner_filter_on_the_targets_page(published, page: Page):
+    _open(page, published.as_uri())
+    page.get_by_role("link", name="Targets", exact=True).click()
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    owners = page.get_by_label("Owner").locator("option").all_inner_texts()[1:]
+    owner = max(owners, key=_column(page, "owner").count)
+    page.get_by_label("Owner").select_option(owner)
+    assert set(_column(page, "owner")) == {owner}
 
 
 def test_region_filter_combines_with_owner(published, page: Page):

@@ -272,10 +272,10 @@ def test_a_large_xlsx_export_finishes_under_the_csp(demo, page):
 
 def test_an_account_opens_its_xray_with_its_checks_and_why(fixed, page):
     visit(page, fixed, "targets.html")
-    page.get_by_role("link", name="Falcon Media").first.click()
+    page.get_by_role("link", name="Cedar Labs").first.click()
     page.wait_for_selector("html[data-ready='1']", state="attached")
     assert "xray.html#account=falcon" in page.url
-    expect(page.locator("#xray-title")).to_have_text("Falcon Media")
+    expect(page.locator("#xray-title")).to_have_text("Cedar Labs")
     expect(page.locator("[data-fact='owner']")).to_have_text("(unassigned)")
     checks = rows(page, "section[data-state-prefix='h.']")
     assert [(c["verdict"], c["why"][:13]) for c in checks] == [("not counted", "no attachment")]
@@ -345,8 +345,19 @@ def test_home_shows_freshness_totals_and_links(fixed, page):
     fresh = page.locator("section[aria-labelledby='fresh-h'] tbody tr").all_inner_texts()
     assert len(fresh) == 3 and "2026-11-23 05:01 UTC" in fresh[0]
     expect(page.locator("section[aria-labelledby='totals-h']")).to_contain_text("overdue")
-    page.get_by_role("link", name="East").click()
+    regions = page.locator("section[aria-labelledby='regions-h']")
+    regions.get_by_role("link", name="East").click()
     expect(page.locator("h1")).to_have_text("Health-check targets in East")
+
+
+def test_home_lists_the_candidate_accounts_largest_first(fixed, page):
+    visit(page, fixed, "index.html")
+    grid = page.locator("[data-grid]")
+    expect(grid.locator(".summary")).to_contain_text("6 of 6 accounts")
+    first = grid.locator("tbody tr").first
+    expect(first.locator("td").first).to_have_text("Cedar Labs")  # the largest amount
+    first.get_by_role("link", name="Cedar Labs").click()
+    expect(page.locator("h1")).to_contain_text("Cedar Labs")  # its X-Ray
 
 
 def test_every_page_loads_clean_offline_and_within_its_csp(fixed, page):
