@@ -272,10 +272,10 @@ def test_a_large_xlsx_export_finishes_under_the_csp(demo, page):
 
 def test_an_account_opens_its_xray_with_its_checks_and_why(fixed, page):
     visit(page, fixed, "targets.html")
-    page.get_by_role("link", name="Cedar Labs").first.click()
+    page.get_by_role("link", name="Falcon Media").first.click()
     page.wait_for_selector("html[data-ready='1']", state="attached")
     assert "xray.html#account=falcon" in page.url
-    expect(page.locator("#xray-title")).to_have_text("Cedar Labs")
+    expect(page.locator("#xray-title")).to_have_text("Falcon Media")
     expect(page.locator("[data-fact='owner']")).to_have_text("(unassigned)")
     checks = rows(page, "section[data-state-prefix='h.']")
     assert [(c["verdict"], c["why"][:13]) for c in checks] == [("not counted", "no attachment")]
