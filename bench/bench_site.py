@@ -215,7 +215,7 @@ def main(report) -> None:
             "most table rows in the DOM", most_rows, "rows", f"<< {rows:,}", most_rows < rows / 10
         )
 
-        text = (site / "data/targets.js").read_text("utf-8")
+        text = next((site / "data").glob("targets.*.js")).read_text("utf-8")
         key = json.loads(text[text.index("]=") + 2 : text.rindex(";")])["columns"]["account"][
             "keys"
         ][0]

@@ -13,8 +13,7 @@ rows, so nothing of another region or owner is in it, not even inside its data f
 
 Rows that belong to no account of the accounts report stay in the manager root only.
 
-Today each folder goes through :func:`render.build` via a temporary data folder; once the site
-offers ``render.render_site(tables, out_dir, settings)`` the temporary folder goes away.
+Each folder is rendered straight from its sliced tables with :func:`render.render_site`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +46,10 @@ class Folder:
 def build_split(data_dir: Path, out_dir: Path, settings: SiteSettings, by: list[str]) -> Path:
     """Build the manager root and one folder per value of each column in ``by``; return the
     root's ``index.html``. The tree replaces ``out_dir`` in one move, like :func:`render.build`."""
-    tables = transform.read(data_dir)
+    tables = render.read_tables(data_dir)
     accounts = tables["accounts"]
-    with staged_dir(out_dir) as tmp, tempfile.TemporaryDirectory() as scratch:
-        render.build(data_dir, tmp, settings)
+    with staged_dir(out_dir) as tmp:
+        render.render_site(tables, tmp, settings)
         folders: list[Folder] = []
         for kind in by:
             taken: set[str] = set()
@@ -59,9 +57,7 @@ def build_split(data_dir: Path, out_dir: Path, settings: SiteSettings, by: list[
             for value in values:
                 keys = set(accounts.loc[accounts[kind] == value, "account_key"])
                 path = f"{KINDS[kind]}/{_slug(value, taken)}/"
-                part = Path(scratch) / f"{kind}-{len(folders)}"
-                transform.write(slice_tables(tables, kind, value, keys), part)
-                render.build(part, tmp / path, settings)
+                render.render_site(slice_tables(tables, kind, value, keys), tmp / path, settings)
                 folders.append(Folder(kind, value, path, len(keys)))
         _write_index(tmp, folders, settings)
     return out_dir / "index.html"

@@ -153,14 +153,17 @@ class _Site:
             self._cuts[name, kind] = {str(k): np.asarray(v) for k, v in groups.items()}
         return self._cuts[name, kind]
 
-    def write_data(self, rel: str, name: str, payload: dict) -> None:
-        self.data_bytes += write_js(self.out / rel, name, payload)
+    def write_data(self, rel: str, name: str, payload: dict) -> str:
+        """Write a data file; return its path in the site (its name carries a content hash)."""
+        path, size = write_js(self.out / rel, name, payload)
+        self.data_bytes += size
         self.data_files += 1
+        return path.relative_to(self.out).as_posix()
 
     def render(self, page: Page) -> None:
         extra: dict = {}
         if page.account_data is not None:
-            extra["xray_buckets"] = self.write_account_data(page)
+            extra["xray_files"] = self.write_account_data(page)
         for name in shard_names(self.tables, page.scope):
             shard = Shard(page.scope, name)
             scripts = []
@@ -171,12 +174,12 @@ class _Site:
                 else:
                     rel = f"data/{shard.kind}s/{shard.slug}/{dataset}.js"
                     rows = self.cut(dataset, shard.kind).get(name, np.zeros(0, dtype=np.int64))
-                self.write_data(rel, dataset, encoded.payload(rows))
-                scripts.append(rel)
+                scripts.append(self.write_data(rel, dataset, encoded.payload(rows)))
             self.write_page(page, shard, scripts, extra)
 
-    def write_account_data(self, page: Page) -> int:
-        """Per-account tables, cut into buckets of accounts: data/<page>/<bucket>.js."""
+    def write_account_data(self, page: Page) -> list[str]:
+        """Per-account tables, cut into buckets of accounts: data/<page>/<bucket>.<hash>.js; return
+        the files' paths under data/, in bucket order, for the page to find an account's file."""
         assert page.account_data is not None
         frames = {k: f.reset_index(drop=True) for k, f in page.account_data(self.tables).items()}
         accounts = frames["accounts"]["account_key"].nunique()
@@ -187,10 +190,12 @@ class _Site:
         }
         rows = xray.bucket_rows(frames, buckets)
         stem = Path(page.path).stem
+        files = []
         for b in range(buckets):
             payload = {name: e.payload(rows[name][b]) for name, e in encoded.items()}
-            self.write_data(f"data/{stem}/{b}.js", f"{stem}/{b}", payload)
-        return buckets
+            written = self.write_data(f"data/{stem}/{b}.js", f"{stem}/{b}", payload)
+            files.append(written.removeprefix("data/"))
+        return files
 
     def write_page(self, page: Page, shard: Shard, scripts: list[str], extra: dict) -> None:
         href = page.href(shard)

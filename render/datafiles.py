@@ -20,6 +20,7 @@ of 100,000 accounts, cut into thousands of files, to seconds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -167,13 +168,23 @@ def dumps(payload: dict) -> str:
     return body.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def write_js(path: Path, name: str, payload: dict) -> int:
-    """Write ``payload`` as ``HCP.data[name]`` in a script file beside the pages; return its size.
+# Hex digits of the content hash in a data file's name.
+HASH_CHARS = 8
 
-    A plain write: the whole site is built in a staged folder that replaces the old one at once.
+
+def write_js(path: Path, name: str, payload: dict) -> tuple[Path, int]:
+    """Write ``payload`` as ``HCP.data[name]`` to ``<stem>.<hash>.js`` beside ``path``; return the
+    file written and its size.
+
+    The name carries the content's hash: a page refers to exactly the data it was built with, so a
+    host that uploads data files first and pages last (S3) switches each page whole, and a data file
+    can be cached forever. A plain write otherwise: the whole site is built in a staged folder.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     text = f"window.HCP=window.HCP||{{data:{{}}}};HCP.data[{json.dumps(name)}]={dumps(payload)};\n"
     data = text.encode("utf-8")
-    path.write_bytes(data)
-    return len(data)
+    final = path.with_name(
+        f"{path.stem}.{hashlib.sha256(data).hexdigest()[:HASH_CHARS]}{path.suffix}"
+    )
+    final.write_bytes(data)
+    return final, len(data)

@@ -1,7 +1,7 @@
 """The account X-Ray's data: one account's contracts, occasions, checks and every other activity.
 
 There is one X-Ray page; it takes the account key from its URL and loads the one file holding that
-account (``data/xray/<bucket>.js``, see :func:`render.shards.bucket`). 100,000 accounts make a few
+account (``data/xray/<bucket>.<hash>.js``, see :func:`render.shards.bucket`). 100,000 accounts make a few
 thousand files, not 100,000 pages.
 
 Each health-check activity gets a verdict the seller can act on: it counted (for which occasion),

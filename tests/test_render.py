@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -113,8 +114,11 @@ def test_large_dictionaries_use_codes_and_names_carry_their_keys_and_pages():
 def test_a_value_cannot_close_the_script_tag(tmp_path):
     from render.datafiles import write_js
 
-    write_js(tmp_path / "d.js", "t", columnar(pd.DataFrame({"a": ["</script><b>x", "\u2028"]})))
-    text = (tmp_path / "d.js").read_text("utf-8")
+    path, _ = write_js(
+        tmp_path / "d.js", "t", columnar(pd.DataFrame({"a": ["</script><b>x", "\u2028"]}))
+    )
+    assert re.fullmatch(r"d\.[0-9a-f]{8}\.js", path.name)  # named by its content
+    text = path.read_text("utf-8")
     assert "</" not in text and "<" not in text and "\u2028" not in text
 
 
@@ -195,11 +199,18 @@ def test_a_page_whose_table_is_absent_is_skipped_and_not_linked(tmp_path):
     assert "Pipeline after" in (index.parent / "xray.html").read_text("utf-8")
 
 
+def data_file(site: Path, rel: str) -> str:
+    """The text of a data file, whose name carries its content's hash (``targets.<hash>.js``)."""
+    path = Path(rel)
+    (found,) = (site / path.parent).glob(f"{path.stem}.*{path.suffix}")
+    return found.read_text("utf-8")
+
+
 def test_one_page_per_owner_and_region_each_with_only_its_rows(tmp_path):
     site = fixture_site(tmp_path / "site").parent
     owners = {p.stem for p in (site / "owners").glob("*.html")}
     assert owners == {slug(o) for o in ("Ana Ortiz", "Ben Chen", "Carla Müller", "(unassigned)")}
-    text = (site / f"data/owners/{slug('Ben Chen')}/targets.js").read_text("utf-8")
+    text = data_file(site, f"data/owners/{slug('Ben Chen')}/targets.js")
     ben = json.loads(text[text.index("]=") + 2 : text.rindex(";")])
     assert set(decode(ben)["owner"]) == {"Ben Chen"}
     assert decode(ben)["amount"].tolist() == sorted(decode(ben)["amount"], reverse=True)
@@ -218,7 +229,7 @@ def test_a_site_for_one_region_is_built_from_filtered_tables(tmp_path):
         frames[name] = df
     site = render.render_site(Tables(frames, tables.meta), tmp_path / "east", SiteSettings()).parent
     assert {p.stem for p in (site / "regions").glob("*.html")} == {slug("East")}
-    world = (site / "data/targets.js").read_text("utf-8")
+    world = data_file(site, "data/targets.js")
     assert "Cedar Labs" not in world and "Acme Org" in world
 
 
@@ -281,7 +292,7 @@ def test_a_name_without_a_page_is_shown_but_not_linked(tmp_path):
     gone = tables["efficacy"].iloc[:1].assign(name="Gone Seller")
     tables.frames["efficacy"] = pd.concat([tables["efficacy"], gone], ignore_index=True)
     site = render.render_site(tables, tmp_path / "site", SiteSettings()).parent
-    text = (site / "data/efficacy.js").read_text("utf-8")
+    text = data_file(site, "data/efficacy.js")
     name = json.loads(text[text.index("]=") + 2 : text.rindex(";")])["columns"]["name"]
     pages = dict(zip(name["dict"], name["slugs"], strict=True))
     assert pages["Gone Seller"] == ""

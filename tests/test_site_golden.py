@@ -30,9 +30,15 @@ _DATA = re.compile(
 )
 
 
+# Data files are named by their content's hash; the goldens compare the content instead.
+_HASHED = re.compile(r"\.[0-9a-f]{8}\.js\b")
+
+
 def normalise(path: Path, text: str) -> str:
-    """The version is not part of the golden; a data file's JSON is indented, one value a line."""
+    """The version and data files' content hashes are not part of the golden; a data file's JSON
+    is indented, one value a line."""
     text = text.replace(f"hcportal {__version__}", "hcportal VERSION")
+    text = _HASHED.sub(".js", text)
     m = _DATA.match(text) if path.suffix == ".js" else None
     if m:
         text = f"HCP.data[{m.group(1)}] =\n{_lines(json.loads(m.group(2)))}\n"
@@ -50,7 +56,7 @@ def _lines(value: object, indent: str = "") -> str:
 
 def rendered(site: Path) -> dict[str, str]:
     return {
-        p.relative_to(site).as_posix(): normalise(p, p.read_text("utf-8"))
+        _HASHED.sub(".js", p.relative_to(site).as_posix()): normalise(p, p.read_text("utf-8"))
         for p in sorted(site.rglob("*"))
         if p.is_file() and p.relative_to(site).parts[0] != "static"
     }

@@ -40,7 +40,8 @@ def forms(name: str) -> list[bytes]:
 
 def candidates_payload(folder: Path) -> dict:
     """The folder's worldwide targets (one row per occasion of an account with a target)."""
-    text = (folder / "data" / "targets.js").read_text("utf-8")
+    (data,) = (folder / "data").glob("targets.*.js")  # named by its content hash
+    text = data.read_text("utf-8")
     return json.loads(re.search(r"=(\{.*\});\s*$", text, re.S).group(1))
 
 

@@ -1,6 +1,6 @@
 // The account X-Ray: one page for every account. The account key is in the URL
 // (xray.html#account=<key>); the page loads the one data file that holds it
-// (data/xray/<bucket>.js) and shows its occasions, checks, contracts, pipeline and timeline.
+// (data/xray/<bucket>.<hash>.js) and shows its occasions, checks, contracts, pipeline and timeline.
 "use strict";
 
 (function (HCP) {
@@ -74,10 +74,12 @@
     for (const s of root.querySelectorAll("section[data-grid]")) s.hidden = true;
     root.querySelector(".facts").hidden = true;
     if (!key) return HCP.ready();
-    const name = "xray/" + HCP.bucket(key, Number(root.dataset.buckets));
+    const bucket = HCP.bucket(key, Number(root.dataset.buckets));
+    const name = "xray/" + bucket;
     say(root, "Loading…");
     try {
-      if (!HCP.data[name]) await HCP.load(HCP.root + "data/" + name + ".js");
+      // Data files are named by their content's hash: the page lists its buckets' files.
+      if (!HCP.data[name]) await HCP.load(HCP.root + "data/" + root.dataset.files.split(" ")[bucket]);
     } catch (e) {
       say(root, "The data of this account cannot be loaded (" + e.message + ").");
       return HCP.ready();
