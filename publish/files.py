@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -65,6 +66,15 @@ def content_type(name: str) -> str:
 def is_entry_page(rel: str) -> bool:
     """Entry pages are what readers open; everything else is referenced by them."""
     return PurePosixPath(rel).suffix.lower() in (".html", ".htm")
+
+
+# The site names its data files by their content's hash (render/datafiles.py): data/x.1a2b3c4d.js.
+_CONTENT_ADDRESSED = re.compile(r"^data/.+\.[0-9a-f]{8}\.js$")
+
+
+def is_content_addressed(rel: str) -> bool:
+    """A file whose name changes whenever its bytes do: it can be cached for ever."""
+    return bool(_CONTENT_ADDRESSED.match(rel))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from hcportal.errors import PublishError
-from publish.files import SiteFile, upload_order
+from publish.files import SiteFile, is_content_addressed, upload_order
 from publish.release import Published
 from publish.settings import S3Settings
 
@@ -163,7 +163,12 @@ def _read_state(client: Any, bucket: str, key: str) -> dict:
 
 
 def _upload(client: Any, bucket: str, prefix: str, f: SiteFile, settings: S3Settings) -> SiteFile:
-    cache = settings.entry_cache_control if f.entry else settings.asset_cache_control
+    if f.entry:
+        cache = settings.entry_cache_control
+    elif is_content_addressed(f.rel):
+        cache = settings.immutable_cache_control
+    else:
+        cache = settings.asset_cache_control
     with f.path.open("rb") as body:
         client.put_object(
             Bucket=bucket,

@@ -32,8 +32,12 @@ class S3Settings(_Strict):
         "no-cache",
         description="Cache-Control of the entry pages (HTML): readers revalidate, so a switch shows at once.",
     )
+    immutable_cache_control: str = Field(
+        "public, max-age=31536000, immutable",
+        description="Cache-Control of data files named by their content's hash (`data/*.<hash>.js`).",
+    )
     asset_cache_control: str = Field(
-        "max-age=300", description="Cache-Control of every other file (data, scripts, styles)."
+        "max-age=300", description="Cache-Control of every other file (scripts, styles, images)."
     )
     workers: int = Field(8, ge=1, le=64, description="Uploads in flight at once.")
 

@@ -89,6 +89,15 @@ def test_publish_uploads_the_site_with_content_types(tmp_path, s3_endpoint, buck
     assert client.head_object(Bucket=name, Key="portal/index.html")["CacheControl"] == "no-cache"
 
 
+def test_data_files_named_by_content_are_cached_for_ever(tmp_path, s3_endpoint, bucket):
+    name, client = bucket
+    site = make_site(tmp_path / "s", "v1", data_name="candidates.0123abcd.js")
+    publish.publish(site, settings_for(s3_endpoint, name), tmp_path / "unused", NOW)
+    cache = lambda rel: client.head_object(Bucket=name, Key=f"portal/{rel}")["CacheControl"]  # noqa: E731
+    assert cache("data/candidates.0123abcd.js") == "public, max-age=31536000, immutable"
+    assert cache("data/meta.json") == cache("static/app.js") == "max-age=300"
+
+
 def test_only_changed_files_are_uploaded(tmp_path, s3_endpoint, bucket):
     name, client = bucket
     settings = settings_for(s3_endpoint, name)
