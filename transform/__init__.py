@@ -8,26 +8,39 @@ tables in a folder in one atomic move.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel
 
 from hcportal import __version__
 from hcportal.errors import TransformError
 from hcportal.fsutil import staged_dir
-from transform import outputs, policy
-from transform.load import Quality, clean_accounts, clean_activities, clean_contracts, read_report
+from transform import efficacy, outputs, policy
+from transform.frames import isin, values_at
+from transform.load import (
+    Quality,
+    Report,
+    clean_accounts,
+    clean_activities,
+    clean_contracts,
+    read_report,
+)
 from transform.settings import TransformSettings
 
 log = logging.getLogger(__name__)
 
 # Published as CSV: the contract other tools read (GUIDE section 4). The rest is typed Parquet.
-CSV_TABLES = ("targets", "candidates", "data_quality")
+CSV_TABLES = ("targets", "candidates", "data_quality", "efficacy", "influenced_pipeline")
 PARQUET_TABLES = ("accounts", "contracts", "activities", "occasions")
 META = "meta.json"
 
@@ -40,6 +53,14 @@ class Context:
     settings: TransformSettings
     as_of: date
     quality: Quality = field(default_factory=Quality)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def timed(self, what: str) -> Iterator[None]:
+        """Record how long ``what`` took (meta.json's ``seconds``: where the time goes)."""
+        started = time.perf_counter()
+        yield
+        self.seconds[what] = round(time.perf_counter() - started, 3)
 
 
 @dataclass
@@ -54,20 +75,44 @@ class Tables:
 Step = Callable[[dict[str, pd.DataFrame], Context], dict[str, pd.DataFrame]]
 
 
+# Fields read dictionary-encoded (the reader builds the dictionaries in its threads): every column
+# that repeats. Only the activities' timestamps, nearly all distinct, are read as plain strings.
+DICTIONARY = {
+    "accounts": ("account",),
+    "contracts": ("account", "product", "start", "end", "amount"),
+    "activities": ("owner", "account", "opportunity", "subject", "revenue", "attachment"),
+}
+
+
 def load_step(_: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFrame]:
-    cols, parsing = ctx.settings.columns, ctx.settings.parsing
-    accounts = read_report(ctx.raw_dir / "accounts.csv", cols.accounts)
-    contracts = read_report(ctx.raw_dir / "contracts.csv", cols.contracts)
-    activities = read_report(ctx.raw_dir / "activities.csv", cols.activities)
-    assert accounts is not None and contracts is not None and activities is not None
-    dq = ctx.quality
-    accounts = clean_accounts(accounts, dq)
-    contracts = clean_contracts(contracts, dq, parsing)
-    activities = clean_activities(activities, dq, parsing, ctx.settings.policy.evidence_subject)
-    known = set(accounts["account_key"])
-    for name, df in (("contracts.csv", contracts), ("activities.csv", activities)):
-        stray = df[~df["account_key"].isin(known)]
-        dq.add(name, stray, "account", stray["account"], "account not in the accounts report")
+    cols, parsing, dq = ctx.settings.columns, ctx.settings.parsing, ctx.quality
+
+    def read(name: str, columns: BaseModel) -> Report:
+        with ctx.timed(f"read {name}"):
+            return read_report(
+                ctx.raw_dir / f"{name}.csv", columns, parsing, DICTIONARY[name], name == "accounts"
+            )
+
+    accounts_report = read("accounts", cols.accounts)
+    with ctx.timed("clean accounts"):
+        accounts = clean_accounts(accounts_report, dq, parsing)
+    contracts_report = read("contracts", cols.contracts)
+    with ctx.timed("clean contracts"):
+        contracts = clean_contracts(contracts_report, dq, parsing)
+    activities_report = read("activities", cols.activities)
+    with ctx.timed("clean activities"):
+        activities = clean_activities(
+            activities_report, dq, parsing, ctx.settings.policy.evidence_subject
+        )
+    del accounts_report, contracts_report, activities_report  # the raw strings: memory back
+    with ctx.timed("match accounts"):
+        # Names that still match no account after normalising: listed, and kept (shown with the
+        # contract's or activity's own spelling, and no owner).
+        known = accounts["account_key"]
+        for file, df in (("contracts.csv", contracts), ("activities.csv", activities)):
+            stray = ~isin(df["account_key"], known)
+            dq.add(file, df["_line"].to_numpy()[stray], "account",
+                   values_at(df["account"], stray), "account not in the accounts report")  # fmt: skip
     return {"accounts": accounts, "contracts": contracts, "activities": activities}
 
 
@@ -81,7 +126,18 @@ def policy_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFr
     }
 
 
-STEPS: list[Step] = [load_step, policy_step]
+def credit_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFrame]:
+    """Efficacy per owner and region, and the pipeline each done check influenced."""
+    occ, policy_settings = t["occasions"], ctx.settings.policy
+    return {
+        "efficacy": efficacy.efficacy(occ, ctx.as_of),
+        "influenced_pipeline": efficacy.influenced(
+            occ, t["activities"], policy_settings.influence_days, ctx.as_of
+        ),
+    }
+
+
+STEPS: list[Step] = [load_step, policy_step, credit_step]
 
 
 def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
@@ -89,8 +145,12 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
     ctx = Context(raw_dir=raw_dir, settings=settings, as_of=as_of)
     frames: dict[str, pd.DataFrame] = {}
     for step in STEPS:
-        frames.update(step(frames, ctx))
+        with ctx.timed(step.__name__):
+            frames.update(step(frames, ctx))
     frames["data_quality"] = ctx.quality.table()
+    quality = ctx.quality.summary()
+    if settings.strict and quality["rows"]:
+        raise TransformError(strict_message(quality))
     meta = {
         "as_of": as_of.isoformat(),
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -103,7 +163,11 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
             "candidates": len(frames["candidates"]),
             "data_quality": len(frames["data_quality"]),
             "targets": frames["targets"]["status"].value_counts().to_dict(),
+            "occasions": frames["occasions"]["status"].value_counts().to_dict(),
+            "influenced_pipeline": len(frames["influenced_pipeline"]),
         },
+        "data_quality": quality,
+        "seconds": ctx.seconds,
     }
     log.info(
         "transform: %d candidates, %d target occasions, %d data-quality rows (as of %s)",
@@ -112,12 +176,26 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
     return Tables(frames=frames, meta=meta)
 
 
+def strict_message(quality: dict) -> str:
+    """Why a ``--strict`` transform failed: the counts per file and reason."""
+    lines = [
+        f"{quality['rows']} input value(s) could not be used as they are (strict mode); "
+        "nothing was written:"
+    ]
+    lines += [
+        f"  {r['file']}: {r['rows']} x {r['reason']} ({r['column'] or 'row'})"
+        for r in quality["by_reason"]
+    ]
+    lines.append("Run without --strict to get every one, with its line, in data_quality.csv.")
+    return "\n".join(lines)
+
+
 def _raw_facts(raw_dir: Path) -> dict:
     """Where the data came from, for the site's freshness panel: the harvest manifest if any."""
-    from harvest.manifest import FILENAME, read_manifest
-
-    if not (raw_dir / FILENAME).is_file():
+    if not (raw_dir / "manifest.json").is_file():  # a plain folder of exports
         return {"run_id": raw_dir.name, "reports": []}
+    from harvest.manifest import read_manifest  # imports the harvester (Playwright): only if needed
+
     m = read_manifest(raw_dir)
     return {
         "run_id": m.run_id,
@@ -134,7 +212,11 @@ def _raw_facts(raw_dir: Path) -> dict:
 
 
 def for_csv(df: pd.DataFrame) -> pd.DataFrame:
-    """ISO dates, ``true``/``false`` booleans, plain numbers: the published CSV conventions."""
+    """ISO dates, ``true``/``false`` booleans, plain numbers: the published CSV conventions.
+
+    Numbers are written as short as they round-trip: ``125000`` and ``1234.5``, not ``125000.0``;
+    amounts to the cent, rates (``*_rate``) to four places; blank where missing.
+    """
     out = df.copy()
     for col in out.columns:
         s = out[col]
@@ -143,7 +225,9 @@ def for_csv(df: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_bool_dtype(s):
             out[col] = s.map({True: "true", False: "false"})
         elif pd.api.types.is_float_dtype(s):
-            out[col] = s.round(2)
+            rounded = s.round(4 if str(col).endswith("_rate") else 2)
+            text = pc.cast(pa.array(rounded.to_numpy(), from_pandas=True), pa.string())
+            out[col] = pc.fill_null(text, "").to_pandas()
     return out
 
 
