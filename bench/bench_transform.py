@@ -102,6 +102,7 @@ def child_transform(raw: Path, out: Path) -> dict:
         "wall": wall,
         "cpu": _usage()["cpu"] - cpu0,
         "steps": tables.meta["seconds"],
+        "steps_cpu": tables.meta["cpu_seconds"],
         **_peak(),
     }
 

@@ -98,7 +98,6 @@ def date_values(a: pa.Array, date_order: str = "MDY") -> tuple[np.ndarray, np.nd
     leftovers are trimmed and stripped of a time-zone suffix (Z, +02:00; the policy counts days)
     before a second round.
     """
-    a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
     out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[s]")
     todo = np.arange(len(a))
     text = a

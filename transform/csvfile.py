@@ -20,10 +20,13 @@ far cheaper than hashing the column again afterwards).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import mmap
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +37,7 @@ import pyarrow.csv as pcsv
 from hcportal.errors import TransformError
 
 BOM = b"\xef\xbb\xbf"
+Data = bytes | mmap.mmap
 DICT = pa.dictionary(pa.int32(), pa.string())
 _BLANK_LINE = re.compile(rb"\r?\n[ \t]*\r?\n")
 _EDGE = 1 << 16  # a title block or footer is a few short lines: look no further than this
@@ -65,26 +69,43 @@ def read_export(path: Path, select: Select, delimiter: str = ",") -> Export:
     ``select(header)`` returns ``{header: dictionary_encode}`` for the columns wanted, or raises
     (e.g. :class:`TransformError` naming a missing column).
     """
-    data = _read(path)
-    try:
-        return _parse(data, select, delimiter, "utf-8")
-    except _NotUtf8:
-        text = data.decode("cp1252", errors="replace")
-        return _parse(text.encode("utf-8"), select, delimiter, "cp1252")
+    with _mapped(path) as data:
+        try:
+            return _parse(data, select, delimiter, "utf-8")
+        except _NotUtf8:
+            text = data[:].decode("cp1252", errors="replace")
+    return _parse(text.encode("utf-8"), select, delimiter, "cp1252")
 
 
 class _NotUtf8(Exception):
     pass
 
 
-def _read(path: Path) -> bytes:
+@contextlib.contextmanager
+def _mapped(path: Path) -> Iterator[mmap.mmap]:
+    """The file's bytes, memory-mapped: read from the page cache, never copied whole."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                raise TransformError(f"{path.name} is empty")
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     except OSError as e:
         raise TransformError(f"{path.name} cannot be read: {e.strerror}") from None
-    if not data[:_EDGE].strip():
-        raise TransformError(f"{path.name} is empty")
-    return data
+    try:
+        if not data[:_EDGE].strip():
+            raise TransformError(f"{path.name} is empty")
+        yield data
+    finally:
+        with contextlib.suppress(BufferError):  # a view still alive: the GC unmaps it later
+            data.close()
+
+
+def _count(data: Data, sub: bytes, start: int, end: int) -> int:
+    """``data.count(sub, start, end)`` for a memory map, a slice at a time (``sub``: one byte)."""
+    if isinstance(data, bytes):
+        return data.count(sub, start, end)
+    step = 1 << 24
+    return sum(data[i : min(i + step, end)].count(sub) for i in range(start, end, step))
 
 
 def _one_field(line: bytes, delimiter: str) -> bool:
@@ -92,7 +113,7 @@ def _one_field(line: bytes, delimiter: str) -> bool:
     return delimiter.encode() not in re.sub(rb'"[^"]*"', b"", line)
 
 
-def _title_block(data: bytes, start: int, delimiter: str) -> tuple[int, int]:
+def _title_block(data: Data, start: int, delimiter: str) -> tuple[int, int]:
     """Skip a title block (single-value lines, then a blank line) above the header.
 
     Returns the header's byte offset and how many lines lie before it.
@@ -110,7 +131,7 @@ def _title_block(data: bytes, start: int, delimiter: str) -> tuple[int, int]:
     return start + skip, head[:skip].count(b"\n")
 
 
-def _body_end(data: bytes, start: int, delimiter: str) -> int:
+def _body_end(data: Data, start: int, delimiter: str) -> int:
     """Where the records end: before a report footer (single-value lines after the last blank
     line) and trailing blank lines, just after the last record's line end."""
     end = _rstrip_newlines(data, len(data))
@@ -123,20 +144,20 @@ def _body_end(data: bytes, start: int, delimiter: str) -> int:
         if lines and all(_one_field(ln, delimiter) for ln in lines):
             end = _rstrip_newlines(data, tail_from + last.start())
     for newline in (b"\r\n", b"\n", b"\r"):
-        if data.startswith(newline, end):
+        if data[end : end + len(newline)] == newline:
             return end + len(newline)
     return end
 
 
-def _rstrip_newlines(data: bytes, end: int) -> int:
+def _rstrip_newlines(data: Data, end: int) -> int:
     """``len(data[:end].rstrip(b"\\r\\n"))`` without copying a big file."""
     while end > 0 and data[end - 1] in b"\r\n":
         end -= 1
     return end
 
 
-def _parse(data: bytes, select: Select, delimiter: str, enc: str) -> Export:
-    start = len(BOM) if data.startswith(BOM) else 0
+def _parse(data: Data, select: Select, delimiter: str, enc: str) -> Export:
+    start = len(BOM) if data[: len(BOM)] == BOM else 0
     start, above = _title_block(data, start, delimiter)
     end = _body_end(data, start, delimiter)
     header_end = data.find(b"\n", start, end)
@@ -155,13 +176,13 @@ def _parse(data: bytes, select: Select, delimiter: str, enc: str) -> Export:
     dictionary = {h for h, encode in chosen.items() if encode}
     first_line = above + 2
     verbatim = {h: raw for h, raw in zip(header, raw_header, strict=True)}
-    body_lines = data.count(b"\n", start, end) + (0 if data[end - 1 : end] == b"\n" else 1)
+    body_lines = _count(data, b"\n", start, end) + (0 if data[end - 1 : end] == b"\n" else 1)
 
     bad: list[str] = []
     types = {verbatim[h]: (DICT if h in dictionary else pa.string()) for h in wanted}
     try:
         table = pcsv.read_csv(
-            pa.py_buffer(data)[start:end],
+            pa.BufferReader(pa.py_buffer(data)[start:end]),
             read_options=pcsv.ReadOptions(use_threads=True, block_size=1 << 22),
             parse_options=pcsv.ParseOptions(
                 delimiter=delimiter,
