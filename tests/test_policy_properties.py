@@ -47,7 +47,7 @@ def frames(cons: list, acts: list) -> tuple[pd.DataFrame, pd.DataFrame]:
             "end": [
                 pd.Timestamp(START + (s + t) * DAY) if t is not None else pd.NaT for _, s, t in cons
             ],
-        }  # fmt: skip
+        }
     ).astype({"start": "datetime64[s]", "end": "datetime64[s]"})
     a = pd.DataFrame(
         {
