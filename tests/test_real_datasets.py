@@ -77,7 +77,7 @@ def maven(tmp_path_factory) -> tuple[transform.Tables, list[dict]]:
     office = {r["sales_agent"]: r["regional_office"] for r in rows(src / "sales_teams.csv")}
     per_account = collections.Counter((r["account"], r["sales_agent"]) for r in pipeline)
     owner: dict[str, str] = {}
-    for (account, agent), n in sorted(per_account.items(), key=lambda kv: (-kv[1], kv[0])):
+    for (account, agent), _n in sorted(per_account.items(), key=lambda kv: (-kv[1], kv[0])):
         owner.setdefault(account, agent)
     raw = tmp_path_factory.mktemp("maven")
     with (raw / "accounts.csv").open("w", encoding="utf-8", newline="") as f:
