@@ -9,7 +9,6 @@ tables in a folder in one atomic move.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import time
@@ -19,14 +18,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from hcportal import __version__
 from hcportal.errors import TransformError
-from hcportal.fsutil import staged_dir
 from transform import efficacy, memory, outputs, policy
+from transform.files import CSV_TABLES, META, PARQUET_TABLES, Tables, read, write
 from transform.frames import isin, values_at
 from transform.load import (
     Quality,
@@ -38,12 +35,8 @@ from transform.load import (
 )
 from transform.settings import TransformSettings
 
+__all__ = ["CSV_TABLES", "META", "PARQUET_TABLES", "Tables", "read", "run", "write"]
 log = logging.getLogger(__name__)
-
-# Published as CSV: the contract other tools read (GUIDE section 4). The rest is typed Parquet.
-CSV_TABLES = ("targets", "candidates", "data_quality", "efficacy", "influenced_pipeline")
-PARQUET_TABLES = ("accounts", "contracts", "activities", "occasions")
-META = "meta.json"
 
 
 @dataclass
@@ -70,15 +63,6 @@ class Context:
 def _cpu() -> float:
     t = os.times()
     return t.user + t.system
-
-
-@dataclass
-class Tables:
-    frames: dict[str, pd.DataFrame]
-    meta: dict
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.frames[name]
 
 
 Step = Callable[[dict[str, pd.DataFrame], Context], dict[str, pd.DataFrame]]
@@ -217,65 +201,3 @@ def _raw_facts(raw_dir: Path) -> dict:
             for r in m.reports
         ],
     }
-
-
-# -- files ----------------------------------------------------------------------------------------
-
-
-def for_csv(df: pd.DataFrame) -> pd.DataFrame:
-    """ISO dates, ``true``/``false`` booleans, plain numbers: the published CSV conventions.
-
-    Numbers are written as short as they round-trip: ``125000`` and ``1234.5``, not ``125000.0``;
-    amounts to the cent, rates (``*_rate``) to four places; blank where missing.
-    """
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
-        elif pd.api.types.is_bool_dtype(s):
-            out[col] = s.map({True: "true", False: "false"})
-        elif pd.api.types.is_float_dtype(s):
-            rounded = s.round(4 if str(col).endswith("_rate") else 2)
-            text = pc.cast(pa.array(rounded.to_numpy(), from_pandas=True), pa.string())
-            out[col] = pc.fill_null(text, "").to_pandas()
-    return out
-
-
-def write(tables: Tables, out_dir: Path) -> Path:
-    """Write every table into ``out_dir``, replacing its previous content only on success."""
-    with staged_dir(out_dir) as tmp:
-        for name in CSV_TABLES:
-            for_csv(tables.frames[name]).to_csv(tmp / f"{name}.csv", index=False)
-        for name in PARQUET_TABLES:
-            tables.frames[name].to_parquet(tmp / f"{name}.parquet", index=False)
-        (tmp / META).write_text(json.dumps(tables.meta, indent=2) + "\n", "utf-8")
-    return out_dir
-
-
-def read(data_dir: Path) -> Tables:
-    """Read a folder written by :func:`write`.
-
-    CSV tables come back as strings, as published. Parquet tables come back typed; their
-    repeating text columns are stored dictionary-encoded and returned as plain ``str`` columns.
-    A table the folder lacks (written by an older version) is simply absent.
-    """
-    if not (data_dir / META).is_file():
-        raise TransformError(
-            f"{data_dir} holds no transform output (no {META}); run transform first"
-        )
-    frames: dict[str, pd.DataFrame] = {}
-    for name in CSV_TABLES:
-        path = data_dir / f"{name}.csv"
-        if path.is_file():
-            frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for name in PARQUET_TABLES:
-        path = data_dir / f"{name}.parquet"
-        if path.is_file():
-            df = pd.read_parquet(path)
-            for col in df.columns:
-                if isinstance(df[col].dtype, pd.CategoricalDtype):
-                    df[col] = df[col].astype("str")
-            frames[name] = df
-    meta = json.loads((data_dir / META).read_text("utf-8"))
-    return Tables(frames=frames, meta=meta)

@@ -25,7 +25,7 @@ EFFICACY_COLUMNS = [
 ]  # fmt: skip
 INFLUENCED_COLUMNS = [
     "account", "owner", "geo", "region", "check_date", "checked_by", "opportunity",
-    "activity_date", "revenue", "logged_by", "days_after", "line",
+    "activity_date", "revenue", "logged_by", "days_after", "line", "account_key",
 ]  # fmt: skip
 UNASSIGNED = "(unassigned)"
 NO_REGION = "(no region)"
@@ -152,6 +152,7 @@ def influenced(
             "logged_by": values_at(activities["owner"], rows),
             "days_after": ((dates[rows] - check_date) // np.timedelta64(1, "D")).astype("int64"),
             "line": line,
+            "account_key": take(checks["account_key"].astype("str"), which),
         }
     )[INFLUENCED_COLUMNS]
 
