@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -121,13 +122,11 @@ def policy_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFr
 
 def credit_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFrame]:
     """Efficacy per owner and region, and the pipeline each done check influenced."""
-    occ, policy_settings = t["occasions"], ctx.settings.policy
-    return {
-        "efficacy": efficacy.efficacy(occ, ctx.as_of),
-        "influenced_pipeline": efficacy.influenced(
-            occ, t["activities"], policy_settings.influence_days, ctx.as_of
-        ),
-    }
+    occ, days = t["occasions"], ctx.settings.policy.influence_days
+    with ThreadPoolExecutor(1) as pool:  # numpy's sorts and searches release the GIL
+        influenced = pool.submit(efficacy.influenced, occ, t["activities"], days, ctx.as_of)
+        per_owner = efficacy.efficacy(occ, ctx.as_of)
+        return {"efficacy": per_owner, "influenced_pipeline": influenced.result()}
 
 
 STEPS: list[Step] = [load_step, policy_step, credit_step]

@@ -10,6 +10,7 @@ with a caveat, is listed in the :class:`Quality` report with its file, line and 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -307,11 +308,14 @@ def clean_activities(
     """5,000,000 rows: every column that repeats is kept as a category (codes + distinct values)."""
     file, lines = report.file, report.lines
     malformed(report, dq)
-    account = report.coded("account")
-    key = account.keyed(parsing.legal_suffixes)
-
     stamp = report.column("timestamp")
-    timestamp, bad_ts = clean.date_values(stamp, parsing.date_order)
+    # The two big jobs, names to keys and timestamps to dates, are Arrow kernels that release the
+    # GIL: they run side by side.
+    with ThreadPoolExecutor(1) as pool:
+        dates = pool.submit(clean.date_values, stamp, parsing.date_order)
+        account = report.coded("account")
+        key = account.keyed(parsing.legal_suffixes)
+        timestamp, bad_ts = dates.result()
     bad_ts |= np.isnat(timestamp)
     attachment = report.coded("attachment")
     flag, bad_flag = clean.flag_values(attachment.uniques)
