@@ -78,7 +78,9 @@ def _as_text(values: object, n: int) -> np.ndarray:
     if isinstance(values, pa.ChunkedArray | pa.Array):
         values = values.to_pylist()
     out = pd.Series(np.asarray(values, dtype=object)).fillna("").astype(str).to_numpy(dtype=object)
-    return out if len(out) == n else np.resize(out, n)
+    if len(out) != n:
+        raise ValueError(f"{len(out)} values for {n} lines")
+    return out
 
 
 # -- reading through the mapping ------------------------------------------------------------------

@@ -124,7 +124,7 @@ def _first_in_window(
 ) -> np.ndarray:
     """For each (key, [ws, we]) the first ``check_day`` of the same key inside, as datetime64[s]."""
     out = np.full(len(key), np.datetime64("NaT"), dtype="datetime64[s]")
-    known = check_key >= 0
+    known = (check_key >= 0) & (np.abs(check_day) < _DAYS_OFFSET)  # packable: no NaT sentinel
     if len(key) == 0 or not known.any():
         return out
     packed = np.sort((check_key[known] << 32) | (check_day[known] + _DAYS_OFFSET))
