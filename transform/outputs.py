@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transform.frames import positions, take
+from transform.frames import positions, take, take_category, values_at
 from transform.policy import TARGET_STATUSES, URGENCY
 
 TARGET_COLUMNS = [
@@ -28,14 +28,14 @@ def enrich(occ: pd.DataFrame, contracts: pd.DataFrame, accounts: pd.DataFrame) -
     con = pd.Index(contracts["contract_id"]).get_indexer(occ["contract_id"])
     acc = positions(contracts["account_key"], accounts["account_key"])[con]
     out = occ.reset_index(drop=True)
-    out["product"] = take(contracts["product"], con, "")
+    out["product"] = take_category(contracts["product"], con)
     out["contract_start"] = contracts["start"].to_numpy()[con]
     out["contract_end"] = contracts["end"].to_numpy()[con]
     out["amount"] = contracts["amount"].to_numpy()[con]
     own = take(accounts["account"], acc)
     out["account"] = own.fillna(take(contracts["account"], con, "")).astype("str")
     for col in ("owner", "geo", "region"):
-        out[col] = take(accounts[col], acc, "")
+        out[col] = take_category(accounts[col], acc)
     return out
 
 
@@ -44,7 +44,7 @@ def targets(enriched: pd.DataFrame) -> pd.DataFrame:
     t = enriched[_targeted(enriched)].rename(columns={"due": "due_date"})
     order = np.lexsort((_rank(t["account"]), t["due_date"].to_numpy(), -t["amount"].to_numpy()))
     t = t.iloc[order][TARGET_COLUMNS].reset_index(drop=True)
-    for col in ("occasion", "status"):  # plain strings in the published table
+    for col in ("occasion", "status", "owner", "geo", "region", "product"):  # plain strings
         t[col] = t[col].astype("str")
     return t
 
@@ -75,7 +75,7 @@ def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
     out["amount"] = amounts.reindex(out.index).to_numpy()
     rows = out["_row"].to_numpy()
     for col in ("account", "owner", "geo", "region"):
-        out[col] = t[col].to_numpy()[rows]
+        out[col] = values_at(t[col], rows)
     out["status"] = np.asarray(TARGET_STATUSES, dtype=object)[out["_urgency"].to_numpy()]
     out = out.sort_values(["amount", "account"], ascending=[False, True], kind="stable")
     return out[CANDIDATE_COLUMNS].reset_index(drop=True).astype({"status": "str"})

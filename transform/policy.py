@@ -215,6 +215,7 @@ def fiscal_quarter(due: pd.Series, start_month: int = 1) -> pd.Series:
     quarter = (month - start_month) % 12 // 3 + 1
     fiscal_year = year + ((month >= start_month) & (start_month != 1))
     labels = np.array([f"FY{y} Q{q}" for y, q in zip(fiscal_year, quarter, strict=True)], object)
-    out = np.full(len(months), "", dtype=object)
-    out[~nat] = labels[codes] if len(labels) else out[~nat]
-    return pd.Series(out, index=due.index, dtype="str")
+    names, per_month = np.unique(labels.astype(str), return_inverse=True)
+    out = np.full(len(months), -1, dtype=np.int64)
+    out[~nat] = per_month[codes] if len(per_month) else -1
+    return pd.Series(pd.Categorical.from_codes(out, categories=list(names)), index=due.index)
