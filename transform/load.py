@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from hcportal.errors import TransformError
 from transform import clean
 from transform.csvfile import Export, read_export
+from transform.frames import day_of
 from transform.settings import ParseSettings
 
 DQ_COLUMNS = ["file", "line", "column", "value", "reason"]
@@ -349,9 +350,10 @@ def clean_activities(
             "subject": subject.category(keep),
             "revenue": amount[revenue.codes[keep]],
             "timestamp": ts,
-            "date": ts.astype("datetime64[D]").astype("datetime64[s]"),
+            "date": day_of(ts),
             "attachment": flag[attachment.codes[keep]],
             "is_hc": is_hc[subject.codes[keep]],
             "_line": lines[keep],
-        }
+        },
+        copy=False,  # 5,000,000 rows: no consolidating copy of every column
     )

@@ -81,7 +81,8 @@ def occasions(contracts: pd.DataFrame, policy: PolicySettings, as_of: date) -> p
             "window_start": (due - policy.window_before_days * _DAY).astype("datetime64[s]"),
             "window_end": (due + policy.window_after_days * _DAY).astype("datetime64[s]"),
             "_pos": pos,
-        }
+        },
+        copy=False,
     )
 
 
