@@ -151,3 +151,20 @@ def test_efficacy_and_pipeline_are_published_as_csv(tables, tmp_path):
     assert "1000" in set(inf["revenue"])  # plain numbers, no ".0"
     back = transform.read(out)
     assert len(back["efficacy"]) == len(tables["efficacy"])
+
+
+def test_a_repeated_opportunity_row_is_counted_once_and_listed(tmp_path):
+    repeat = "Nic W,Acme,Expansion,Demo,\"$1,000\",2026-03-20-10:00,N\n"
+    for name, text in (
+        ("accounts", ACCOUNTS), ("contracts", CONTRACTS), ("activities", ACTIVITIES + repeat),
+    ):  # fmt: skip
+        (tmp_path / f"{name}.csv").write_text(text, "utf-8")
+    tables = transform.run(tmp_path, TransformSettings(), AS_OF)
+    inf = tables["influenced_pipeline"]
+    assert (inf["opportunity"] == "Expansion").sum() == 1
+    assert inf.loc[inf["opportunity"] == "Expansion", "line"].tolist() == [6]  # the first one
+    dq = tables["data_quality"]
+    dq = dq[dq["file"] == "activities.csv"]
+    assert dq[["line", "value", "reason"]].values.tolist() == [
+        [16, "Expansion", "duplicate activity row (its opportunity counted once)"]
+    ]

@@ -126,7 +126,10 @@ def credit_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFr
     with ThreadPoolExecutor(1) as pool:  # numpy's sorts and searches release the GIL
         influenced = pool.submit(efficacy.influenced, occ, t["activities"], days, ctx.as_of)
         per_owner = efficacy.efficacy(occ, ctx.as_of)
-        return {"efficacy": per_owner, "influenced_pipeline": influenced.result()}
+        pipeline, repeated = influenced.result()
+    ctx.quality.add("activities.csv", repeated["line"].to_numpy(), "opportunity",
+                    repeated["opportunity"], "duplicate activity row (its opportunity counted once)")  # fmt: skip
+    return {"efficacy": per_owner, "influenced_pipeline": pipeline}
 
 
 STEPS: list[Step] = [load_step, policy_step, credit_step]

@@ -91,11 +91,13 @@ def _count(
 
 def influenced(
     occ: pd.DataFrame, activities: pd.DataFrame, influence_days: int, as_of: date
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per (done check, opportunity activity on its account within ``influence_days``).
 
     A done check is the evidence of a ``done`` occasion. Opportunity activities are those with an
-    Opportunity, that are not themselves health checks, logged on or before the as-of date.
+    Opportunity, that are not themselves health checks, logged on or before the as-of date. An
+    activity row exported twice would count its revenue twice: the repeats are left out, and
+    their lines and opportunities returned beside the table (for the data-quality report).
     """
     as_of_ts = pd.Timestamp(as_of)
     cols = ["account_key", "evidence_date", "account", "owner", "geo", "region"]
@@ -104,7 +106,7 @@ def influenced(
         columns={"evidence_date": "check_date"}
     )
     if checks.empty:
-        return _empty_influenced()
+        return _empty_influenced(), pd.DataFrame({"line": [], "opportunity": []})
     key_code, check_code = _shared_codes(activities["account_key"], checks["account_key"])
     checks = checks.assign(_key=check_code)
 
@@ -137,6 +139,9 @@ def influenced(
     line = activities["_line"].to_numpy()[rows]
     order = np.lexsort((line, dates[rows], which))  # by check (account, day), then activity
     rows, which, line = rows[order], which[order], line[order]
+    repeat = _repeats(activities, rows)
+    repeated = pd.DataFrame({"line": line[repeat], "opportunity": values_at(opp, rows[repeat])})
+    rows, which, line = rows[~repeat], which[~repeat], line[~repeat]
     check_date = checks["check_date"].to_numpy()[which]
     return pd.DataFrame(
         {
@@ -154,7 +159,19 @@ def influenced(
             "line": line,
             "account_key": take(checks["account_key"].astype("str"), which),
         }
-    )[INFLUENCED_COLUMNS]
+    )[INFLUENCED_COLUMNS], repeated
+
+
+def _repeats(activities: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` repeat an earlier one field for field (compared on codes and numbers)."""
+    fields = {}
+    for col in ("account", "owner", "opportunity", "subject", "revenue", "timestamp", "attachment"):
+        s = activities[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            fields[col] = s.cat.codes.to_numpy()[rows]
+        else:
+            fields[col] = s.to_numpy()[rows]
+    return pd.DataFrame(fields, copy=False).duplicated().to_numpy()
 
 
 def _shared_codes(act_key: pd.Series, check_key: pd.Series) -> tuple[np.ndarray, np.ndarray]:
