@@ -154,7 +154,7 @@ def test_efficacy_and_pipeline_are_published_as_csv(tables, tmp_path):
 
 
 def test_a_repeated_opportunity_row_is_counted_once_and_listed(tmp_path):
-    repeat = "Nic W,Acme,Expansion,Demo,\"$1,000\",2026-03-20-10:00,N\n"
+    repeat = 'Nic W,Acme,Expansion,Demo,"$1,000",2026-03-20-10:00,N\n'
     for name, text in (
         ("accounts", ACCOUNTS), ("contracts", CONTRACTS), ("activities", ACTIVITIES + repeat),
     ):  # fmt: skip
