@@ -124,15 +124,25 @@ def influenced(
     dates = activities["date"].to_numpy()
     wanted = nonblank(opp) & ~activities["is_hc"].to_numpy()
     wanted &= dates <= as_of_ts.to_datetime64()
-    wanted &= dates >= checks["check_date"].min().to_datetime64()
+    # Only activities that can land in some check's reach: on an account with a done check, on or
+    # after its first check and at most influence_days after its last (lookup tables by key).
+    n_keys = int(max(key_code.max(initial=-1), checks["_key"].max()) + 1)
+    check_key, check_day = checks["_key"].to_numpy(), policy.days(checks["check_date"])
+    known = check_key >= 0
+    first = np.full(n_keys, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n_keys, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, check_key[known], check_day[known])
+    np.maximum.at(last, check_key[known], check_day[known])
+    day = policy.days(dates)
+    wanted &= (day >= first[key_code]) & (day <= last[key_code] + influence_days)
     rows = np.flatnonzero(wanted)
     # Each opportunity activity goes to the latest done check on or before its day, if that is
     # within influence_days: one search over the checks sorted by (account, day).
     which = policy.last_on_or_before(
         key_code[rows].astype(np.int64),
-        policy.days(dates[rows]),
-        checks["_key"].to_numpy().astype(np.int64),
-        policy.days(checks["check_date"]),
+        day[rows],
+        check_key.astype(np.int64),
+        check_day,
         influence_days,
     )
     rows, which = rows[which >= 0], which[which >= 0]
