@@ -158,8 +158,8 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
             "activities": len(frames["activities"]),
             "candidates": len(frames["candidates"]),
             "data_quality": len(frames["data_quality"]),
-            "targets": frames["targets"]["status"].value_counts().to_dict(),
-            "occasions": frames["occasions"]["status"].value_counts().to_dict(),
+            "targets": _counts(frames["targets"]["status"]),
+            "occasions": _counts(frames["occasions"]["status"]),
             "influenced_pipeline": len(frames["influenced_pipeline"]),
         },
         "data_quality": quality,
@@ -171,6 +171,11 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
         len(frames["candidates"]), len(frames["targets"]), len(frames["data_quality"]), as_of,
     )  # fmt: skip
     return Tables(frames=frames, meta=meta)
+
+
+def _counts(s: pd.Series) -> dict[str, int]:
+    counts = s.value_counts()
+    return {str(k): int(v) for k, v in counts[counts > 0].items()}
 
 
 def strict_message(quality: dict) -> str:

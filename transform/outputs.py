@@ -43,10 +43,8 @@ def targets(enriched: pd.DataFrame) -> pd.DataFrame:
     """One row per occasion that is overdue, pending or upcoming; largest amount first."""
     t = enriched[_targeted(enriched)].rename(columns={"due": "due_date"})
     order = np.lexsort((_rank(t["account"]), t["due_date"].to_numpy(), -t["amount"].to_numpy()))
-    t = t.iloc[order][TARGET_COLUMNS].reset_index(drop=True)
-    for col in ("occasion", "status", "owner", "geo", "region", "product"):  # plain strings
-        t[col] = t[col].astype("str")
-    return t
+    # Repeating text (status, owner, region, ...) stays categorical: written as text all the same.
+    return t.iloc[order][TARGET_COLUMNS].reset_index(drop=True)
 
 
 def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
