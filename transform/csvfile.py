@@ -126,8 +126,8 @@ def _title_block(data: Data, start: int, delimiter: str) -> tuple[int, int]:
     if not above or not all(_one_field(ln, delimiter) for ln in above):
         return start, 0
     skip = blank.end()
-    while head[skip : skip + 2].strip(b" \t") in (b"\r\n", b"\n"):  # more blank lines
-        skip = head.index(b"\n", skip) + 1
+    while (eol := head.find(b"\n", skip)) >= 0 and not head[skip:eol].strip():  # more blank lines
+        skip = eol + 1
     return start + skip, head[:skip].count(b"\n")
 
 
