@@ -258,6 +258,11 @@ def main(report) -> None:  # pragma: no cover - run by `make bench`
         reads.append(_spawn("read", str(raw)))
         runs.append(_spawn("transform", str(raw), str(out)))
     print(f"  machine load average after:  {os.getloadavg()[0]:.2f}")
+    for i, (r, t) in enumerate(zip(reads, runs, strict=True), start=1):
+        print(
+            f"  round {i}: read {r['wall']:.2f} s ({r['cpu']:.2f} s CPU), transform.run "
+            f"{t['run_wall']:.2f} s ({t['run_cpu']:.2f} s CPU), + write {t['wall']:.2f} s"
+        )
 
     def med(rows: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in rows)
