@@ -292,30 +292,45 @@ def login_cmd(config_path: Path | None, headless: bool) -> None:
     metavar="YYYY-MM-DD",
     help="Day to evaluate the policy for (default: today).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail, writing nothing, if any input row cannot be used as is (config: transform.strict).",
+)
 @CONFIG_OPTION
 @reports_errors
-def transform_cmd(raw: Path, out: Path, as_of: str | None, config_path: Path | None) -> None:
+def transform_cmd(
+    raw: Path, out: Path, as_of: str | None, strict: bool, config_path: Path | None
+) -> None:
     """Apply the health-check policy to the raw reports and write the tables.
 
-    Writes targets.csv, candidates.csv and data_quality.csv (plus typed Parquet tables for the
-    site) into OUT.
+    Writes targets.csv, candidates.csv, efficacy.csv, influenced_pipeline.csv and
+    data_quality.csv (plus typed Parquet tables for the site) into OUT. Rows that cannot be used
+    are listed in data_quality.csv with file, line and reason, and summed up here; with --strict
+    any such row is an error and OUT is left as it was.
 
     \b
     Example:
       hcportal transform --raw build/raw --out build/data --as-of 2026-11-23
+      hcportal transform --raw exports/ --out data/ --config acme.toml --strict
     """
     import harvest
     import transform
 
     day = _as_of(as_of) or _now().date()
     config = _config(config_path)
+    settings = config.transform
+    if strict:
+        settings = settings.model_copy(update={"strict": True})
     run_dir = harvest.resolve_run(raw)
-    tables = transform.run(run_dir, config.transform, day)
+    tables = transform.run(run_dir, settings, day)
     transform.write(tables, out)
-    counts = tables.meta["counts"]
+    counts, quality = tables.meta["counts"], tables.meta["data_quality"]
+    for r in quality["by_reason"]:
+        click.echo(f"  {r['file']}: {r['rows']:,} x {r['reason']}", err=True)
     click.echo(
         f"{counts['candidates']} candidate accounts, {len(tables['targets'])} target occasions, "
-        f"{counts['data_quality']} data-quality rows -> {out}"
+        f"{quality['rows']} data-quality rows -> {out}"
     )
 
 

@@ -88,3 +88,47 @@ def test_account_key_strips_accents_and_keeps_distinct_names_apart():
     assert keys[0] == keys[1] == "cafe muller"
     assert keys[2] == "company"  # a name that is only a suffix stays a name
     assert keys[3] == "acme" and keys[4] == "acme labs"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("12/31/24", "2024-12-31"),  # two-digit year: not the year 24
+        ("2024-05-03T14:22:00Z", "2024-05-03"),
+        ("2024-05-03T14:22:00.123+02:00", "2024-05-03"),
+        (" 2024-05-03 ", "2024-05-03"),
+        ("5/3/2024 14:22", "2024-05-03"),
+    ],
+)
+def test_more_date_forms(text, iso):
+    parsed, bad = clean.parse_dates(pd.Series([text, "2024-01-01"] * 600))
+    assert parsed[0].date().isoformat() == iso
+    assert not bad.any()
+
+
+def test_a_mixed_column_is_read_whatever_form_dominates():
+    forms = ["2024-05-03-14:22", "5/3/2024 2:22 PM", "2024-05-03", "5/3/2024"]
+    for dominant in forms:
+        column = [dominant] * 2000 + forms
+        parsed, bad = clean.parse_dates(pd.Series(column))
+        assert set(parsed.dt.date.astype(str)) == {"2024-05-03"}
+        assert not bad.any()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("€1.234,56", 1234.56), ("(€ 2.000)", -2000), ("1 234 567,5", 1234567.5), ("EUR 15K", 15000)],
+)
+def test_money_decimal_comma_forms(text, value):
+    parsed, bad = clean.parse_money(pd.Series([text]), decimal_comma=True)
+    assert parsed[0] == pytest.approx(value)
+    assert not bad[0]
+
+
+def test_account_keys_keep_letters_of_every_script():
+    keys = clean.account_key(
+        pd.Series(["トヨタ自動車 株式会社", "トヨタ自動車株式会社", "Ünïcode Çorp", "日立"])
+    )
+    assert keys.tolist() == ["トヨタ自動車 株式会社", "トヨタ自動車株式会社", "unicode", "日立"]
+    assert clean.account_key(pd.Series(["Acme KK"]), suffixes=["kk"])[0] == "acme"
+    assert clean.account_key(pd.Series(["Acme KK"]), suffixes=[])[0] == "acme kk"

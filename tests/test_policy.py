@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -44,21 +44,98 @@ def statuses(con, act, as_of, settings=P) -> dict[tuple[int, str, int], str]:
 ONE = contracts(("acme", "2026-01-01", "2027-12-31", 1000.0))
 
 
-@pytest.mark.parametrize(
-    ("as_of", "expected"),
-    [
-        (date(2025, 4, 1), "upcoming"),  # due within the 365-day horizon, window not open
-        (date(2025, 3, 31), "later"),  # due more than 365 days out
-        (date(2026, 1, 30), "upcoming"),  # the day before the window opens
-        (date(2026, 1, 31), "pending"),  # window start
-        (date(2026, 4, 1), "pending"),  # on the due date
-        (date(2026, 4, 2), "overdue"),  # the day after
-        (date(2026, 5, 31), "overdue"),  # window end
-        (date(2026, 6, 1), "missed"),  # the day after the window closed
-    ],
-)
+def _boundaries(due: date, prefix: str) -> list:
+    """as-of on each boundary of the occasion due ``due`` (default policy), and one day either side."""
+    d = timedelta(days=1)
+    ws, we, horizon = due - 60 * d, due + 60 * d, due - 365 * d
+    cases = [
+        (horizon - d, "later"), (horizon, "upcoming"), (horizon + d, "upcoming"),
+        (ws - d, "upcoming"), (ws, "pending"), (ws + d, "pending"),
+        (due - d, "pending"), (due, "pending"), (due + d, "overdue"),
+        (we - d, "overdue"), (we, "overdue"), (we + d, "missed"),
+    ]  # fmt: skip
+    return [pytest.param(as_of, want, id=f"{prefix}-{as_of}-{want}") for as_of, want in cases]
+
+
+# ONE's onboarding is due 2026-04-01 (window 2026-01-31 .. 2026-05-31, horizon from 2025-04-01);
+# its renewal is due 2027-10-02 (window 2027-08-03 .. 2027-12-01).
+@pytest.mark.parametrize(("as_of", "expected"), _boundaries(date(2026, 4, 1), "onboarding"))
 def test_onboarding_status_boundaries(as_of, expected):
     assert statuses(ONE, NO_ACTIVITY, as_of)[(1, "onboarding", 1)] == expected
+
+
+@pytest.mark.parametrize(("as_of", "expected"), _boundaries(date(2027, 10, 2), "renewal"))
+def test_renewal_status_boundaries(as_of, expected):
+    assert statuses(ONE, NO_ACTIVITY, as_of)[(1, "renewal", 1)] == expected
+
+
+# An evergreen contract from 2024-01-01: periodic k = 2 is due 2025-12-31 (2024 is a leap year).
+@pytest.mark.parametrize(("as_of", "expected"), _boundaries(date(2025, 12, 31), "periodic"))
+def test_periodic_status_boundaries(as_of, expected):
+    con = contracts(("acme", "2024-01-01", None, 100.0))
+    assert statuses(con, NO_ACTIVITY, as_of)[(1, "periodic", 2)] == expected
+
+
+@pytest.mark.parametrize(
+    ("logged", "expected"),
+    [
+        ("2026-01-30", "missed"),  # the day before the window opens
+        ("2026-01-31", "done"),  # on the window's first day
+        ("2026-04-01", "done"),  # on the due date
+        ("2026-05-31", "done"),  # on the window's last day
+        ("2026-06-01", "missed"),  # the day after it closed
+    ],
+)
+def test_evidence_counts_only_inside_the_window(logged, expected):
+    act = activities(("acme", logged, "Health Check", True))
+    assert statuses(ONE, act, date(2026, 6, 15))[(1, "onboarding", 1)] == expected
+
+
+def test_evidence_time_of_day_does_not_matter():
+    act = activities(("acme", "2026-05-31 23:59", "Health Check", True))
+    act["date"] = act["date"].dt.floor("D")
+    assert statuses(ONE, act, date(2026, 5, 31))[(1, "onboarding", 1)] == "done"
+
+
+def test_several_contracts_per_account_each_yield_their_occasions():
+    con = contracts(
+        ("acme", "2026-01-01", "2027-12-31", 1000.0),  # onboarding due 2026-04-01
+        ("acme", "2025-01-01", "2026-06-30", 500.0),  # onboarding 2025-04-01, renewal 2026-04-01
+        ("acme", "2023-06-01", None, 50.0),  # evergreen: periodic due 2024-05-31, 2025-05-31, ...
+    )
+    act = activities(("acme", "2026-04-05", "HEALTH_CHECK Q1", True))
+    s = statuses(con, act, date(2026, 4, 20))
+    # One check covers three windows: 2026-01-31..05-31 (twice) and 2026-04-01..07-30.
+    assert s[(1, "onboarding", 1)] == "done"
+    assert s[(2, "renewal", 1)] == "done"
+    assert s[(3, "periodic", 3)] == "done"  # due 2026-05-31
+    assert s[(2, "onboarding", 1)] == "missed"  # due 2025-04-01
+    assert s[(3, "onboarding", 1)] == "missed"  # due 2023-08-30
+    assert s[(3, "periodic", 2)] == "missed"  # due 2025-05-31
+    assert s[(3, "periodic", 4)] == "later"  # due 2027-05-31, past the horizon (2027-04-20)
+    assert s[(1, "renewal", 1)] == "later"  # due 2027-10-02
+    assert len(s) == 9
+
+
+def test_every_number_of_the_policy_is_a_setting():
+    custom = PolicySettings(
+        after_start_days=30, before_end_days=10, window_before_days=5, window_after_days=0,
+        horizon_days=10, evergreen_every_days=100, fiscal_year_start_month=7,
+    )  # fmt: skip
+    con = contracts(("acme", "2026-01-01", "2026-12-31", 1.0), ("acme", "2026-01-01", None, 1.0))
+    occ = policy.apply(con, NO_ACTIVITY, custom, date(2026, 1, 27))
+    got = {(r.contract_id, r.occasion, r.k): r for r in occ.itertuples()}
+    onboarding = got[(1, "onboarding", 1)]
+    assert onboarding.due == pd.Timestamp("2026-01-31")
+    assert (onboarding.window_start, onboarding.window_end) == (
+        pd.Timestamp("2026-01-26"), pd.Timestamp("2026-01-31"),
+    )  # fmt: skip
+    assert onboarding.status == "pending"
+    assert onboarding.fiscal_quarter == "FY2026 Q3"  # July start: January is in Q3 of FY2026
+    assert got[(1, "renewal", 1)].due == pd.Timestamp("2026-12-21")
+    assert got[(1, "renewal", 1)].status == "later"  # beyond the 10-day horizon
+    assert got[(2, "periodic", 1)].due == pd.Timestamp("2026-04-11")
+    assert (2, "periodic", 2) not in got  # only the first occasion past the horizon is kept
 
 
 def test_renewal_occasion_and_attached_check_in_window_is_done():

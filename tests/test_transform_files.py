@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import transform
@@ -72,3 +74,185 @@ def test_write_is_atomic_and_keeps_the_old_output_on_failure(tmp_path):
         transform.write(tables, out)
     assert (out / "targets.csv").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# -- messy exports, GUIDE section 3 ---------------------------------------------------------------
+
+
+def dq_rows(tables: transform.Tables, file: str) -> list[tuple]:
+    dq = tables["data_quality"]
+    dq = dq[dq["file"] == file]
+    return list(zip(dq["line"].tolist(), dq["column"], dq["reason"], strict=True))
+
+
+def test_title_block_footer_and_bom_keep_line_numbers(tmp_path):
+    title = '"Contracts by Account"\r\n"Acme Corp"\r\n\r\n'
+    contracts = title + CONTRACTS.replace("Beta,HW,TBD", "Beta,HW,TBD")
+    tables = transform.run(write(tmp_path / "raw", contracts=contracts), TransformSettings(), TODAY)
+    # The header is on line 4; the TBD row on line 6.
+    assert dq_rows(tables, "contracts.csv") == [(6, "start", "missing or unreadable start date")]
+    assert tables["contracts"]["contract_id"].tolist() == [5]
+
+
+def test_malformed_rows_blank_lines_and_the_rest_keep_their_lines(tmp_path):
+    acts = (
+        ACTIVITIES  # line 2-3: one record spanning two lines
+        + "Nic W,Cafe Ole,,Demo\r\n"  # line 4: 4 fields
+        + "\r\n"  # line 5: blank
+        + "Nic W,Cafe Ole,,Health check,,2026-11-02,Y,extra\r\n"  # line 6: 8 fields
+        + "Nic W,Nobody Inc,,Demo,,2026-11-03,N\r\n"  # line 7: an account nobody has
+        + "Nic W,,,Demo,,2026-11-03,N\r\n"  # line 8: no account at all
+    )
+    tables = transform.run(write(tmp_path / "raw", activities=acts), TransformSettings(), TODAY)
+    assert dq_rows(tables, "activities.csv") == [
+        (4, "", "malformed row: 4 fields where the header has 7"),
+        (6, "", "malformed row: 8 fields where the header has 7"),
+        (7, "account", "account not in the accounts report"),
+        (8, "account", "blank account name"),
+    ]
+    assert tables["activities"]["_line"].tolist() == [2, 7]
+    summary = tables.meta["data_quality"]
+    assert summary["rows"] == 5  # these four and the contracts' TBD start
+    assert summary["rows_read"]["activities.csv"] == 5
+
+
+def test_contract_rows_that_cannot_be_used_are_each_listed(tmp_path):
+    contracts = (
+        "Account,Product,Start Date,End Date,Amount\r\n"
+        "Café Olé,VM,2026-01-01,2027-12-31,$1.2M\r\n"  # 2: fine
+        "Café Olé,VM,2026-01-01,2027-12-31,1200000\r\n"  # 3: the same contract again
+        "Café Olé,HW,2027-12-31,2026-01-01,10\r\n"  # 4: ends before it starts
+        "Café Olé,HW,2026-01-01,31/31/2027,10\r\n"  # 5: no such day
+        "Café Olé,HW,2026-01-01,,about ten\r\n"  # 6: evergreen, amount unreadable (kept as 0)
+        ",HW,2026-01-01,,10\r\n"  # 7: no account
+    )
+    tables = transform.run(write(tmp_path / "raw", contracts=contracts), TransformSettings(), TODAY)
+    assert dq_rows(tables, "contracts.csv") == [
+        (3, "account", "duplicate contract row (counted once)"),
+        (4, "end", "end date before start date"),
+        (5, "end", "unreadable end date"),
+        (6, "amount", "unreadable amount (counted as 0)"),
+        (7, "account", "blank account name"),
+    ]
+    con = tables["contracts"].set_index("contract_id")
+    assert con.loc[2, "amount"] == 1_200_000
+    assert con.loc[6, "amount"] == 0 and pd.isna(con.loc[6, "end"])
+
+
+def test_accounts_duplicates_missing_owner_and_extra_columns(tmp_path):
+    accounts = (
+        "Owner,Account,GEO,Region,Tier,Industry\r\n"
+        "Nic W,Café Olé Ltd,AMS,East,Strategic,Retail\r\n"
+        "Ana C,CAFE OLE,EMEA,DACH,Commercial,Retail\r\n"  # 3: the same account
+        ",Beta Inc,EMEA,DACH,Commercial,Media\r\n"  # 4: nobody owns it
+    )
+    tables = transform.run(write(tmp_path / "raw", accounts=accounts), TransformSettings(), TODAY)
+    assert dq_rows(tables, "accounts.csv") == [
+        (3, "account", "duplicate account (first row kept)"),
+        (4, "owner", "missing owner (account kept, unassigned)"),
+    ]
+    acc = tables["accounts"]
+    assert acc["Tier"].tolist() == ["Strategic", "Commercial"]  # the export's own extra columns
+    assert acc.set_index("account").loc["Café Olé Ltd", "owner"] == "Nic W"
+
+
+def test_semicolon_exports_case_insensitive_and_absent_columns(tmp_path):
+    raw = write(
+        tmp_path / "raw",
+        footer=False,
+        accounts="owner;ACCOUNT;geo\r\nNic W;Café Olé Ltd;AMS\r\n",
+        contracts="Account;Start Date;Term End\r\nCafé Olé;1.3.2026;\r\n",
+        activities="Name;Account;Subject;Timestamp;Attachment\r\nNic W;Cafe Ole;HC;03.05.2026;2\r\n",
+    )
+    settings = TransformSettings.model_validate(
+        {
+            "parsing": {"delimiter": ";", "date_order": "DMY"},
+            "columns": {
+                "accounts": {"region": ""},
+                "contracts": {"product": "", "amount": "", "end": "term end"},
+                "activities": {"opportunity": "", "revenue": ""},
+            },
+            "policy": {"evidence_subject": r"^hc$"},
+        }
+    )
+    tables = transform.run(raw, settings, date(2026, 6, 1))
+    assert tables["data_quality"].empty
+    occ = tables["occasions"].set_index("occasion")
+    assert occ.loc["onboarding", "due"] == pd.Timestamp("2026-05-30")  # 1 March + 90 days
+    assert occ.loc["onboarding", "status"] == "done"  # 3 May, 2 attachments
+    assert occ.loc["onboarding", "region"] == "" and occ.loc["onboarding", "amount"] == 0
+
+
+def test_one_header_may_serve_two_fields(tmp_path):
+    activities = (
+        "Name,Account,Subject,Timestamp,Value\r\nNic W,Cafe Ole,Health Check,2026-11-01,250\r\n"
+    )
+    settings = TransformSettings.model_validate(
+        {"columns": {"activities": {"opportunity": "", "revenue": "Value", "attachment": "Value"}}}
+    )
+    tables = transform.run(write(tmp_path / "raw", activities=activities), settings, TODAY)
+    act = tables["activities"].iloc[0]
+    assert act["revenue"] == 250 and bool(act["attachment"])  # a positive count is true
+
+
+def test_names_match_across_reports_in_any_script(tmp_path):
+    accounts = "Owner,Account,GEO,Region\r\nKen S,トヨタ自動車 株式会社,JAPAC,Japan\r\nLi W,北京 数据 Ltd,JAPAC,Greater China\r\n"
+    contracts = "Account,Product,Start Date,End Date,Amount\r\nトヨタ自動車  株式会社,VM,2026-01-01,,1\r\n北京数据,VM,2026-01-01,,1\r\n"
+    tables = transform.run(
+        write(tmp_path / "raw", accounts=accounts, contracts=contracts), TransformSettings(), TODAY
+    )
+    dq = tables["data_quality"]
+    # Spacing differs and still matches; a name without its space is another name, and is listed.
+    stray = dq[dq["reason"] == "account not in the accounts report"]
+    assert sorted(zip(stray["file"], stray["value"], strict=True)) == [
+        ("activities.csv", "Cafe Ole"), ("contracts.csv", "北京数据"),
+    ]  # fmt: skip
+    assert set(tables["accounts"]["account_key"]) == {"トヨタ自動車 株式会社", "北京 数据"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "accounts.csv is empty"),
+        (b"\r\n\r\n", "accounts.csv is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "accounts.csv lacks column"),
+        (b"Owner,Account\r\nNic,Acme\r\n", r"lacks column\(s\) 'GEO' \(field geo\), 'Region'"),
+    ],
+)
+def test_unusable_files_are_one_clear_error(tmp_path, content, message):
+    raw = write(tmp_path / "raw")
+    (raw / "accounts.csv").write_bytes(content)
+    with pytest.raises(TransformError, match=message):
+        transform.run(raw, TransformSettings(), TODAY)
+
+
+def test_a_header_only_export_is_an_empty_table(tmp_path):
+    raw = write(tmp_path / "raw", activities=ACTIVITIES.splitlines()[0] + "\r\n")
+    tables = transform.run(raw, TransformSettings(), TODAY)
+    assert tables["activities"].empty
+    assert tables["influenced_pipeline"].empty
+    assert set(tables["occasions"]["status"]) <= {"upcoming", "later", "pending", "overdue"}
+
+
+def test_strict_fails_and_keeps_the_last_good_output(tmp_path):
+    from click.testing import CliRunner
+
+    from hcportal.cli import main
+
+    good = write(tmp_path / "good", contracts=CONTRACTS.replace("TBD", "2026-01-01"))
+    bad = write(tmp_path / "bad")
+    out = tmp_path / "data"
+    args = ["transform", "--out", str(out), "--as-of", "2026-11-23", "--strict", "--raw"]
+    ok = CliRunner().invoke(main, [*args, str(good)])
+    assert ok.exit_code == 0, ok.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    failed = CliRunner().invoke(main, [*args, str(bad)])
+    assert failed.exit_code == 1
+    assert "strict" in failed.output and "contracts.csv: 1 x missing or unreadable start date" in (
+        failed.output
+    )
+    assert "Traceback" not in failed.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    lenient = CliRunner().invoke(main, [*args[:-2], "--raw", str(bad)])
+    assert lenient.exit_code == 0
+    assert "1 data-quality rows" in lenient.output

@@ -8,28 +8,36 @@ tables in a folder in one atomic move.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
+from pydantic import BaseModel
 
 from hcportal import __version__
 from hcportal.errors import TransformError
-from hcportal.fsutil import staged_dir
-from transform import outputs, policy
-from transform.load import Quality, clean_accounts, clean_activities, clean_contracts, read_report
+from transform import efficacy, memory, outputs, policy
+from transform.files import CSV_TABLES, META, PARQUET_TABLES, Tables, read, write
+from transform.frames import isin, values_at
+from transform.load import (
+    Quality,
+    Report,
+    clean_accounts,
+    clean_activities,
+    clean_contracts,
+    read_report,
+)
 from transform.settings import TransformSettings
 
+__all__ = ["CSV_TABLES", "META", "PARQUET_TABLES", "Tables", "read", "run", "write"]
 log = logging.getLogger(__name__)
-
-# Published as CSV: the contract other tools read (GUIDE section 4). The rest is typed Parquet.
-CSV_TABLES = ("targets", "candidates", "data_quality")
-PARQUET_TABLES = ("accounts", "contracts", "activities", "occasions")
-META = "meta.json"
 
 
 @dataclass
@@ -40,34 +48,65 @@ class Context:
     settings: TransformSettings
     as_of: date
     quality: Quality = field(default_factory=Quality)
+    seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def timed(self, what: str) -> Iterator[None]:
+        """Record how long ``what`` took, on the clock and in CPU time of all threads (meta.json's
+        ``seconds`` and ``cpu_seconds``: where the time goes)."""
+        started, cpu = time.perf_counter(), _cpu()
+        yield
+        self.seconds[what] = round(time.perf_counter() - started, 3)
+        self.cpu_seconds[what] = round(_cpu() - cpu, 3)
 
 
-@dataclass
-class Tables:
-    frames: dict[str, pd.DataFrame]
-    meta: dict
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.frames[name]
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system
 
 
 Step = Callable[[dict[str, pd.DataFrame], Context], dict[str, pd.DataFrame]]
 
 
+# Fields read dictionary-encoded (the reader builds the dictionaries in its threads): every column
+# that repeats. Only the activities' timestamps, nearly all distinct, are read as plain strings.
+DICTIONARY = {
+    "accounts": ("account",),
+    "contracts": ("account", "product", "start", "end", "amount"),
+    "activities": ("owner", "account", "opportunity", "subject", "revenue", "attachment"),
+}
+
+
 def load_step(_: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFrame]:
-    cols, parsing = ctx.settings.columns, ctx.settings.parsing
-    accounts = read_report(ctx.raw_dir / "accounts.csv", cols.accounts)
-    contracts = read_report(ctx.raw_dir / "contracts.csv", cols.contracts)
-    activities = read_report(ctx.raw_dir / "activities.csv", cols.activities)
-    assert accounts is not None and contracts is not None and activities is not None
-    dq = ctx.quality
-    accounts = clean_accounts(accounts, dq)
-    contracts = clean_contracts(contracts, dq, parsing)
-    activities = clean_activities(activities, dq, parsing, ctx.settings.policy.evidence_subject)
-    known = set(accounts["account_key"])
-    for name, df in (("contracts.csv", contracts), ("activities.csv", activities)):
-        stray = df[~df["account_key"].isin(known)]
-        dq.add(name, stray, "account", stray["account"], "account not in the accounts report")
+    cols, parsing, dq = ctx.settings.columns, ctx.settings.parsing, ctx.quality
+
+    def read(name: str, columns: BaseModel) -> Report:
+        with ctx.timed(f"read {name}"):
+            return read_report(
+                ctx.raw_dir / f"{name}.csv", columns, parsing, DICTIONARY[name], name == "accounts"
+            )
+
+    accounts_report = read("accounts", cols.accounts)
+    with ctx.timed("clean accounts"):
+        accounts = clean_accounts(accounts_report, dq, parsing)
+    contracts_report = read("contracts", cols.contracts)
+    with ctx.timed("clean contracts"):
+        contracts = clean_contracts(contracts_report, dq, parsing)
+    activities_report = read("activities", cols.activities)
+    with ctx.timed("clean activities"):
+        activities = clean_activities(
+            activities_report, dq, parsing, ctx.settings.policy.evidence_subject
+        )
+    del accounts_report, contracts_report, activities_report  # the raw strings: memory back
+    with ctx.timed("match accounts"):
+        # Names that still match no account after normalising: listed, and kept (shown with the
+        # contract's or activity's own spelling, and no owner).
+        known = accounts["account_key"]
+        for file, df in (("contracts.csv", contracts), ("activities.csv", activities)):
+            stray = ~isin(df["account_key"], known)
+            dq.add(file, df["_line"].to_numpy()[stray], "account",
+                   values_at(df["account"], stray), "account not in the accounts report")  # fmt: skip
     return {"accounts": accounts, "contracts": contracts, "activities": activities}
 
 
@@ -81,16 +120,33 @@ def policy_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFr
     }
 
 
-STEPS: list[Step] = [load_step, policy_step]
+def credit_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFrame]:
+    """Efficacy per owner and region, and the pipeline each done check influenced."""
+    occ, days = t["occasions"], ctx.settings.policy.influence_days
+    with ThreadPoolExecutor(1) as pool:  # numpy's sorts and searches release the GIL
+        influenced = pool.submit(efficacy.influenced, occ, t["activities"], days, ctx.as_of)
+        per_owner = efficacy.efficacy(occ, ctx.as_of)
+        pipeline, repeated = influenced.result()
+    ctx.quality.add("activities.csv", repeated["line"].to_numpy(), "opportunity",
+                    repeated["opportunity"], "duplicate activity row (its opportunity counted once)")  # fmt: skip
+    return {"efficacy": per_owner, "influenced_pipeline": pipeline}
+
+
+STEPS: list[Step] = [load_step, policy_step, credit_step]
 
 
 def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
     """Turn a raw run folder into tables, for the as-of date."""
+    memory.reuse_big_allocations()
     ctx = Context(raw_dir=raw_dir, settings=settings, as_of=as_of)
     frames: dict[str, pd.DataFrame] = {}
     for step in STEPS:
-        frames.update(step(frames, ctx))
+        with ctx.timed(step.__name__):
+            frames.update(step(frames, ctx))
     frames["data_quality"] = ctx.quality.table()
+    quality = ctx.quality.summary()
+    if settings.strict and quality["rows"]:
+        raise TransformError(strict_message(quality))
     meta = {
         "as_of": as_of.isoformat(),
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -102,8 +158,13 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
             "activities": len(frames["activities"]),
             "candidates": len(frames["candidates"]),
             "data_quality": len(frames["data_quality"]),
-            "targets": frames["targets"]["status"].value_counts().to_dict(),
+            "targets": _counts(frames["targets"]["status"]),
+            "occasions": _counts(frames["occasions"]["status"]),
+            "influenced_pipeline": len(frames["influenced_pipeline"]),
         },
+        "data_quality": quality,
+        "seconds": ctx.seconds,
+        "cpu_seconds": ctx.cpu_seconds,
     }
     log.info(
         "transform: %d candidates, %d target occasions, %d data-quality rows (as of %s)",
@@ -112,12 +173,31 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
     return Tables(frames=frames, meta=meta)
 
 
+def _counts(s: pd.Series) -> dict[str, int]:
+    counts = s.value_counts()
+    return {str(k): int(v) for k, v in counts[counts > 0].items()}
+
+
+def strict_message(quality: dict) -> str:
+    """Why a ``--strict`` transform failed: the counts per file and reason."""
+    lines = [
+        f"{quality['rows']} input value(s) could not be used as they are (strict mode); "
+        "nothing was written:"
+    ]
+    lines += [
+        f"  {r['file']}: {r['rows']} x {r['reason']} ({r['column'] or 'row'})"
+        for r in quality["by_reason"]
+    ]
+    lines.append("Run without --strict to get every one, with its line, in data_quality.csv.")
+    return "\n".join(lines)
+
+
 def _raw_facts(raw_dir: Path) -> dict:
     """Where the data came from, for the site's freshness panel: the harvest manifest if any."""
-    from harvest.manifest import FILENAME, read_manifest
-
-    if not (raw_dir / FILENAME).is_file():
+    if not (raw_dir / "manifest.json").is_file():  # a plain folder of exports
         return {"run_id": raw_dir.name, "reports": []}
+    from harvest.manifest import read_manifest  # imports the harvester (Playwright): only if needed
+
     m = read_manifest(raw_dir)
     return {
         "run_id": m.run_id,
@@ -128,48 +208,3 @@ def _raw_facts(raw_dir: Path) -> dict:
             for r in m.reports
         ],
     }
-
-
-# -- files ----------------------------------------------------------------------------------------
-
-
-def for_csv(df: pd.DataFrame) -> pd.DataFrame:
-    """ISO dates, ``true``/``false`` booleans, plain numbers: the published CSV conventions."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
-        elif pd.api.types.is_bool_dtype(s):
-            out[col] = s.map({True: "true", False: "false"})
-        elif pd.api.types.is_float_dtype(s):
-            out[col] = s.round(2)
-    return out
-
-
-def write(tables: Tables, out_dir: Path) -> Path:
-    """Write every table into ``out_dir``, replacing its previous content only on success."""
-    with staged_dir(out_dir) as tmp:
-        for name in CSV_TABLES:
-            for_csv(tables.frames[name]).to_csv(tmp / f"{name}.csv", index=False)
-        for name in PARQUET_TABLES:
-            tables.frames[name].to_parquet(tmp / f"{name}.parquet", index=False)
-        (tmp / META).write_text(json.dumps(tables.meta, indent=2) + "\n", "utf-8")
-    return out_dir
-
-
-def read(data_dir: Path) -> Tables:
-    """Read a folder written by :func:`write`."""
-    if not (data_dir / META).is_file():
-        raise TransformError(
-            f"{data_dir} holds no transform output (no {META}); run transform first"
-        )
-    frames: dict[str, pd.DataFrame] = {}
-    for name in CSV_TABLES:
-        frames[name] = pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False)
-    for name in PARQUET_TABLES:
-        path = data_dir / f"{name}.parquet"
-        if path.is_file():
-            frames[name] = pd.read_parquet(path)
-    meta = json.loads((data_dir / META).read_text("utf-8"))
-    return Tables(frames=frames, meta=meta)

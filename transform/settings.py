@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Dropped from the end of account names before matching: Acme Inc, ACME and Acme, LLC agree.
+LEGAL_SUFFIXES = (
+    "inc incorporated llc ltd limited corp corporation co company gmbh ag sa plc bv nv pty srl "
+    "spa oy ab as kk llp lp sarl sas nl se"
+).split()
 
 
 class _Strict(BaseModel):
@@ -38,6 +44,14 @@ class PolicySettings(_Strict):
     fiscal_year_start_month: int = Field(
         1, ge=1, le=12, description="First month of the fiscal year (FY named by its end year)."
     )
+    influence_days: int = Field(
+        90,
+        ge=0,
+        description=(
+            "An opportunity logged on the account this many days after a done check (or on its "
+            "day) counts as pipeline the check influenced."
+        ),
+    )
 
     @field_validator("evidence_subject")
     @classmethod
@@ -49,35 +63,65 @@ class PolicySettings(_Strict):
         return v
 
 
-class ActivityColumns(_Strict):
+_OPTIONAL = ' Optional: set it to "" if your export has no such column.'
+
+
+class _Columns(_Strict):
+    """A report's header mapping. Fields listed in ``OPTIONAL`` may be mapped to "" (absent)."""
+
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _required_are_named(self) -> _Columns:
+        for name, header in self.model_dump().items():
+            if not header.strip() and name not in self.OPTIONAL:
+                raise ValueError(f"{name}: this column is required; name its header")
+        return self
+
+
+class ActivityColumns(_Columns):
     """Headers of the Activities export."""
 
-    owner: str = Field("Name", description="Who logged the activity.")
+    OPTIONAL = frozenset({"owner", "opportunity", "revenue"})
+
+    owner: str = Field("Name", description="Who logged the activity." + _OPTIONAL)
     account: str = Field("Account", description="The account it was logged on.")
-    opportunity: str = Field("Opportunity", description="The opportunity it relates to, if any.")
+    opportunity: str = Field(
+        "Opportunity", description="The opportunity it relates to, if any." + _OPTIONAL
+    )
     subject: str = Field("Subject", description="What it was; matched against evidence_subject.")
-    revenue: str = Field("Revenue", description="The opportunity's revenue.")
+    revenue: str = Field("Revenue", description="The opportunity's revenue." + _OPTIONAL)
     timestamp: str = Field("Timestamp", description="When it happened.")
-    attachment: str = Field("Attachment", description="Whether a deliverable is attached.")
+    attachment: str = Field(
+        "Attachment",
+        description="Whether a deliverable is attached (yes/no, or a count of attachments).",
+    )
 
 
-class AccountColumns(_Strict):
-    """Headers of the Accounts export."""
+class AccountColumns(_Columns):
+    """Headers of the Accounts export. Its other columns (Tier, Industry, ...) are kept as they are."""
 
-    owner: str = Field("Owner", description="The account's owner (seller).")
+    OPTIONAL = frozenset({"owner", "geo", "region"})
+
+    owner: str = Field("Owner", description="The account's owner (seller)." + _OPTIONAL)
     account: str = Field("Account", description="The account's name.")
-    geo: str = Field("GEO", description="Its geography (AMS, EMEA, JAPAC, ...).")
-    region: str = Field("Region", description="Its region within the geography.")
+    geo: str = Field("GEO", description="Its geography (AMS, EMEA, JAPAC, ...)." + _OPTIONAL)
+    region: str = Field("Region", description="Its region within the geography." + _OPTIONAL)
 
 
-class ContractColumns(_Strict):
+class ContractColumns(_Columns):
     """Headers of the Contracts export."""
 
+    OPTIONAL = frozenset({"product", "end", "amount"})
+
     account: str = Field("Account", description="The account holding the contract.")
-    product: str = Field("Product", description="What was sold.")
+    product: str = Field("Product", description="What was sold." + _OPTIONAL)
     start: str = Field("Start Date", description="First day of the term.")
-    end: str = Field("End Date", description="Last day of the term; blank for evergreen contracts.")
-    amount: str = Field("Amount", description="The contract's value.")
+    end: str = Field(
+        "End Date",
+        description="Last day of the term; blank for evergreen contracts." + _OPTIONAL,
+    )
+    amount: str = Field("Amount", description="The contract's value." + _OPTIONAL)
 
 
 class ColumnSettings(_Strict):
@@ -97,6 +141,16 @@ class ParseSettings(_Strict):
     decimal_comma: bool = Field(
         False, description="Amounts use a decimal comma (€1.234,56) instead of a decimal point."
     )
+    delimiter: str = Field(
+        ",", min_length=1, max_length=1, description='Field separator of the exports ("," or ";").'
+    )
+    legal_suffixes: list[str] = Field(
+        default_factory=lambda: list(LEGAL_SUFFIXES),
+        description=(
+            "Words dropped from the end of account names before matching them across reports "
+            "(case and dots ignored), so that Acme Inc and ACME match."
+        ),
+    )
 
 
 class TransformSettings(_Strict):
@@ -105,3 +159,10 @@ class TransformSettings(_Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     columns: ColumnSettings = Field(default_factory=ColumnSettings)
     parsing: ParseSettings = Field(default_factory=ParseSettings)
+    strict: bool = Field(
+        False,
+        description=(
+            "Fail (and keep the previous output) if any input row cannot be used as is, instead "
+            "of listing it in data_quality.csv. `hcportal transform --strict` sets it too."
+        ),
+    )

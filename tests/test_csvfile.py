@@ -1,0 +1,58 @@
+"""The CSV reader: the fast parser only when provably line-for-line, else the exact one."""
+
+from __future__ import annotations
+
+import pytest
+
+from transform.csvfile import read_export
+
+
+def read(tmp_path, data: bytes, name: str = "x.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return read_export(path, lambda header: dict.fromkeys(header, False))
+
+
+@pytest.mark.parametrize(
+    ("data", "lines", "exact"),
+    [
+        (b"a,b\n1,2\n3,4\n", [2, 3], False),
+        (b"a,b\r\n1,2\r\n3,4", [2, 3], False),  # no line end after the last record
+        (b"a,b\n1,2\n3,4\n\n\n", [2, 3], False),  # trailing blank lines
+        (b'"T"\n\n\n \na,b\n1,2\n3,4\n', [6, 7], False),  # a title block, then blank lines
+        (b'a,b\n1,2\n\n"Footer, with a comma"\n"x"\n', [2], False),  # a footer is one value
+        (b"a,b\r1,2\r3,4\r", [2, 3], True),  # old Mac line ends: counted by the exact parser
+        (b'a,b\n"1\n1",2\n3,4\n', [2, 4], True),  # a field spanning lines
+        (b"a,b\n1,2\n\n3,4\n", [2, 4], True),  # a blank line between records
+    ],
+)
+def test_line_numbers(tmp_path, data, lines, exact):
+    export = read(tmp_path, data)
+    assert export.lines.tolist() == lines
+    assert export.exact_parser is exact
+    assert export.columns["a"].to_pylist()[-1] in {"3", "1"}
+
+
+def test_a_footer_line_with_a_separator_is_data_not_footer(tmp_path):
+    export = read(tmp_path, b"a,b\n1,2\n\n3,4\n")
+    assert export.columns["b"].to_pylist() == ["2", "4"]
+
+
+def test_malformed_rows_are_listed_with_their_lines_not_guessed(tmp_path):
+    export = read(tmp_path, b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n")
+    assert export.lines.tolist() == [2, 5]
+    assert [(line, text) for line, text, _ in export.malformed] == [(3, "4,5"), (4, "6,7,8,9")]
+
+
+def test_windows_1252_is_read_when_the_bytes_are_not_utf8(tmp_path):
+    export = read(tmp_path, "a,b\nCafé,Müller\n".encode("cp1252"))
+    assert export.encoding == "cp1252"
+    assert export.columns["a"].to_pylist() == ["Café"]
+
+
+def test_dictionary_columns_come_back_dictionary_encoded(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"a,b\nx,1\ny,2\nx,3\n")
+    export = read_export(path, lambda header: {"a": True, "b": False})
+    assert str(export.columns["a"].type).startswith("dictionary")
+    assert export.columns["a"].to_pylist() == ["x", "y", "x"]

@@ -1,0 +1,263 @@
+"""Read one CSV export into Arrow: fast when the file is well-formed, exact when it is not.
+
+Real exports carry a UTF-8 BOM or Windows-1252 bytes, a title block above the header and a report
+footer below the data (Salesforce adds both, each after a blank line), quoted fields that span lines,
+and now and then a row with too few or too many fields. The data-quality report must name the line
+of every row it cannot use, so line numbers must stay exact.
+
+Two parsers, one answer:
+
+- **fast**: pyarrow's multi-threaded reader over the bytes between header and footer. It is trusted
+  only when it is provably line-for-line: no malformed row, and exactly one physical line per record
+  (counted in C with ``bytes.count``). Then row ``i`` is on line ``first + i``.
+- **exact**: otherwise (a field spans lines, a blank line or a malformed row somewhere), Python's
+  ``csv`` module reads the same bytes, tracking every record's line, and lists malformed rows.
+
+The caller names the columns it wants (its configured headers); everything comes back as strings,
+dictionary-encoded where asked (the reader builds the dictionaries in its worker threads, which is
+far cheaper than hashing the column again afterwards).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import mmap
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+from hcportal.errors import TransformError
+
+BOM = b"\xef\xbb\xbf"
+Data = bytes | mmap.mmap
+DICT = pa.dictionary(pa.int32(), pa.string())
+_BLANK_LINE = re.compile(rb"\r?\n[ \t]*\r?\n")
+_EDGE = 1 << 16  # a title block or footer is a few short lines: look no further than this
+_BATCH = 200_000  # rows per Arrow batch in the exact parser, to bound its memory
+
+
+@dataclass
+class Export:
+    """The rows of one export: wanted columns by header, each row's line, the rows it could not use."""
+
+    columns: dict[str, pa.ChunkedArray]
+    lines: np.ndarray
+    header: list[str]
+    malformed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
+    encoding: str = "utf-8"
+    exact_parser: bool = False
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
+
+
+Select = Callable[[list[str]], dict[str, bool]]
+
+
+def read_export(path: Path, select: Select, delimiter: str = ",") -> Export:
+    """Read the columns ``select`` picks from the export's (stripped) header.
+
+    ``select(header)`` returns ``{header: dictionary_encode}`` for the columns wanted, or raises
+    (e.g. :class:`TransformError` naming a missing column).
+    """
+    with _mapped(path) as data:
+        try:
+            return _parse(data, select, delimiter, "utf-8")
+        except _NotUtf8:
+            text = data[:].decode("cp1252", errors="replace")
+    return _parse(text.encode("utf-8"), select, delimiter, "cp1252")
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _mapped(path: Path) -> Iterator[mmap.mmap]:
+    """The file's bytes, memory-mapped: read from the page cache, never copied whole."""
+    try:
+        with path.open("rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                raise TransformError(f"{path.name} is empty")
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except OSError as e:
+        raise TransformError(f"{path.name} cannot be read: {e.strerror}") from None
+    try:
+        if not data[:_EDGE].strip():
+            raise TransformError(f"{path.name} is empty")
+        yield data
+    finally:
+        with contextlib.suppress(BufferError):  # a view still alive: the GC unmaps it later
+            data.close()
+
+
+def _count(data: Data, sub: bytes, start: int, end: int) -> int:
+    """``data.count(sub, start, end)`` for a memory map, a slice at a time (``sub``: one byte)."""
+    if isinstance(data, bytes):
+        return data.count(sub, start, end)
+    step = 1 << 24
+    return sum(data[i : min(i + step, end)].count(sub) for i in range(start, end, step))
+
+
+def _one_field(line: bytes, delimiter: str) -> bool:
+    """True if the line holds no delimiter outside quotes: a title or footer line, not a record."""
+    return delimiter.encode() not in re.sub(rb'"[^"]*"', b"", line)
+
+
+def _title_block(data: Data, start: int, delimiter: str) -> tuple[int, int]:
+    """Skip a title block (single-value lines, then a blank line) above the header.
+
+    Returns the header's byte offset and how many lines lie before it.
+    """
+    head = data[start : start + _EDGE]
+    blank = _BLANK_LINE.search(head)
+    if not blank:
+        return start, 0
+    above = [ln for ln in head[: blank.start()].splitlines() if ln.strip()]
+    if not above or not all(_one_field(ln, delimiter) for ln in above):
+        return start, 0
+    skip = blank.end()
+    while (eol := head.find(b"\n", skip)) >= 0 and not head[skip:eol].strip():  # more blank lines
+        skip = eol + 1
+    return start + skip, head[:skip].count(b"\n")
+
+
+def _body_end(data: Data, start: int, delimiter: str) -> int:
+    """Where the records end: before a report footer (single-value lines after the last blank
+    line) and trailing blank lines, just after the last record's line end."""
+    end = _rstrip_newlines(data, len(data))
+    tail_from = max(start, end - _EDGE)
+    tail = data[tail_from:end]
+    blanks = list(_BLANK_LINE.finditer(tail))
+    if blanks:
+        last = blanks[-1]
+        lines = [ln for ln in tail[last.end() :].splitlines() if ln.strip()]
+        if lines and all(_one_field(ln, delimiter) for ln in lines):
+            end = _rstrip_newlines(data, tail_from + last.start())
+    for newline in (b"\r\n", b"\n", b"\r"):
+        if data[end : end + len(newline)] == newline:
+            return end + len(newline)
+    return end
+
+
+def _rstrip_newlines(data: Data, end: int) -> int:
+    """``len(data[:end].rstrip(b"\\r\\n"))`` without copying a big file."""
+    while end > 0 and data[end - 1] in b"\r\n":
+        end -= 1
+    return end
+
+
+def _parse(data: Data, select: Select, delimiter: str, enc: str) -> Export:
+    start = len(BOM) if data[: len(BOM)] == BOM else 0
+    start, above = _title_block(data, start, delimiter)
+    end = _body_end(data, start, delimiter)
+    header_end = data.find(b"\n", start, end)
+    header_line = data[start : end if header_end < 0 else header_end + 1]
+    try:
+        raw_header = next(
+            csv.reader(io.StringIO(header_line.decode("utf-8"), newline=""), delimiter=delimiter)
+        )
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+    except StopIteration:
+        raw_header = []
+    header = [h.strip() for h in raw_header]
+    chosen = select(header)
+    wanted = list(chosen)
+    dictionary = {h for h, encode in chosen.items() if encode}
+    first_line = above + 2
+    verbatim = {h: raw for h, raw in zip(header, raw_header, strict=True)}
+    body_lines = _count(data, b"\n", start, end) + (0 if data[end - 1 : end] == b"\n" else 1)
+
+    bad: list[str] = []
+    types = {verbatim[h]: (DICT if h in dictionary else pa.string()) for h in wanted}
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[start:end]),
+            read_options=pcsv.ReadOptions(use_threads=True, block_size=1 << 22),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=False,
+                invalid_row_handler=lambda row: bad.append(row.text) or "skip",
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=types,
+                include_columns=list(types),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as e:
+        if "UTF8" in str(e) or "utf8" in str(e).lower():
+            raise _NotUtf8 from None
+        table = None  # anything else the fast reader trips on, the exact one reports by line
+    if table is not None and not bad and table.num_rows + 1 == body_lines:
+        columns = {h: table.column(verbatim[h]) for h in wanted}
+        lines = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
+        return Export(columns, lines, header, encoding=enc)
+    return _exact(data[start:end], header, wanted, dictionary, delimiter, above, enc)
+
+
+def _exact(
+    body: bytes,
+    header: list[str],
+    wanted: list[str],
+    dictionary: set[str],
+    delimiter: str,
+    above: int,
+    enc: str,
+) -> Export:
+    """Parse record by record, knowing each one's line; malformed rows are listed, not guessed."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader, None)
+    idx = [header.index(h) for h in wanted]
+    width = len(header)
+    batches: list[list[pa.Array]] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    malformed: list[tuple[int, str, str]] = []
+    ended = reader.line_num  # the header's last line
+    try:
+        for record in reader:
+            line, ended = above + ended + 1, reader.line_num
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue  # a blank line
+            if len(record) != width:
+                reason = f"malformed row: {len(record)} fields where the header has {width}"
+                malformed.append((line, delimiter.join(record)[:200], reason))
+                continue
+            rows.append([record[i] for i in idx])
+            lines.append(line)
+            if len(rows) == _BATCH:
+                batches.append(_to_arrow(rows, len(wanted)))
+                rows = []
+    except csv.Error as e:
+        line = above + reader.line_num + 1
+        malformed.append((line, "", f"unreadable from here on ({e}); the rest of the file is lost"))
+    batches.append(_to_arrow(rows, len(wanted)))
+    columns = {}
+    for j, h in enumerate(wanted):
+        col = pa.chunked_array([b[j] for b in batches], pa.string())
+        columns[h] = col.dictionary_encode() if h in dictionary else col
+    return Export(
+        columns, np.array(lines, dtype=np.int64), header, malformed, enc, exact_parser=True
+    )
+
+
+def _to_arrow(rows: list[list[str]], n: int) -> list[pa.Array]:
+    if not rows:
+        return [pa.array([], pa.string()) for _ in range(n)]
+    return [pa.array(list(col), pa.string()) for col in zip(*rows, strict=True)]
