@@ -162,7 +162,9 @@ def _most_common(s: pd.Series) -> str:
 
 
 EFFICACY_COUNTS = ("due", "done_on_time", "done_late", "missed", "unattached", "open")
-EFFICACY_READS: Reads = {"efficacy": ("level", "name", "period", *EFFICACY_COUNTS, "on_time_rate")}
+EFFICACY_READS: Reads = {
+    "efficacy": ("level", "name", "geo", "period", *EFFICACY_COUNTS, "on_time_rate")
+}
 
 
 def efficacy(t: Tables) -> pd.DataFrame:

@@ -61,12 +61,11 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
     activities["revenue"] = pd.to_numeric(activities["revenue"], errors="coerce")
     verdict, why = hc_verdicts(activities, occasions, as_of)
     activities = activities.assign(verdict=verdict, why=why).drop(columns="date")
-    activities = activities.sort_values(["account_key", "timestamp"], kind="stable")
     out = {
         "accounts": accounts,
-        "contracts": contracts.sort_values(["account_key", "start"], kind="stable"),
-        "occasions": occasions.sort_values(["account_key", "due"], kind="stable"),
-        "activities": activities,
+        "contracts": _in_key_order(contracts, "start"),
+        "occasions": _in_key_order(occasions, "due"),
+        "activities": _in_key_order(activities, "timestamp"),
     }
     if "influenced_pipeline" in t.frames:
         out["pipeline"] = _pipeline(t["influenced_pipeline"])
@@ -103,6 +102,18 @@ def occasion_names(occ: pd.DataFrame) -> pd.Series:
     name = occ["occasion"].astype(str)
     k = pd.to_numeric(occ["k"], errors="coerce").fillna(1).astype(int).astype(str)
     return name.where(occ["occasion"] != "periodic", "periodic #" + k)
+
+
+def _in_key_order(df: pd.DataFrame, then: str) -> pd.DataFrame:
+    """Rows by account key, then ``then``. A categorical key (the transform's in-memory tables)
+    sorts by its text, as the plain strings read back from disk do, so both build the same site."""
+
+    def as_text(s: pd.Series) -> pd.Series:
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            return s.cat.reorder_categories(sorted(s.cat.categories, key=str), ordered=True)
+        return s
+
+    return df.sort_values(["account_key", then], kind="stable", key=as_text)
 
 
 def hc_verdicts(

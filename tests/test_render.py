@@ -306,3 +306,19 @@ def test_a_harvest_without_row_counts_still_shows_its_freshness(tmp_path):
         del report["rows"]
     index = render.render_site(tables, tmp_path / "site", SiteSettings())
     assert "2026-11-23 05:01 UTC" in index.read_text("utf-8")
+
+
+def test_a_site_from_memory_equals_the_site_from_the_written_data(tmp_path: Path) -> None:
+    """`hcportal run` builds from the data folder, the tests from the transform's in-memory tables
+    (categoricals): both must give the same site, byte for byte."""
+    tables = fixture_tables()
+    render.render_site(tables, tmp_path / "memory", SiteSettings())
+    transform.write(tables, tmp_path / "data")
+    render.build(tmp_path / "data", tmp_path / "disk", SiteSettings())
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    memory, disk = files(tmp_path / "memory"), files(tmp_path / "disk")
+    assert sorted(memory) == sorted(disk)
+    assert [name for name in memory if memory[name] != disk[name]] == []
