@@ -50,6 +50,12 @@ def test_windows_1252_is_read_when_the_bytes_are_not_utf8(tmp_path):
     assert export.columns["a"].to_pylist() == ["Café"]
 
 
+def test_utf16_with_its_bom_is_read(tmp_path):
+    export = read(tmp_path, "a,b\r\nCafé,Müller\r\n\r\nfooter\r\n".encode("utf-16"))
+    assert export.encoding == "utf-16"
+    assert export.columns["b"].to_pylist() == ["Müller"] and export.lines.tolist() == [2]
+
+
 def test_dictionary_columns_come_back_dictionary_encoded(tmp_path):
     path = tmp_path / "d.csv"
     path.write_bytes(b"a,b\nx,1\ny,2\nx,3\n")

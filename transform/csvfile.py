@@ -20,6 +20,7 @@ far cheaper than hashing the column again afterwards).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -37,6 +38,7 @@ import pyarrow.csv as pcsv
 from hcportal.errors import TransformError
 
 BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 Data = bytes | mmap.mmap
 DICT = pa.dictionary(pa.int32(), pa.string())
 _BLANK_LINE = re.compile(rb"\r?\n[ \t]*\r?\n")
@@ -70,11 +72,15 @@ def read_export(path: Path, select: Select, delimiter: str = ",") -> Export:
     (e.g. :class:`TransformError` naming a missing column).
     """
     with _mapped(path) as data:
-        try:
-            return _parse(data, select, delimiter, "utf-8")
-        except _NotUtf8:
-            text = data[:].decode("cp1252", errors="replace")
-    return _parse(text.encode("utf-8"), select, delimiter, "cp1252")
+        # Excel's "Unicode Text" and some CRMs write UTF-16 with a BOM: rare, so transcoded whole.
+        if data[:2] in _UTF16_BOMS:
+            text, enc = data[:].decode("utf-16", errors="replace"), "utf-16"
+        else:
+            try:
+                return _parse(data, select, delimiter, "utf-8")
+            except _NotUtf8:
+                text, enc = data[:].decode("cp1252", errors="replace"), "cp1252"
+    return _parse(text.encode("utf-8"), select, delimiter, enc)
 
 
 class _NotUtf8(Exception):
