@@ -342,6 +342,13 @@ def test_efficacy_filters_and_links_to_the_owner(fixed, page):
     expect(page.locator("h1")).to_have_text("Health-check targets in France")
 
 
+def test_efficacy_groups_put_the_latest_quarter_first(fixed, page):
+    """The page sorts by quarter, newest first: its groups follow that direction."""
+    visit(page, fixed, "efficacy.html")
+    groups = page.locator("tbody tr.group .group-name").all_inner_texts()
+    assert groups == ["FY2027 Q1", "FY2026 Q4", "FY2026 Q3", "FY2026 Q1"]
+
+
 def test_home_shows_freshness_totals_and_links(fixed, page):
     visit(page, fixed, "index.html")
     fresh = page.locator("section[aria-labelledby='fresh-h'] tbody tr").all_inner_texts()

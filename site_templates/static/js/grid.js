@@ -287,7 +287,12 @@
       const n = this.table.n, perm = new Uint32Array(n);
       for (let i = 0; i < n; i++) perm[i] = i;
       const keys = [], dirs = [];
-      if (this.group) { keys.push(this.sortKey(this.group)); dirs.push(1); }
+      if (this.group) {
+        // Groups run in the direction the sort gives their column (newest quarter first), else up.
+        const own = this.sort.find(([c]) => c === this.group);
+        keys.push(this.sortKey(this.group));
+        dirs.push(own && own[1] === "desc" ? -1 : 1);
+      }
       for (const [c, d] of this.sort) { keys.push(this.sortKey(c)); dirs.push(d === "desc" ? -1 : 1); }
       if (keys.length) {
         perm.sort((a, b) => {
