@@ -305,6 +305,14 @@ def test_the_xray_shows_counted_checks_and_the_pipeline_they_influenced(fixed, p
 def test_an_unknown_account_says_so(fixed, page):
     visit(page, fixed, "xray.html", "account=no%20such%20account")
     expect(page.locator(".xray-status")).to_contain_text("No account with the key")
+    expect(page.locator(".facts")).to_be_hidden()
+
+
+def test_the_xray_without_an_account_shows_only_where_to_find_one(fixed, page):
+    visit(page, fixed, "xray.html")
+    expect(page.locator(".xray-status")).to_contain_text("Open an account from a targets page")
+    expect(page.locator(".facts")).to_be_hidden()
+    expect(page.locator("section[data-grid]").first).to_be_hidden()
 
 
 def test_the_browser_finds_the_same_xray_file_as_the_build(fixed, page):
