@@ -11,6 +11,7 @@ import json
 import pkgutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import bench
@@ -46,18 +47,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no benchmarks match {args.names} (have: {', '.join(found) or 'none'})")
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    missed = 0
+    missed, failed = 0, []
     for name in chosen:
         print(f"== {name}", flush=True)
         report = Report(name)
         started = time.perf_counter()
-        importlib.import_module(f"bench.{name}").main(report)
+        try:
+            importlib.import_module(f"bench.{name}").main(report)
+        except Exception:  # one broken benchmark must not cost the others' numbers
+            traceback.print_exc()
+            failed.append(name)
+            continue
         took = time.perf_counter() - started
         (OUT / f"{name}.json").write_text(
             json.dumps({"rows": report.rows, "seconds": took}, indent=2)
         )
         missed += sum(r["ok"] is False for r in report.rows)
     print(f"\n{len(chosen)} benchmark(s); {missed} target(s) missed; results in {OUT}/")
+    if failed:
+        print(f"FAILED: {', '.join(failed)} (traceback above)")
+        return 1
     return 0
 
 
