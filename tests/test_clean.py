@@ -90,6 +90,19 @@ def test_account_key_strips_accents_and_keeps_distinct_names_apart():
     assert keys[3] == "acme" and keys[4] == "acme labs"
 
 
+def test_account_keys_case_fold_and_read_an_ampersand_as_punctuation():
+    keys = clean.account_key(
+        pd.Series(["Straße GmbH", "STRASSE GMBH", "Smith & Co", "Smith Co", "Smith and Co",
+                   "Johnson & Johnson", "Johnson and Johnson", "AT&T", "And Co", "Sand And Stone"])
+    )  # fmt: skip
+    assert keys[0] == keys[1] == "strasse"
+    assert keys[2] == keys[3] == keys[4] == "smith"
+    assert keys[5] == keys[6] == "johnson johnson"
+    assert keys[7] == "at t"
+    assert keys[8] == "and"  # "and" is dropped only between two words
+    assert keys[9] == "sand stone"
+
+
 @pytest.mark.parametrize(
     ("text", "iso"),
     [

@@ -178,14 +178,20 @@ def parse_flag(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 def key_values(a: pa.Array, suffixes: list[str] | tuple[str, ...] = LEGAL_SUFFIXES) -> pa.Array:
     """A matching key per name: ``ACME ORG``, ``Acme Org.`` and `` acme org inc `` agree.
 
-    Case-folds, strips accents (not letters: ``トヨタ`` keeps its key), turns punctuation into
-    spaces, collapses spaces and drops trailing legal suffixes (Inc, LLC, Ltd, Corp, GmbH, ...).
+    Case-folds (``Straße`` is ``STRASSE``), strips accents (not letters: ``トヨタ`` keeps its key),
+    turns punctuation into spaces, collapses spaces, takes ``and`` between two words for the ``&``
+    it often spells (``Smith & Sons``, ``Smith and Sons``) and drops trailing legal suffixes (Inc,
+    LLC, Ltd, Corp, GmbH, ...).
     """
     k = pc.utf8_normalize(pc.utf8_trim_whitespace(a), "NFKD")
     k = pc.utf8_lower(pc.replace_substring_regex(k, r"\p{M}+", ""))
-    k = pc.replace_substring(pc.replace_substring(k, "&", " and "), ".", "")
+    if len(k) and not pc.all(pc.string_is_ascii(k)).as_py():
+        # Arrow lower-cases but does not case-fold (ß stays ß); Python does, per distinct name.
+        k = pa.array([None if v is None else v.casefold() for v in k.to_pylist()], pa.string())
+    k = pc.replace_substring(k, ".", "")
     k = pc.replace_substring_regex(k, r"[^\p{L}\p{N}\s]|_", " ")
     k = pc.utf8_trim_whitespace(pc.replace_substring_regex(k, r"\s+", " "))
+    k = pc.replace_substring_regex(k, r"( and)+ ", " ")
     if suffixes:
         words = {re.escape(w.lower().replace(".", "")) for w in suffixes} - {""}
         words = "|".join(sorted(words, key=len, reverse=True))
