@@ -50,6 +50,10 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except HcportalError as e:
             raise Failure(str(e), e.exit_code) from None
+        except OSError as e:  # the machine's doing (a path under a file, no permission, disk full)
+            log.debug("details", exc_info=True)
+            where = f" ({e.filename})" if e.filename else ""
+            raise Failure(f"{e.strerror or e}{where}", 1) from None
         except KeyboardInterrupt:
             raise Failure("interrupted", 130) from None
 

@@ -32,6 +32,10 @@ class SessionExpiredError(NeedsPersonError):
     """The saved CRM session has expired and there are no credentials to sign in again."""
 
 
+class OutputError(HcportalError):
+    """An output cannot be written where it was asked to go (a file, or a folder we did not write)."""
+
+
 class TransformError(HcportalError):
     """The raw reports cannot be turned into tables."""
 

@@ -10,8 +10,10 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from hcportal.errors import OutputError
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
@@ -37,13 +39,19 @@ def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
 
 
 @contextlib.contextmanager
-def staged_dir(final: Path) -> Iterator[Path]:
+def staged_dir(
+    final: Path, ours: Callable[[Path], bool] | None = None, what: str = "output"
+) -> Iterator[Path]:
     """Yield an empty folder beside ``final``; on success it replaces ``final``.
 
     On an exception the staged folder is removed and ``final`` is left exactly as it was. The swap
     is two renames (old aside, new in), so a reader may briefly find no folder but never a mixed one.
+    ``ours`` tells whether an existing, non-empty ``final`` is a ``what`` this tool wrote: if not,
+    nothing is replaced (an ``--out`` pointing at the wrong folder must not wipe it).
     """
     final = final.absolute()
+    if ours is not None:
+        check_replaceable(final, ours, what)
     final.parent.mkdir(parents=True, exist_ok=True)
     # mkdir (not mkdtemp, which makes it 0700) so the folder gets the umask's permissions: a web
     # server's user must be able to read a published site.
@@ -55,6 +63,23 @@ def staged_dir(final: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     replace_dir(staging, final)
+
+
+def check_replaceable(final: Path, ours: Callable[[Path], bool], what: str) -> None:
+    """Raise :class:`OutputError` unless ``final`` is absent, empty, or a ``what`` we wrote, and
+    does not hold the working folder."""
+    here = Path.cwd().resolve()
+    target = final.resolve()
+    if target == here or target in here.parents:
+        raise OutputError(f"refusing to replace {final}: it holds the current folder")
+    for path in (final, *final.parents):
+        if path.is_file():
+            raise OutputError(f"cannot write the {what} to {final}: {path} is a file")
+    if final.is_dir() and any(final.iterdir()) and not ours(final):
+        raise OutputError(
+            f"refusing to replace {final}: it is not empty and is not an hcportal {what} folder "
+            "(choose a new or empty folder)"
+        )
 
 
 def replace_dir(new: Path, final: Path) -> None:

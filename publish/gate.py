@@ -186,11 +186,15 @@ def _data_quality(ev: Evidence, limit: float) -> Check:
     if path is None or not path.is_file():
         return Check("data_quality", True, "no data_quality.csv to check", skipped=True)
     rejected: dict[str, set[str]] = {}
-    with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if (row.get("severity") or "").strip().lower() in INFORMATIONAL:
-                continue
-            rejected.setdefault(row.get("file") or "", set()).add(row.get("line") or "")
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if (row.get("severity") or "").strip().lower() in INFORMATIONAL:
+                    continue
+                rejected.setdefault(row.get("file") or "", set()).add(row.get("line") or "")
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        message = f"{path} cannot be read: {e}"
+        return Check("data_quality", False, message, [message])
     rows_by_file = {r.get("file", f"{n}.csv"): r["rows"] for n, r in _reports(ev.manifest).items()}
     if not rows_by_file:
         rows_by_file = _rows_from_meta(ev.data_dir, rejected)

@@ -48,7 +48,7 @@ def build_split(data_dir: Path, out_dir: Path, settings: SiteSettings, by: list[
     root's ``index.html``. The tree replaces ``out_dir`` in one move, like :func:`render.build`."""
     tables = render.read_tables(data_dir)
     accounts = tables["accounts"]
-    with staged_dir(out_dir) as tmp:
+    with staged_dir(out_dir, render.is_site_dir, "site") as tmp:
         render.render_site(tables, tmp, settings)
         folders: list[Folder] = []
         for kind in by:

@@ -86,6 +86,11 @@ def build(data_dir: Path, out_dir: Path, settings: SiteSettings) -> Path:
     return render_site(read_tables(data_dir), out_dir, settings)
 
 
+def is_site_dir(folder: Path) -> bool:
+    """A folder :func:`render_site` built (so it may be replaced)."""
+    return (folder / "index.html").is_file() and (folder / "static" / "app.css").is_file()
+
+
 def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
     """Build the site from in-memory tables; return the path of its ``index.html``.
 
@@ -99,7 +104,7 @@ def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
             log.info("site: skipping %s (its tables or columns are absent)", p.path)
     if not any(p.path == "index.html" for p in pages):
         raise RenderError("the tables lack what the home page needs (accounts, occasions)")
-    with staged_dir(out_dir) as tmp:
+    with staged_dir(out_dir, is_site_dir, "site") as tmp:
         # VENDORED.md documents the libraries for us; the site ships their licences, not it.
         shutil.copytree(
             site_templates.ROOT / "static", tmp / "static", ignore=shutil.ignore_patterns("*.md")

@@ -65,3 +65,64 @@ def test_bad_as_of_is_rejected(tmp_path):
     )
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+# -- an --out that points at the wrong folder wipes nothing -----------------------------------------
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A working folder with raw exports, their data folder and a note of the user's own."""
+    import shutil
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "raw", tmp_path / "raw")
+    (tmp_path / "notes.txt").write_text("mine")
+    monkeypatch.chdir(tmp_path)
+    args = ["transform", "--raw", "raw", "--out", "data", "--as-of", "2026-11-23"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--data", "data", "--out", "."],  # the working folder itself
+        ["build", "--data", "data", "--out", "data"],  # the input
+        ["transform", "--raw", "raw", "--out", "raw", "--as-of", "2026-11-23"],  # the input
+        ["transform", "--raw", "raw", "--out", "notes.txt", "--as-of", "2026-11-23"],  # a file
+    ],
+)
+def test_an_out_folder_that_is_not_ours_is_refused_and_kept(project, args):
+    before = _files(project)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (1, 2), result.output  # 2: click's own check of a file path
+    assert "refusing to replace" in result.output or "is a file" in result.output
+    assert "Traceback" not in result.output
+    assert _files(project) == before
+
+
+def test_our_own_output_folders_are_replaced(project):
+    assert CliRunner().invoke(main, ["build", "--data", "data", "--out", "site"]).exit_code == 0
+    again = CliRunner().invoke(main, ["build", "--data", "data", "--out", "site"])
+    assert again.exit_code == 0, again.output
+    args = ["transform", "--raw", "raw", "--out", "data", "--as-of", "2026-11-24"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert '"as_of": "2026-11-24"' in (project / "data" / "meta.json").read_text()
+
+
+def test_a_damaged_data_folder_is_one_clear_line(project):
+    (project / "data" / "occasions.parquet").write_bytes(b"not parquet at all")
+    result = CliRunner().invoke(main, ["build", "--data", "data", "--out", "site"])
+    assert result.exit_code == 1
+    assert "occasions.parquet is damaged" in result.output and "Traceback" not in result.output
+    assert not (project / "site").exists()
+
+
+def test_an_output_under_a_file_is_one_clear_line(project):
+    result = CliRunner().invoke(main, ["build", "--data", "data", "--out", "notes.txt/site"])
+    assert result.exit_code == 1, result.output
+    assert "notes.txt" in result.output and "Traceback" not in result.output

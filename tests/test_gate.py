@@ -89,6 +89,16 @@ def test_too_many_rejected_rows_are_refused(tmp_path):
     assert evaluate(evidence_for(build, run_id), GateSettings(max_reject_fraction=0.5)).ok
 
 
+def test_an_unreadable_data_quality_file_is_refused_not_a_crash(tmp_path):
+    build = tmp_path / "build"
+    run_id = night(build, NOW)
+    (build / "data" / "data_quality.csv").write_bytes(b"file,line\n\xff\xfe,1\n")
+    assert (
+        "cannot be read"
+        in failed(evaluate(evidence_for(build, run_id), GateSettings()))["data_quality"]
+    )
+
+
 def test_a_failed_or_unfinished_harvest_is_refused(good_night):
     run = next((good_night / "raw").iterdir())
     ev = evidence_for(good_night, run.name)

@@ -77,6 +77,11 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, write_statistics=stats)
 
 
+def is_data_dir(folder: Path) -> bool:
+    """A folder :func:`write` wrote (so it may be replaced)."""
+    return (folder / META).is_file()
+
+
 def write(tables: Tables, out_dir: Path) -> Path:
     """Write every table into ``out_dir``, replacing its previous content only on success.
 
@@ -87,7 +92,7 @@ def write(tables: Tables, out_dir: Path) -> Path:
     missing = [n for n in missing if n not in OPTIONAL_TABLES]
     if missing:
         raise KeyError(f"tables missing from the transform output: {', '.join(missing)}")
-    with staged_dir(out_dir) as tmp, ThreadPoolExecutor(1) as pool:
+    with staged_dir(out_dir, is_data_dir, "data") as tmp, ThreadPoolExecutor(1) as pool:
         jobs = [
             pool.submit(write_parquet, tables.frames[name], tmp / f"{name}.parquet")
             for name in PARQUET_TABLES
@@ -113,17 +118,25 @@ def read(data_dir: Path) -> Tables:
             f"{data_dir} holds no transform output (no {META}); run transform first"
         )
     frames: dict[str, pd.DataFrame] = {}
-    for name in CSV_TABLES:
-        path = data_dir / f"{name}.csv"
-        if path.is_file():
-            frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for name in PARQUET_TABLES:
-        path = data_dir / f"{name}.parquet"
-        if path.is_file():
-            df = pd.read_parquet(path)
-            for col in df.columns:
-                if isinstance(df[col].dtype, pd.CategoricalDtype):
-                    df[col] = df[col].astype("str")
-            frames[name] = df
-    meta = json.loads((data_dir / META).read_text("utf-8"))
+    path = data_dir / META
+    try:
+        for name in CSV_TABLES:
+            path = data_dir / f"{name}.csv"
+            if path.is_file():
+                frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for name in PARQUET_TABLES:
+            path = data_dir / f"{name}.parquet"
+            if path.is_file():
+                df = pd.read_parquet(path)
+                for col in df.columns:
+                    if isinstance(df[col].dtype, pd.CategoricalDtype):
+                        df[col] = df[col].astype("str")
+                frames[name] = df
+        path = data_dir / META
+        meta = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError, pa.ArrowException, pd.errors.ParserError) as e:
+        # ValueError covers bad JSON, undecodable text and empty CSV files.
+        raise TransformError(
+            f"{path} is damaged ({type(e).__name__}: {e}); run transform again"
+        ) from None
     return Tables(frames=frames, meta=meta)
