@@ -21,11 +21,14 @@ from pathlib import Path
 
 from hcportal.errors import PublishError
 from hcportal.fsutil import atomic_write_text, staged_dir
+from hcportal.logs import strip_userinfo
 from publish.files import hash_file
 
 LIVE = "live.json"
 LOG = "publish-log.jsonl"
 REPORT = "report.json"
+CONFIG = "config.json"
+RUN_FILES = (REPORT, CONFIG, "manifest.json", "data/meta.json", "site/index.html")
 ROLLED_BACK = "rolled_back.json"
 SECRET_KEY = re.compile(r"password|secret|token|credential|api_?key", re.I)
 
@@ -52,7 +55,7 @@ class History:
         if raw_dir is not None and (raw_dir / "manifest.json").is_file():
             shutil.copy2(raw_dir / "manifest.json", entry / "manifest.json")
         if config is not None:
-            atomic_write_text(entry / "config.json", json.dumps(scrub(config), indent=2) + "\n")
+            atomic_write_text(entry / CONFIG, json.dumps(scrub(config), indent=2) + "\n")
         for name, src in (("data", data_dir), ("site", site_dir)):
             if src is not None and src.is_dir():
                 reference = self._latest_with(name, before=run_id)
@@ -100,9 +103,15 @@ class History:
     # -- reading -------------------------------------------------------------------------------
 
     def runs(self) -> list[str]:
+        """The runs kept here: folders holding what :meth:`record` or :meth:`write_report`
+        writes. Anything else in the folder (it may be shared) is not ours, so never pruned."""
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name[0] != ".")
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if p.is_dir() and p.name[0] != "." and any((p / f).is_file() for f in RUN_FILES)
+        )
 
     def report(self, run_id: str) -> dict | None:
         try:
@@ -186,5 +195,5 @@ def scrub(value: object, key: str = "") -> object:
     if isinstance(value, str):
         if value and SECRET_KEY.search(key) and not key.endswith("_env"):
             return "********"
-        return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", r"\1***@", value)
+        return strip_userinfo(value)
     return value

@@ -79,6 +79,21 @@ def test_retention_keeps_the_newest_and_the_last_two_good_runs(tmp_path):
     assert history.runs() == ["r1", "r2", "r4", "r5", "r6"]
 
 
+def test_pruning_never_touches_folders_that_are_not_runs(tmp_path):
+    """The history folder may be shared (``publish.history.dir = "backups"``)."""
+    root = tmp_path / "backups"
+    for name in ("projectA", "projectB"):
+        (root / name).mkdir(parents=True)
+        (root / name / "notes.txt").write_text("mine")
+    history = History(root, keep=1)
+    for run_id in ("r1", "r2", "r3"):
+        history.record(run_id)
+        history.write_report(run_id, {"outcome": "failed"})
+    assert history.prune() == ["r1", "r2"]
+    assert (root / "projectA" / "notes.txt").read_text() == "mine"
+    assert (root / "projectB" / "notes.txt").is_file()
+
+
 def test_rollback_goes_back_one_good_run_at_a_time(tmp_path):
     history = History(tmp_path / "history", keep=10)
     with pytest.raises(PublishError, match="no run was published yet"):
