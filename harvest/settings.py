@@ -117,7 +117,9 @@ class HarvestSettings(_Strict):
         ),
     )
     base_url: str = Field(
-        "", description='The CRM\'s address, e.g. "https://acme.my.salesforce.com".'
+        "",
+        description='The CRM\'s address, e.g. "https://acme.my.salesforce.com" (no user name or '
+        "password in it: they come from the environment or the keyring).",
     )
     folder: str = Field(
         "", description='The drop folder read when `source = "folder"` (or `--from-folder`).'
@@ -237,6 +239,19 @@ class HarvestSettings(_Strict):
             "`surveys`, `tickets`, `invoices`, `usage`). Defaults to the demo CRM's three reports."
         ),
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_credentials_in_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        if urlsplit(value.strip()).username is not None:
+            # A URL is logged, kept in manifests and shown in errors: credentials never ride in it.
+            raise ValueError(
+                "must not hold a user name or password (https://user:pw@host); give them in "
+                "the environment (password_env, username_env) or the keyring"
+            )
+        return value.strip()
 
     @field_validator("routes")
     @classmethod

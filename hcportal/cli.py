@@ -234,7 +234,7 @@ def harvest_cmd(
             out or config.raw_dir,
             _now(),
             headless=False if headed else None,
-            from_folder=from_folder,
+            from_folder=from_folder or config.drop_folder,
             session_dir=config.resolve(config.harvest.session_dir),
             progress=progress,
         )

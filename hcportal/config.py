@@ -65,6 +65,12 @@ class Config(BaseModel):
         return p if p.is_absolute() else self._base_dir / p
 
     @property
+    def drop_folder(self) -> Path | None:
+        """The harvest's drop folder when its source is "folder", resolved like every path."""
+        h = self.harvest
+        return self.resolve(h.folder) if h.source == "folder" and h.folder else None
+
+    @property
     def build_dir(self) -> Path:
         return self.resolve(self.paths.build)
 

@@ -7,6 +7,7 @@ they are read; every log record is scrubbed of them before any handler sees it.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 _SECRETS: set[str] = set()
@@ -19,10 +20,21 @@ def register_secret(value: str | None) -> None:
         _SECRETS.add(value)
 
 
+# The user-info of a URL (``https://user:token@host``): up to the last "@" before the path, so a
+# password holding an "@" is masked whole.
+_USERINFO = re.compile(r"([a-z][a-z0-9+.-]*://)[^/\s]*@", re.IGNORECASE)
+
+
+def strip_userinfo(text: str) -> str:
+    """``https://user:token@host/x`` -> ``https://***@host/x``, wherever URLs appear in ``text``."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
 def redact(text: str) -> str:
+    """``text`` without any registered secret or URL credentials."""
     for secret in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(secret, MASK)
-    return text
+    return strip_userinfo(text)
 
 
 class _RedactingFilter(logging.Filter):

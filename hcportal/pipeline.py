@@ -118,6 +118,7 @@ def run(
                 config.raw_dir,
                 now,
                 headless=headless,
+                from_folder=config.drop_folder,
                 session_dir=config.resolve(config.harvest.session_dir),
             )
             report.run_id = result.raw_dir.name

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hcportal import __version__
+from hcportal.logs import redact
 
 SCHEMA = 1
 
@@ -115,5 +116,6 @@ class RunReport:
 
 
 def one_line(text: str) -> str:
-    """Alerts are one line: collapse whatever a message spread over several."""
-    return " ".join(text.split())
+    """Alerts are one line: collapse whatever a message spread over several, without secrets
+    (the run report is kept in the history and read by alerting)."""
+    return " ".join(redact(text).split())

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hcportal.errors import PublishError
-from hcportal.logs import register_secret
+from hcportal.logs import register_secret, strip_userinfo
 from publish.release import Published
 from publish.settings import GitSettings
 
@@ -118,7 +118,7 @@ def _register_url_secret(url: str) -> None:
 
 def redact_url(url: str) -> str:
     """``https://user:token@host/x`` -> ``https://***@host/x``: a token never reaches a log."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1***@", url)
+    return strip_userinfo(url)
 
 
 class _Git:
@@ -137,7 +137,6 @@ class _Git:
             raise PublishError("the git target needs git installed (not found on PATH)") from None
         if proc.returncode != 0:
             detail = redact_url(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "")
-            detail = re.sub(r"://[^/@\s]*@", "://***@", detail)
             name = next((a for a in args if not a.startswith(("-", "/"))), args[0])
             raise PublishError(
                 f"git {name} failed for {self.shown_repo}: {detail or f'exit {proc.returncode}'}"

@@ -35,6 +35,14 @@ def test_file_overrides_and_relative_paths_follow_the_file(tmp_path):
     assert config.transform.policy.window_after_days == 60
     assert config.transform.columns.activities.owner == "Assigned To"
     assert config.build_dir == tmp_path / "conf" / "out"
+    assert config.drop_folder is None
+
+
+def test_the_drop_folder_follows_the_config_file(tmp_path):
+    cfg = tmp_path / "conf" / "acme.toml"
+    cfg.parent.mkdir()
+    cfg.write_text('[harvest]\nsource = "folder"\nfolder = "drop"\n')
+    assert load_config(cfg).drop_folder == tmp_path / "conf" / "drop"
 
 
 def test_env_var_names_the_file(tmp_path):
@@ -54,6 +62,7 @@ def test_env_var_names_the_file(tmp_path):
         ("[transform.policy]\nevidence_subject = '(unclosed'\n", "not a valid regular expression"),
         ("[transform.policy]\nfiscal_year_start_month = 13\n", "fiscal_year_start_month"),
         ("[harvest\n", "not valid TOML"),
+        ("[harvest]\nbase_url = 'https://me:pw@crm.example.com'\n", "must not hold a user name"),
     ],
 )
 def test_mistakes_name_the_key(tmp_path, text, expected):

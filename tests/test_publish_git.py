@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -115,3 +115,14 @@ def test_redact_url():
         "https://***@github.com/o/r.git"
     )
     assert redact_url("git@github.com:o/r.git") == "git@github.com:o/r.git"  # no secret in it
+    assert redact_url("https://u:p@ss@host/x") == "https://***@host/x"  # an "@" in the password
+
+
+def test_the_run_report_masks_secrets_and_url_credentials():
+    from hcportal.logs import register_secret
+    from hcportal.runreport import RunReport
+
+    register_secret("Run-Report-Secret-9")
+    report = RunReport(kind="run", run_id="r1", started=datetime(2026, 11, 23, tzinfo=UTC))
+    report.fail(RuntimeError("signing in to http://demo:pw@crm failed with Run-Report-Secret-9"))
+    assert report.error == "signing in to http://***@crm failed with ********"
