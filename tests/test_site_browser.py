@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -439,3 +440,34 @@ def test_a_phone_width_shows_the_key_columns_without_a_sideways_page(demo, page)
     expect(page.locator("th[data-col='account']")).to_be_visible()
     expect(page.locator("th[data-col='status']")).to_be_visible()
     expect(page.locator("th[data-col='window_start']")).to_be_hidden()
+
+
+# -- fixed after review ---------------------------------------------------------------------------
+
+
+def xlsx_sheet(page: Page, section: str) -> tuple[str, str]:
+    """Download a section's Excel file: its suggested name and its first sheet's XML."""
+    with page.expect_download() as info:
+        page.locator(f"{section} button[data-action='xlsx']").click()
+    with zipfile.ZipFile(info.value.path()) as z:
+        return info.value.suggested_filename, z.read("xl/worksheets/sheet1.xml").decode()
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_the_xray_timeline_exports_real_dates_to_excel(fixed, page, tmp_path):
+    """Contract starts are midnight timestamps, shown as a bare date: the export still dates them."""
+    visit(page, fixed, "xray.html", "account=falcon%20media")
+    section = "section[data-state-prefix='t.']"
+    shown_dates = [r["when"] for r in rows(page, section)]
+    assert any(len(d) == 10 for d in shown_dates) and any(len(d) > 10 for d in shown_dates)
+    path = tmp_path / "timeline.xlsx"
+    with page.expect_download() as info:
+        page.locator(f"{section} button[data-action='xlsx']").click()
+    info.value.save_as(path)
+    with zipfile.ZipFile(path) as z:
+        assert "NaN" not in z.read("xl/worksheets/sheet1.xml").decode()
+    sheet = openpyxl.load_workbook(path).active
+    body = list(sheet.iter_rows(values_only=True))[1:]
+    written = [r[0].strftime("%Y-%m-%d %H:%M") for r in body]
+    assert [w.removesuffix(" 00:00") if len(d) == 10 else w for w, d in
+            zip(written, shown_dates, strict=True)] == shown_dates  # fmt: skip

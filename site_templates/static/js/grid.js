@@ -571,7 +571,12 @@
       if (v == null || v === "") return { t: "s", v: null };
       switch (c.type) {
         case "money": case "number": case "id": case "percent": return { t: "n", v: +v, type: c.type };
-        case "date": return { t: "d", v: HCP.fmt.time(col, i), minutes: col.kind === "minutes" };
+        case "date": {
+          // The text for the CSV; the instant, from the value itself, for Excel (the text of a
+          // midnight timestamp is a bare date, so it cannot be parsed back as a time).
+          const minutes = col.kind === "minutes" ? v : v * 1440;
+          return { t: "d", v: HCP.fmt.time(col, i), at: new Date(minutes * 60000), time: minutes % 1440 !== 0 };
+        }
         case "flag": return { t: "b", v: Boolean(v) };
         default: return { t: "s", v: String(v) };
       }
@@ -621,8 +626,7 @@
             }
             if (cell.t === "b") return { type: Boolean, value: cell.v };
             if (cell.t === "d") {
-              const iso = cell.v.replace(" ", "T") + (cell.minutes ? ":00Z" : "T00:00:00Z");
-              return { type: Date, value: new Date(iso), format: cell.minutes ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
+              return { type: Date, value: cell.at, format: cell.time ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
             }
             return { type: String, value: cell.v };
           }));
