@@ -471,3 +471,25 @@ def test_the_xray_timeline_exports_real_dates_to_excel(fixed, page, tmp_path):
     written = [r[0].strftime("%Y-%m-%d %H:%M") for r in body]
     assert [w.removesuffix(" 00:00") if len(d) == 10 else w for w, d in
             zip(written, shown_dates, strict=True)] == shown_dates  # fmt: skip
+
+
+def test_a_click_on_a_column_already_in_the_sort_starts_its_own_cycle(fixed, page):
+    """The efficacy page sorts by quarter, then on-time rate worst first: a click on the rate
+    sorts by it (best first), again reverses, a third clears; the quarters stay newest first."""
+    visit(page, fixed, "efficacy.html")
+    newest_first = ["FY2027 Q1", "FY2026 Q4", "FY2026 Q3", "FY2026 Q1"]
+    header = page.locator("th[data-col='on_time_rate']")
+    groups = page.locator("tbody tr.group .group-name")
+    header.get_by_role("button").click()
+    assert "sort=on_time_rate%3Adesc" in page.url
+    expect(header).to_have_attribute("aria-sort", "descending")
+    assert groups.all_inner_texts() == newest_first
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "none")
+    assert page.url.endswith("#sort=")
+    assert groups.all_inner_texts() == newest_first
+    page.locator("th[data-col='name'] button").click()
+    expect(page.locator("th[data-col='name']")).to_have_attribute("aria-sort", "ascending")
+    assert groups.all_inner_texts() == newest_first

@@ -232,9 +232,15 @@
     onSort(name, multi) {
       const c = this.column(name);
       const other = c.first === "asc" ? "desc" : "asc";
-      const current = this.sort.find(([n]) => n === name);
-      // First click: the column's natural direction; again: reversed; a third time: off.
-      const next = !current ? c.first : current[1] === c.first ? other : null;
+      // A plain click sorts by this column alone: it counts as sorted already only when it is
+      // the whole sort (not when a page's default sort merely names it second).
+      const current = multi ? this.sort.find(([n]) => n === name)
+        : this.sort.length === 1 && this.sort[0][0] === name ? this.sort[0] : null;
+      // First click: the column's natural direction; again: reversed; a third time: off. The
+      // cycle follows the clicks: a column that came reversed from the page's default or a link
+      // (not from a click on it just before) is put in its natural direction, not cleared.
+      const again = this.lastSort && this.lastSort.name === name && this.lastSort.sort === sortText(this.sort);
+      const next = !current ? c.first : current[1] === c.first ? other : again ? null : c.first;
       let sort;
       if (multi) {
         sort = current
@@ -243,6 +249,7 @@
       } else {
         sort = next ? [[name, next]] : [];
       }
+      this.lastSort = { name, sort: sortText(sort) };
       this.commit((p) => p.set(this.key("sort"), sortText(sort)));
     }
 
@@ -288,8 +295,10 @@
       for (let i = 0; i < n; i++) perm[i] = i;
       const keys = [], dirs = [];
       if (this.group) {
-        // Groups run in the direction the sort gives their column (newest quarter first), else up.
-        const own = this.sort.find(([c]) => c === this.group);
+        // Groups run in the direction the sort gives their column, else the page's default sort
+        // (efficacy's quarters stay newest first when sorted by name), else up.
+        const own = this.sort.find(([c]) => c === this.group) ||
+          this.defaultSort.find(([c]) => c === this.group);
         keys.push(this.sortKey(this.group));
         dirs.push(own && own[1] === "desc" ? -1 : 1);
       }
