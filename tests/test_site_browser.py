@@ -493,3 +493,23 @@ def test_a_click_on_a_column_already_in_the_sort_starts_its_own_cycle(fixed, pag
     page.locator("th[data-col='name'] button").click()
     expect(page.locator("th[data-col='name']")).to_have_attribute("aria-sort", "ascending")
     assert groups.all_inner_texts() == newest_first
+
+
+def test_the_xray_resets_its_heading_when_the_account_goes(fixed, page):
+    visit(page, fixed, "xray.html")
+    heading, title = page.locator("#xray-title").inner_text(), page.title()
+    page.evaluate("location.hash = 'account=evergreen%20power'")
+    expect(page.locator("#xray-title")).not_to_have_text(heading)
+    page.evaluate("location.hash = 'account=no%20such%20account'")
+    expect(page.locator(".xray-status")).to_contain_text("No account with the key")
+    expect(page.locator("#xray-title")).to_have_text(heading)
+    assert page.title() == title
+    expect(page.locator("section[data-grid]").first).to_be_hidden()
+    page.evaluate("location.hash = 'account=evergreen%20power'")
+    expect(page.locator(".facts")).to_be_visible()
+    page.evaluate("location.hash = ''")
+    expect(page.locator(".xray-status")).to_contain_text("Open an account from a targets page")
+    expect(page.locator(".xray-status a")).to_have_attribute("href", "targets.html")
+    expect(page.locator("#xray-title")).to_have_text(heading)
+    expect(page.locator(".facts")).to_be_hidden()
+    assert page.title() == title
