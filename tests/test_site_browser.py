@@ -513,3 +513,13 @@ def test_the_xray_resets_its_heading_when_the_account_goes(fixed, page):
     expect(page.locator("#xray-title")).to_have_text(heading)
     expect(page.locator(".facts")).to_be_hidden()
     assert page.title() == title
+
+
+def test_no_page_scrolls_sideways_at_a_phone_s_width(fixed, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    pages = sorted(p.name for p in fixed.glob("*.html"))
+    assert "index.html" in pages
+    for path in [*pages, "xray.html#account=evergreen%20power"]:
+        name, _, fragment = path.partition("#")
+        visit(page, fixed, name, fragment)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
