@@ -523,3 +523,20 @@ def test_no_page_scrolls_sideways_at_a_phone_s_width(fixed, page):
         name, _, fragment = path.partition("#")
         visit(page, fixed, name, fragment)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_xray_dates_sort_earliest_first_and_downloads_name_the_account(fixed, page):
+    visit(page, fixed, "xray.html", "account=evergreen%20power")
+    occasions = "section[data-state-prefix='o.']"
+    header = page.locator(f"{occasions} th[data-col='window_start']")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    opens = [r["window_start"] for r in rows(page, occasions)]
+    assert opens == sorted(opens) and len(set(opens)) > 1
+    section = "section[data-state-prefix='t.']"
+    first, _ = xlsx_sheet(page, section)
+    page.evaluate("location.hash = 'account=delta%20foods'")
+    expect(page.locator("#xray-title")).to_have_text("Delta Foods GmbH")
+    second, _ = xlsx_sheet(page, section)
+    assert first.startswith("xray-timeline-evergreen-power")
+    assert second.startswith("xray-timeline-delta-foods")

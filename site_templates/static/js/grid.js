@@ -44,12 +44,14 @@
       this.searchCols = (section.dataset.search || "").split(",").filter(Boolean);
       this.defaultSort = parseSort(section.dataset.sort || "");
       this.exportName = section.dataset.export || "table";
+      this.exportTag = ""; // what the rows are about (the X-Ray's account), in the file's name
       this.columns = Array.from(this.tableEl.tHead.rows[0].cells, (th) => {
         const type = th.dataset.type || "text";
         return {
           th, type, name: th.dataset.col,
           label: th.textContent.trim(),
-          first: th.dataset.first || (NUMERIC.has(type) ? "desc" : "asc"),
+          // The first click's direction: largest numbers first, text A to Z, dates earliest first.
+          first: th.dataset.first || (NUMERIC.has(type) && type !== "date" ? "desc" : "asc"),
           keyCol: th.dataset.key || "account_key",
           folder: th.dataset.folder || "",
           folderCol: th.dataset.folderCol || "",
@@ -592,7 +594,8 @@
     }
 
     fileName(ext) {
-      return this.exportName + (HCP.asOf ? "-" + HCP.asOf : "") + "." + ext;
+      return this.exportName + (this.exportTag ? "-" + this.exportTag : "") +
+        (HCP.asOf ? "-" + HCP.asOf : "") + "." + ext;
     }
 
     toCSV() {

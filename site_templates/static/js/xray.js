@@ -59,12 +59,17 @@
     });
   }
 
-  function showGrid(root, prefix, table) {
+  // The account key as a file-name part (xray-timeline-acme-rail-<as of>.xlsx), so two
+  // accounts' downloads do not overwrite each other: letters and digits of any script kept.
+  const fileTag = (key) => key.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 60);
+
+  function showGrid(root, prefix, table, key) {
     const section = root.querySelector('section[data-state-prefix="' + prefix + '"]');
     if (!section) return;
     section.hidden = false;
-    if (grids.has(prefix)) grids.get(prefix).setTable(table);
-    else grids.set(prefix, new HCP.Grid(section, table));
+    if (!grids.has(prefix)) grids.set(prefix, new HCP.Grid(section, table));
+    else grids.get(prefix).setTable(table);
+    grids.get(prefix).exportTag = fileTag(key);
   }
 
   // The page as built, before any account: put back whenever the account changes, so an
@@ -128,11 +133,11 @@
     facts.hidden = false;
     say(root, "");
 
-    showGrid(root, "o.", t.occasions.pick(occs));
-    showGrid(root, "h.", t.activities.pick(checks));
-    showGrid(root, "c.", t.contracts.pick(cons));
-    if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)));
-    showGrid(root, "t.", timeline(t, acts, cons, occs));
+    showGrid(root, "o.", t.occasions.pick(occs), key);
+    showGrid(root, "h.", t.activities.pick(checks), key);
+    showGrid(root, "c.", t.contracts.pick(cons), key);
+    if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)), key);
+    showGrid(root, "t.", timeline(t, acts, cons, occs), key);
     HCP.ready();
   }
 
