@@ -540,3 +540,16 @@ def test_xray_dates_sort_earliest_first_and_downloads_name_the_account(fixed, pa
     second, _ = xlsx_sheet(page, section)
     assert first.startswith("xray-timeline-evergreen-power")
     assert second.startswith("xray-timeline-delta-foods")
+
+
+def test_tabbing_through_a_virtual_table_keeps_the_focus_in_it(demo, page):
+    """Scrolling redraws the rows in view: the focused one survives, so Tab goes on from it."""
+    visit(page, demo, "targets.html", "group=0")
+    page.locator("tbody a").first.focus()
+    at = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(20)  # a frame: the scroll redraws the rows
+        at.append(page.evaluate("(document.activeElement.closest('tbody tr') || {}).ariaRowIndex"))
+    assert None not in at and at == sorted(at, key=int)
+    assert page.locator(".grid-scroll").evaluate("el => el.scrollTop") > 0

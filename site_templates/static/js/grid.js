@@ -417,11 +417,12 @@
         this.raf = 0;
         if (this.whole) return;
         const [first, last] = this.visible();
-        if (first < this.range[0] || Math.min(last, this.items.length) > this.range[1]) this.draw();
+        if (first < this.range[0] || Math.min(last, this.items.length) > this.range[1]) this.draw(true);
       });
     }
 
-    draw() {
+    // scrolled: the rows are the same, only the range moved (see keep below).
+    draw(scrolled = false) {
       const total = this.items.length, h = this.rowH || 32;
       let first, last;
       if (this.printing || this.whole) {
@@ -433,11 +434,18 @@
         last = Math.min(total, b + OVERSCAN);
       }
       this.range = [first, last];
+      // Tabbing through the links scrolls, and a scroll redraws: the focused row is kept (the
+      // same node, focused again) so focus does not fall back to the page's start. Only on a
+      // scroll: after a filter or sort the same position holds another row.
+      const focused = document.activeElement;
+      const keep = scrolled && this.tbody.contains(focused) ? focused.closest("tr") : null;
+      const keepAt = keep ? Number(keep.getAttribute("aria-rowindex")) - 2 : -1;
       const body = document.createDocumentFragment();
       if (first > 0) body.append(this.spacer(first * h));
-      for (let k = first; k < last; k++) body.append(this.row(this.items[k], k));
+      for (let k = first; k < last; k++) body.append(k === keepAt ? keep : this.row(this.items[k], k));
       if (last < total) body.append(this.spacer((total - last) * h));
       this.tbody.replaceChildren(body);
+      if (keep && keep.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
       this.tableEl.setAttribute("aria-rowcount", String(total + 1));
       if (!this.rowH && last > first && !this.whole) {
         const row = this.tbody.querySelector("tr:not(.spacer)");
