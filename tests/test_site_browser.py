@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -439,3 +440,116 @@ def test_a_phone_width_shows_the_key_columns_without_a_sideways_page(demo, page)
     expect(page.locator("th[data-col='account']")).to_be_visible()
     expect(page.locator("th[data-col='status']")).to_be_visible()
     expect(page.locator("th[data-col='window_start']")).to_be_hidden()
+
+
+# -- fixed after review ---------------------------------------------------------------------------
+
+
+def xlsx_sheet(page: Page, section: str) -> tuple[str, str]:
+    """Download a section's Excel file: its suggested name and its first sheet's XML."""
+    with page.expect_download() as info:
+        page.locator(f"{section} button[data-action='xlsx']").click()
+    with zipfile.ZipFile(info.value.path()) as z:
+        return info.value.suggested_filename, z.read("xl/worksheets/sheet1.xml").decode()
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_the_xray_timeline_exports_real_dates_to_excel(fixed, page, tmp_path):
+    """Contract starts are midnight timestamps, shown as a bare date: the export still dates them."""
+    visit(page, fixed, "xray.html", "account=falcon%20media")
+    section = "section[data-state-prefix='t.']"
+    shown_dates = [r["when"] for r in rows(page, section)]
+    assert any(len(d) == 10 for d in shown_dates) and any(len(d) > 10 for d in shown_dates)
+    path = tmp_path / "timeline.xlsx"
+    with page.expect_download() as info:
+        page.locator(f"{section} button[data-action='xlsx']").click()
+    info.value.save_as(path)
+    with zipfile.ZipFile(path) as z:
+        assert "NaN" not in z.read("xl/worksheets/sheet1.xml").decode()
+    sheet = openpyxl.load_workbook(path).active
+    body = list(sheet.iter_rows(values_only=True))[1:]
+    written = [r[0].strftime("%Y-%m-%d %H:%M") for r in body]
+    assert [w.removesuffix(" 00:00") if len(d) == 10 else w for w, d in
+            zip(written, shown_dates, strict=True)] == shown_dates  # fmt: skip
+
+
+def test_a_click_on_a_column_already_in_the_sort_starts_its_own_cycle(fixed, page):
+    """The efficacy page sorts by quarter, then on-time rate worst first: a click on the rate
+    sorts by it (best first), again reverses, a third clears; the quarters stay newest first."""
+    visit(page, fixed, "efficacy.html")
+    newest_first = ["FY2027 Q1", "FY2026 Q4", "FY2026 Q3", "FY2026 Q1"]
+    header = page.locator("th[data-col='on_time_rate']")
+    groups = page.locator("tbody tr.group .group-name")
+    header.get_by_role("button").click()
+    assert "sort=on_time_rate%3Adesc" in page.url
+    expect(header).to_have_attribute("aria-sort", "descending")
+    assert groups.all_inner_texts() == newest_first
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "none")
+    assert page.url.endswith("#sort=")
+    assert groups.all_inner_texts() == newest_first
+    page.locator("th[data-col='name'] button").click()
+    expect(page.locator("th[data-col='name']")).to_have_attribute("aria-sort", "ascending")
+    assert groups.all_inner_texts() == newest_first
+
+
+def test_the_xray_resets_its_heading_when_the_account_goes(fixed, page):
+    visit(page, fixed, "xray.html")
+    heading, title = page.locator("#xray-title").inner_text(), page.title()
+    page.evaluate("location.hash = 'account=evergreen%20power'")
+    expect(page.locator("#xray-title")).not_to_have_text(heading)
+    page.evaluate("location.hash = 'account=no%20such%20account'")
+    expect(page.locator(".xray-status")).to_contain_text("No account with the key")
+    expect(page.locator("#xray-title")).to_have_text(heading)
+    assert page.title() == title
+    expect(page.locator("section[data-grid]").first).to_be_hidden()
+    page.evaluate("location.hash = 'account=evergreen%20power'")
+    expect(page.locator(".facts")).to_be_visible()
+    page.evaluate("location.hash = ''")
+    expect(page.locator(".xray-status")).to_contain_text("Open an account from a targets page")
+    expect(page.locator(".xray-status a")).to_have_attribute("href", "targets.html")
+    expect(page.locator("#xray-title")).to_have_text(heading)
+    expect(page.locator(".facts")).to_be_hidden()
+    assert page.title() == title
+
+
+def test_no_page_scrolls_sideways_at_a_phone_s_width(fixed, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    pages = sorted(p.name for p in fixed.glob("*.html"))
+    assert "index.html" in pages
+    for path in [*pages, "xray.html#account=evergreen%20power"]:
+        name, _, fragment = path.partition("#")
+        visit(page, fixed, name, fragment)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_xray_dates_sort_earliest_first_and_downloads_name_the_account(fixed, page):
+    visit(page, fixed, "xray.html", "account=evergreen%20power")
+    occasions = "section[data-state-prefix='o.']"
+    header = page.locator(f"{occasions} th[data-col='window_start']")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    opens = [r["window_start"] for r in rows(page, occasions)]
+    assert opens == sorted(opens) and len(set(opens)) > 1
+    section = "section[data-state-prefix='t.']"
+    first, _ = xlsx_sheet(page, section)
+    page.evaluate("location.hash = 'account=delta%20foods'")
+    expect(page.locator("#xray-title")).to_have_text("Delta Foods GmbH")
+    second, _ = xlsx_sheet(page, section)
+    assert first.startswith("xray-timeline-evergreen-power")
+    assert second.startswith("xray-timeline-delta-foods")
+
+
+def test_tabbing_through_a_virtual_table_keeps_the_focus_in_it(demo, page):
+    """Scrolling redraws the rows in view: the focused one survives, so Tab goes on from it."""
+    visit(page, demo, "targets.html", "group=0")
+    page.locator("tbody a").first.focus()
+    at = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(20)  # a frame: the scroll redraws the rows
+        at.append(page.evaluate("(document.activeElement.closest('tbody tr') || {}).ariaRowIndex"))
+    assert None not in at and at == sorted(at, key=int)
+    assert page.locator(".grid-scroll").evaluate("el => el.scrollTop") > 0

@@ -44,12 +44,14 @@
       this.searchCols = (section.dataset.search || "").split(",").filter(Boolean);
       this.defaultSort = parseSort(section.dataset.sort || "");
       this.exportName = section.dataset.export || "table";
+      this.exportTag = ""; // what the rows are about (the X-Ray's account), in the file's name
       this.columns = Array.from(this.tableEl.tHead.rows[0].cells, (th) => {
         const type = th.dataset.type || "text";
         return {
           th, type, name: th.dataset.col,
           label: th.textContent.trim(),
-          first: th.dataset.first || (NUMERIC.has(type) ? "desc" : "asc"),
+          // The first click's direction: largest numbers first, text A to Z, dates earliest first.
+          first: th.dataset.first || (NUMERIC.has(type) && type !== "date" ? "desc" : "asc"),
           keyCol: th.dataset.key || "account_key",
           folder: th.dataset.folder || "",
           folderCol: th.dataset.folderCol || "",
@@ -232,9 +234,15 @@
     onSort(name, multi) {
       const c = this.column(name);
       const other = c.first === "asc" ? "desc" : "asc";
-      const current = this.sort.find(([n]) => n === name);
-      // First click: the column's natural direction; again: reversed; a third time: off.
-      const next = !current ? c.first : current[1] === c.first ? other : null;
+      // A plain click sorts by this column alone: it counts as sorted already only when it is
+      // the whole sort (not when a page's default sort merely names it second).
+      const current = multi ? this.sort.find(([n]) => n === name)
+        : this.sort.length === 1 && this.sort[0][0] === name ? this.sort[0] : null;
+      // First click: the column's natural direction; again: reversed; a third time: off. The
+      // cycle follows the clicks: a column that came reversed from the page's default or a link
+      // (not from a click on it just before) is put in its natural direction, not cleared.
+      const again = this.lastSort && this.lastSort.name === name && this.lastSort.sort === sortText(this.sort);
+      const next = !current ? c.first : current[1] === c.first ? other : again ? null : c.first;
       let sort;
       if (multi) {
         sort = current
@@ -243,6 +251,7 @@
       } else {
         sort = next ? [[name, next]] : [];
       }
+      this.lastSort = { name, sort: sortText(sort) };
       this.commit((p) => p.set(this.key("sort"), sortText(sort)));
     }
 
@@ -288,8 +297,10 @@
       for (let i = 0; i < n; i++) perm[i] = i;
       const keys = [], dirs = [];
       if (this.group) {
-        // Groups run in the direction the sort gives their column (newest quarter first), else up.
-        const own = this.sort.find(([c]) => c === this.group);
+        // Groups run in the direction the sort gives their column, else the page's default sort
+        // (efficacy's quarters stay newest first when sorted by name), else up.
+        const own = this.sort.find(([c]) => c === this.group) ||
+          this.defaultSort.find(([c]) => c === this.group);
         keys.push(this.sortKey(this.group));
         dirs.push(own && own[1] === "desc" ? -1 : 1);
       }
@@ -406,11 +417,12 @@
         this.raf = 0;
         if (this.whole) return;
         const [first, last] = this.visible();
-        if (first < this.range[0] || Math.min(last, this.items.length) > this.range[1]) this.draw();
+        if (first < this.range[0] || Math.min(last, this.items.length) > this.range[1]) this.draw(true);
       });
     }
 
-    draw() {
+    // scrolled: the rows are the same, only the range moved (see keep below).
+    draw(scrolled = false) {
       const total = this.items.length, h = this.rowH || 32;
       let first, last;
       if (this.printing || this.whole) {
@@ -422,11 +434,18 @@
         last = Math.min(total, b + OVERSCAN);
       }
       this.range = [first, last];
+      // Tabbing through the links scrolls, and a scroll redraws: the focused row is kept (the
+      // same node, focused again) so focus does not fall back to the page's start. Only on a
+      // scroll: after a filter or sort the same position holds another row.
+      const focused = document.activeElement;
+      const keep = scrolled && this.tbody.contains(focused) ? focused.closest("tr") : null;
+      const keepAt = keep ? Number(keep.getAttribute("aria-rowindex")) - 2 : -1;
       const body = document.createDocumentFragment();
       if (first > 0) body.append(this.spacer(first * h));
-      for (let k = first; k < last; k++) body.append(this.row(this.items[k], k));
+      for (let k = first; k < last; k++) body.append(k === keepAt ? keep : this.row(this.items[k], k));
       if (last < total) body.append(this.spacer((total - last) * h));
       this.tbody.replaceChildren(body);
+      if (keep && keep.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
       this.tableEl.setAttribute("aria-rowcount", String(total + 1));
       if (!this.rowH && last > first && !this.whole) {
         const row = this.tbody.querySelector("tr:not(.spacer)");
@@ -571,14 +590,20 @@
       if (v == null || v === "") return { t: "s", v: null };
       switch (c.type) {
         case "money": case "number": case "id": case "percent": return { t: "n", v: +v, type: c.type };
-        case "date": return { t: "d", v: HCP.fmt.time(col, i), minutes: col.kind === "minutes" };
+        case "date": {
+          // The text for the CSV; the instant, from the value itself, for Excel (the text of a
+          // midnight timestamp is a bare date, so it cannot be parsed back as a time).
+          const minutes = col.kind === "minutes" ? v : v * 1440;
+          return { t: "d", v: HCP.fmt.time(col, i), at: new Date(minutes * 60000), time: minutes % 1440 !== 0 };
+        }
         case "flag": return { t: "b", v: Boolean(v) };
         default: return { t: "s", v: String(v) };
       }
     }
 
     fileName(ext) {
-      return this.exportName + (HCP.asOf ? "-" + HCP.asOf : "") + "." + ext;
+      return this.exportName + (this.exportTag ? "-" + this.exportTag : "") +
+        (HCP.asOf ? "-" + HCP.asOf : "") + "." + ext;
     }
 
     toCSV() {
@@ -621,8 +646,7 @@
             }
             if (cell.t === "b") return { type: Boolean, value: cell.v };
             if (cell.t === "d") {
-              const iso = cell.v.replace(" ", "T") + (cell.minutes ? ":00Z" : "T00:00:00Z");
-              return { type: Date, value: new Date(iso), format: cell.minutes ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
+              return { type: Date, value: cell.at, format: cell.time ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
             }
             return { type: String, value: cell.v };
           }));

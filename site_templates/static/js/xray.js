@@ -59,28 +59,50 @@
     });
   }
 
-  function showGrid(root, prefix, table) {
+  // The account key as a file-name part (xray-timeline-acme-rail-<as of>.xlsx), so two
+  // accounts' downloads do not overwrite each other: letters and digits of any script kept.
+  const fileTag = (key) => key.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 60);
+
+  function showGrid(root, prefix, table, key) {
     const section = root.querySelector('section[data-state-prefix="' + prefix + '"]');
     if (!section) return;
     section.hidden = false;
-    if (grids.has(prefix)) grids.get(prefix).setTable(table);
-    else grids.set(prefix, new HCP.Grid(section, table));
+    if (!grids.has(prefix)) grids.set(prefix, new HCP.Grid(section, table));
+    else grids.get(prefix).setTable(table);
+    grids.get(prefix).exportTag = fileTag(key);
   }
+
+  // The page as built, before any account: put back whenever the account changes, so an
+  // unknown or absent account never leaves the previous one's name on screen.
+  let blank;
 
   async function show(root) {
     const key = HCP.state.read().get("account");
     if (key === shown) return;
     shown = key;
+    const status = root.querySelector(".xray-status");
+    if (!blank) {
+      blank = { heading: root.querySelector("#xray-title").textContent, title: document.title,
+        prompt: Array.from(status.childNodes, (n) => n.cloneNode(true)) };
+    }
+    root.querySelector("#xray-title").textContent = blank.heading;
+    document.title = blank.title;
     for (const s of root.querySelectorAll("section[data-grid]")) s.hidden = true;
     root.querySelector(".facts").hidden = true;
-    if (!key) return HCP.ready();
+    if (!key) {
+      status.replaceChildren(...blank.prompt.map((n) => n.cloneNode(true)));
+      status.hidden = false;
+      return HCP.ready();
+    }
     const bucket = HCP.bucket(key, Number(root.dataset.buckets));
     const name = "xray/" + bucket;
     say(root, "Loading…");
     try {
       // Data files are named by their content's hash: the page lists its buckets' files.
       if (!HCP.data[name]) await HCP.load(HCP.root + "data/" + root.dataset.files.split(" ")[bucket]);
+      if (key !== shown) return; // the hash moved on while the file loaded: that call shows it
     } catch (e) {
+      if (key !== shown) return;
       say(root, "The data of this account cannot be loaded (" + e.message + ").");
       return HCP.ready();
     }
@@ -94,7 +116,7 @@
     const i = found[0], acc = t.accounts;
     const account = String(acc.col("account").get(i));
     root.querySelector("#xray-title").textContent = account;
-    document.title = account + " · X-Ray · " + document.title.split(" · ").pop();
+    document.title = account + " · X-Ray · " + blank.title.split(" · ").pop();
     const facts = root.querySelector(".facts");
     facts.querySelector('[data-fact="owner"]').replaceChildren(link("owners", acc.col("owner"), i));
     facts.querySelector('[data-fact="geo"]').textContent = acc.col("geo").get(i);
@@ -111,11 +133,11 @@
     facts.hidden = false;
     say(root, "");
 
-    showGrid(root, "o.", t.occasions.pick(occs));
-    showGrid(root, "h.", t.activities.pick(checks));
-    showGrid(root, "c.", t.contracts.pick(cons));
-    if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)));
-    showGrid(root, "t.", timeline(t, acts, cons, occs));
+    showGrid(root, "o.", t.occasions.pick(occs), key);
+    showGrid(root, "h.", t.activities.pick(checks), key);
+    showGrid(root, "c.", t.contracts.pick(cons), key);
+    if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)), key);
+    showGrid(root, "t.", timeline(t, acts, cons, occs), key);
     HCP.ready();
   }
 
