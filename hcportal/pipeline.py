@@ -112,37 +112,32 @@ def run(
     result = RunResult(report)
     as_of = as_of or now.date()
     try:
-        with report.stage("harvest") as st:
-            result.raw_dir, manifest = harvest.run(
-                config.harvest,
-                config.raw_dir,
-                now,
-                headless=headless,
-                from_folder=config.drop_folder,
-                session_dir=config.resolve(config.harvest.session_dir),
+        with _failures_recorded(config, report):
+            with report.stage("harvest") as st:
+                result.raw_dir, manifest = harvest.run(
+                    config.harvest,
+                    config.raw_dir,
+                    now,
+                    headless=headless,
+                    from_folder=config.drop_folder,
+                    session_dir=config.resolve(config.harvest.session_dir),
+                )
+                report.run_id = result.raw_dir.name
+                st.counts = {r.name: r.rows for r in manifest.reports}
+            with report.stage("transform") as st:
+                tables = transform.run(result.raw_dir, config.transform, as_of)
+                result.data_dir = transform.write(tables, config.data_dir)
+                st.counts = dict(tables.meta.get("counts", {}))
+            with report.stage("build") as st:
+                result.site_index = _build(config)
+                st.counts = _site_counts(config.site_dir)
+            evidence = Evidence(
+                manifest=read_manifest(result.raw_dir),
+                previous=_previous_manifest(config, report.run_id),
+                data_dir=result.data_dir,
+                site_dir=config.site_dir,
             )
-            report.run_id = result.raw_dir.name
-            st.counts = {r.name: r.rows for r in manifest.reports}
-        with report.stage("transform") as st:
-            tables = transform.run(result.raw_dir, config.transform, as_of)
-            result.data_dir = transform.write(tables, config.data_dir)
-            st.counts = dict(tables.meta.get("counts", {}))
-        with report.stage("build") as st:
-            result.site_index = _build(config)
-            st.counts = _site_counts(config.site_dir)
-        evidence = Evidence(
-            manifest=read_manifest(result.raw_dir),
-            previous=_previous_manifest(config, report.run_id),
-            data_dir=result.data_dir,
-            site_dir=config.site_dir,
-        )
-        result.published = _gate_and_publish(config, report, evidence, now, force)
-    except HcportalError as e:
-        _failed(report, e)
-        raise RunFailed(report.summary(_report_path(config)), report.exit_code) from e
-    except BaseException as e:  # a bug or Ctrl-C: recorded, and raised as it is
-        _failed(report, e)
-        raise
+            result.published = _gate_and_publish(config, report, evidence, now, force)
     finally:
         result.report_path = _finish(
             config, report, raw_dir=result.raw_dir, data_dir=result.data_dir,
@@ -168,19 +163,14 @@ def publish_built(
     )
     result = RunResult(report, raw_dir=raw_dir, data_dir=data_dir)
     try:
-        evidence = Evidence(
-            manifest=read_manifest(raw_dir),
-            previous=_previous_manifest(config, report.run_id),
-            data_dir=data_dir,
-            site_dir=site,
-        )
-        result.published = _gate_and_publish(config, report, evidence, now, force)
-    except HcportalError as e:
-        _failed(report, e)
-        raise RunFailed(report.summary(_report_path(config)), report.exit_code) from e
-    except BaseException as e:  # a bug or Ctrl-C: recorded, and raised as it is
-        _failed(report, e)
-        raise
+        with _failures_recorded(config, report):
+            evidence = Evidence(
+                manifest=read_manifest(raw_dir),
+                previous=_previous_manifest(config, report.run_id),
+                data_dir=data_dir,
+                site_dir=site,
+            )
+            result.published = _gate_and_publish(config, report, evidence, now, force)
     finally:
         result.report_path = _finish(
             config, report, raw_dir=raw_dir, data_dir=data_dir,
@@ -196,33 +186,42 @@ def rollback(config: Config, *, now: datetime, reason: str = "") -> RunResult:
     report = RunReport("rollback", "?", now, _source(config))
     result = RunResult(report)
     try:
-        with report.stage("publish") as st:
-            target = history.rollback_target()
-            live = (history.live() or {}).get("run_id")
-            report.run_id = target
-            result.published = publish.publish(
-                history.root / target / "site", config.publish, config.publish_dir, now,
-                cache_dir=config.build_dir / "cache",
-            )  # fmt: skip
-            st.counts = _published_counts(result.published)
-        report.published = result.published.as_dict()
-        report.outcome = "published"
-        why = reason or "rollback requested"
-        if live:
-            history.mark_rolled_back(live, now, why)
-        history.set_live(target, _event("rollback", report, now, rolled_back=live, reason=why))
-    except HcportalError as e:
-        _failed(report, e)
-        raise RunFailed(report.summary(_report_path(config)), report.exit_code) from e
-    except BaseException as e:  # a bug or Ctrl-C: recorded, and raised as it is
-        _failed(report, e)
-        raise
+        with _failures_recorded(config, report):
+            with report.stage("publish") as st:
+                target = history.rollback_target()
+                live = (history.live() or {}).get("run_id")
+                report.run_id = target
+                result.published = publish.publish(
+                    history.root / target / "site", config.publish, config.publish_dir, now,
+                    cache_dir=config.build_dir / "cache",
+                )  # fmt: skip
+                st.counts = _published_counts(result.published)
+            report.published = result.published.as_dict()
+            report.outcome = "published"
+            why = reason or "rollback requested"
+            if live:
+                history.mark_rolled_back(live, now, why)
+            history.set_live(target, _event("rollback", report, now, rolled_back=live, reason=why))
     finally:
         result.report_path = _write_report(config, report)
     return result
 
 
 # -- the steps every entry point shares ------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _failures_recorded(config: Config, report: RunReport) -> Iterator[None]:
+    """A failure is recorded in the report; a user's error becomes :class:`RunFailed` (the
+    one-line summary for alerts), a bug or Ctrl-C is raised as it is."""
+    try:
+        yield
+    except HcportalError as e:
+        _failed(report, e)
+        raise RunFailed(report.summary(_report_path(config)), report.exit_code) from e
+    except BaseException as e:
+        _failed(report, e)
+        raise
 
 
 def _gate_and_publish(
