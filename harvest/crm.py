@@ -32,7 +32,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from harvest.auth import Credentials, check_display
 from harvest.browser import find_browser
-from harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure
+from harvest.manifest import Attempt, Manifest, ReportFailure, accepted
 from harvest.options import BrowserOptions, CrmTarget, RetryPolicy
 from harvest.outcome import Outcome, conclude
 from harvest.postmortem import Secrets, capture
@@ -52,7 +52,6 @@ from harvest.validate import (
 )
 from harvest.worker import run_in_worker
 from hcportal.errors import HarvestError, HcportalError
-from hcportal.fsutil import sha256_file
 
 __all__ = ["BrowserOptions", "Credentials", "CrmTarget", "RetryPolicy", "harvest_crm"]
 
@@ -188,7 +187,7 @@ class _Harvest:
                         )
                     )
                     self.progress.done(name, True, f"{facts.rows:,} rows via {route}")
-                    return _entry(name, url, facts, path, route, started, t0, attempts)
+                    return accepted(name, url, facts, path, route, started, t0, attempts)
                 if last is not None and last.kind == FATAL:
                     break
             assert last is not None
@@ -264,34 +263,6 @@ class _Harvest:
         finally:
             await context.close()
             download.unlink(missing_ok=True)
-
-
-def _entry(
-    name: str,
-    url: str,
-    facts: ExportFacts,
-    path: Path,
-    route: str,
-    started: datetime,
-    t0: float,
-    attempts: list[Attempt],
-) -> ReportEntry:
-    return ReportEntry(
-        name=name,
-        file=path.name,
-        rows=facts.rows,
-        columns=facts.columns,
-        sha256=sha256_file(path),
-        bytes=path.stat().st_size,
-        source_url=url,
-        route=route,
-        started=started,
-        finished=datetime.now(UTC),
-        seconds=round(time.monotonic() - t0, 3),
-        encoding=facts.encoding,
-        footer_lines=facts.footer_lines,
-        attempts=attempts,
-    )
 
 
 def _attempt_record(

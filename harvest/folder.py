@@ -13,14 +13,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure
+from harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure, accepted
 from harvest.outcome import Outcome, conclude
 from harvest.progress import LogProgress, Progress
 from harvest.runs import last_good, run_id_for, staged_run
 from harvest.settings import ReportSpec
 from harvest.validate import Rejected, accept_export
 from hcportal.errors import HarvestError
-from hcportal.fsutil import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -116,27 +115,7 @@ def _one(
     except Rejected as e:
         return failed("validate", f"{src.name}: " + str(e).removeprefix(f"report {name!r}: "))
     log.info("report %s: %s, %d rows", name, src, facts.rows)
-    return ReportEntry(
-        name=name,
-        file=dest.name,
-        rows=facts.rows,
-        columns=facts.columns,
-        sha256=sha256_file(dest),
-        bytes=dest.stat().st_size,
-        source_url=src.absolute().as_uri(),
-        route="folder",
-        started=begun,
-        finished=datetime.now(UTC),
-        seconds=round(time.monotonic() - t0, 3),
-        encoding=facts.encoding,
-        footer_lines=facts.footer_lines,
-        attempts=[
-            Attempt(
-                route="folder",
-                number=1,
-                started=begun,
-                seconds=round(time.monotonic() - t0, 3),
-                ok=True,
-            )
-        ],
+    attempt = Attempt(
+        route="folder", number=1, started=begun, seconds=round(time.monotonic() - t0, 3), ok=True
     )
+    return accepted(name, src.absolute().as_uri(), facts, dest, "folder", begun, t0, [attempt])

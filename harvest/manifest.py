@@ -7,15 +7,19 @@ run folder months later, can tell exactly what the data is. A failed run writes 
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ValidationError
 
 from hcportal import __version__
 from hcportal.errors import HarvestError
-from hcportal.fsutil import atomic_write_text
+from hcportal.fsutil import atomic_write_text, sha256_file
+
+if TYPE_CHECKING:
+    from harvest.validate import ExportFacts
 
 FILENAME = "manifest.json"
 
@@ -77,6 +81,36 @@ class Manifest(BaseModel):
         path = folder / FILENAME
         atomic_write_text(path, self.model_dump_json(indent=2) + "\n")
         return path
+
+
+def accepted(
+    name: str,
+    source_url: str,
+    facts: ExportFacts,
+    path: Path,
+    route: str,
+    started: datetime,
+    t0: float,
+    attempts: list[Attempt],
+) -> ReportEntry:
+    """The entry of a report whose download passed validation and now lies at ``path``
+    (``t0``: ``time.monotonic()`` when its work began)."""
+    return ReportEntry(
+        name=name,
+        file=path.name,
+        rows=facts.rows,
+        columns=facts.columns,
+        sha256=sha256_file(path),
+        bytes=path.stat().st_size,
+        source_url=source_url,
+        route=route,
+        started=started,
+        finished=datetime.now(UTC),
+        seconds=round(time.monotonic() - t0, 3),
+        encoding=facts.encoding,
+        footer_lines=facts.footer_lines,
+        attempts=attempts,
+    )
 
 
 def read_manifest(folder: Path) -> Manifest:
