@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +29,7 @@ import render
 import transform
 from hcportal.fsutil import staged_dir
 from render.settings import SiteSettings
+from render.shards import ascii_dashes
 
 KINDS = {"region": "regions", "owner": "owners"}
 
@@ -97,8 +96,7 @@ def _slice_meta(meta: dict, frames: dict[str, pd.DataFrame], column: str, value:
 
 def _slug(value: str, taken: set[str]) -> str:
     """A folder name a path rule can match: ASCII, lower case, dashes; unique among ``taken``."""
-    ascii_ = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "unnamed"
+    base = ascii_dashes(value) or "unnamed"
     slug, n = base, 1
     while slug in taken:
         n += 1

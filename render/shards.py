@@ -15,6 +15,12 @@ import unicodedata
 UNASSIGNED = "(unassigned)"
 
 
+def ascii_dashes(text: str) -> str:
+    """``Ana Müller & Co.`` -> ``ana-muller-co``: lower-case ASCII letters and digits, dashes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
 def slug(name: str) -> str:
     """A file name for an owner or region: readable, ASCII, and unique per name.
 
@@ -22,8 +28,7 @@ def slug(name: str) -> str:
     hostile names (``../``, ``<script>``) harmless; it depends on the name alone, so a seller's
     link never changes while their name does not.
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+    base = ascii_dashes(name)[:40].strip("-")
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
     return f"{base or 'x'}-{digest}"
 
