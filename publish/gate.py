@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 
 # Statuses a harvester may write into its manifest for a run that can be published.
 GOOD_HARVEST = {"ok", "complete", "completed", "success", "succeeded"}
-# data_quality.csv rows that only inform (when the transform marks a severity at all).
-INFORMATIONAL = {"info", "warning", "note"}
 SHOWN = 3  # problems quoted in the one-line message; all of them go to the run report
 
 
@@ -189,15 +187,13 @@ def _data_quality(ev: Evidence, limit: float) -> Check:
     try:
         with path.open(newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
-                if (row.get("severity") or "").strip().lower() in INFORMATIONAL:
-                    continue
                 rejected.setdefault(row.get("file") or "", set()).add(row.get("line") or "")
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         message = f"{path} cannot be read: {e}"
         return Check("data_quality", False, message, [message])
     rows_by_file = {r.get("file", f"{n}.csv"): r["rows"] for n, r in _reports(ev.manifest).items()}
     if not rows_by_file:
-        rows_by_file = _rows_from_meta(ev.data_dir, rejected)
+        rows_by_file = _rows_read(ev.data_dir)
     problems = []
     for file, lines in sorted(rejected.items()):
         total = rows_by_file.get(file)
@@ -213,15 +209,10 @@ def _data_quality(ev: Evidence, limit: float) -> Check:
     return Check("data_quality", not problems, message, problems)
 
 
-def _rows_from_meta(data_dir: Path | None, rejected: dict[str, set[str]]) -> dict[str, int]:
-    """Without a manifest (a plain folder of exports), estimate each report's rows as the rows the
-    transform kept plus those it listed."""
+def _rows_read(data_dir: Path | None) -> dict[str, int]:
+    """Without a manifest (a plain folder of exports): the data rows the transform read per file."""
     try:
-        counts = json.loads((data_dir / "meta.json").read_text("utf-8"))["counts"]  # type: ignore[operator]
-    except (OSError, ValueError, KeyError, TypeError):
+        meta = json.loads((data_dir / "meta.json").read_text("utf-8"))  # type: ignore[operator]
+        return {str(f): int(n) for f, n in meta["data_quality"]["rows_read"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-    return {
-        f"{name}.csv": n + len(rejected.get(f"{name}.csv", ()))
-        for name, n in counts.items()
-        if isinstance(n, int)
-    }

@@ -89,6 +89,13 @@ def test_too_many_rejected_rows_are_refused(tmp_path):
     assert evaluate(evidence_for(build, run_id), GateSettings(max_reject_fraction=0.5)).ok
 
 
+def test_without_a_manifest_rejects_are_counted_against_the_rows_the_transform_read(tmp_path):
+    build = tmp_path / "build"
+    night(build, NOW, bad_contract_rows=40)
+    plain = Evidence(manifest=None, previous=None, data_dir=build / "data", site_dir=None)
+    assert failed(evaluate(plain, GateSettings()))["data_quality"].startswith("contracts.csv ")
+
+
 def test_an_unreadable_data_quality_file_is_refused_not_a_crash(tmp_path):
     build = tmp_path / "build"
     run_id = night(build, NOW)
