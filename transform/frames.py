@@ -52,12 +52,6 @@ def take_category(s: pd.Series, rows: np.ndarray, fill: str = "") -> pd.Categori
     return pd.Categorical.from_codes(out, categories=labels, validate=False)
 
 
-def as_str(s: pd.Series) -> np.ndarray:
-    """Values as an object array of str ('' for missing)."""
-    out = values_at(s)
-    return pd.Series(out, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
-
-
 def nonblank(s: pd.Series) -> np.ndarray:
     """``s != ""`` as a numpy mask, evaluated per category when ``s`` is categorical."""
     if isinstance(s.dtype, pd.CategoricalDtype):

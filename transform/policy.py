@@ -103,23 +103,6 @@ def _periodic(
     return pos, k.astype(np.int64)
 
 
-def first_in_window(occ: pd.DataFrame, checks: pd.DataFrame) -> pd.Series:
-    """Date of the account's first check inside each occasion's window (NaT: none).
-
-    ``occ`` needs ``account_key``, ``window_start``, ``window_end``; ``checks`` needs
-    ``account_key`` and ``date``. Returns a ``datetime64[s]`` Series aligned with ``occ``.
-    """
-    keys = pd.Index(pd.unique(occ["account_key"].astype("str")))
-    found = _first_in_window(
-        positions(occ["account_key"], keys),
-        days(occ["window_start"]),
-        days(occ["window_end"]),
-        positions(checks["account_key"], keys),
-        days(checks["date"]),
-    )
-    return pd.Series(found, index=occ.index)
-
-
 def _first_in_window(
     key: np.ndarray, ws: np.ndarray, we: np.ndarray, check_key: np.ndarray, check_day: np.ndarray
 ) -> np.ndarray:
