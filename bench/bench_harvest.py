@@ -19,13 +19,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import democrm
-from democrm.faults import Faults
-from democrm.server import DemoCRM
-from harvest.auth import Credentials
-from harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
-from harvest.profile import load_profile
-from harvest.settings import HarvestSettings
+from hcportal import democrm
+from hcportal.core.clock import fixed
+from hcportal.demo import demo_reports
+from hcportal.democrm.faults import Faults
+from hcportal.democrm.server import DemoCRM
+from hcportal.harvest.auth import Credentials
+from hcportal.harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
+from hcportal.harvest.profile import load_profile
 
 REPEAT = 2
 TARGET = 1.3
@@ -37,9 +38,9 @@ def main(report) -> None:
     slow = round(4 * scale, 2)
     now = datetime(2026, 11, 23, 6, tzinfo=UTC)
     crm = DemoCRM.with_synthetic_data(
-        accounts=accounts, seed=7, today=now.date(), faults=Faults.parse(["slow"], slow)
+        accounts=accounts, seed=7, clock=fixed(now), faults=Faults.parse(["slow"], slow)
     )
-    specs = HarvestSettings().reports
+    specs = demo_reports()
     rows = sum(len(df) for df in crm.data.values())
     print(f"  ({accounts:,} accounts, {rows:,} rows in 3 reports, {slow:g} s generation each)")
     work = Path(tempfile.mkdtemp(prefix="bench-harvest-"))
@@ -63,7 +64,7 @@ def main(report) -> None:
                         target,
                         chosen,
                         out,
-                        now + timedelta(seconds=next(runs)),
+                        fixed(now + timedelta(seconds=next(runs))),
                         browser,
                         RetryPolicy(),
                     )

@@ -24,9 +24,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import publish
-from publish.settings import PublishSettings
-from publish.sitecheck import check_site
+from hcportal import publish
+from hcportal.publish.settings import PublishSettings
+from hcportal.publish.sitecheck import check_site
 
 NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
 

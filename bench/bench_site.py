@@ -26,12 +26,15 @@ import json
 import os
 import statistics
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from hcportal.core import clock
+
 SEED = 2026
 AS_OF = date(2026, 11, 23)
+CLOCK = clock.fixed(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
 ACCOUNTS = 100_000
 SELLER = "Bench Seller"
 SELLER_ACCOUNTS = 300
@@ -51,9 +54,8 @@ def bench_data(accounts: int) -> Path:
     data = folder / "data"
     if (data / "meta.json").is_file():
         return data
-    import democrm
-    import transform
-    from transform.settings import TransformSettings
+    from hcportal import democrm, transform
+    from hcportal.transform.settings import TransformSettings
 
     reports = democrm.generate(accounts=accounts, seed=SEED, today=AS_OF)
     owners = reports["accounts"]["Owner"].copy()
@@ -63,7 +65,7 @@ def bench_data(accounts: int) -> Path:
     raw.mkdir(parents=True, exist_ok=True)
     for key, df in reports.items():
         df.to_csv(raw / f"{key}.csv", index=False)
-    tables = transform.run(raw, TransformSettings(), AS_OF)
+    tables = transform.run(raw, TransformSettings(), AS_OF, clock=CLOCK)
     transform.write(tables, data)
     return data
 
@@ -125,10 +127,10 @@ def _changes(page) -> list[tuple[str, str]]:
 def main(report) -> None:
     from playwright.sync_api import sync_playwright
 
-    import render
-    from harvest.browser import find_browser
-    from render.settings import SiteSettings
-    from render.shards import slug
+    from hcportal import render
+    from hcportal.harvest.browser import find_browser
+    from hcportal.render.settings import SiteSettings
+    from hcportal.render.shards import slug
 
     accounts = max(SELLER_ACCOUNTS * 2, round(ACCOUNTS * scale()))
     print(

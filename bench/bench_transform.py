@@ -31,11 +31,14 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from hcportal.core import clock
 
 SEED = 2026
 AS_OF = date(2026, 11, 23)
+CLOCK = clock.fixed(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
 ACCOUNTS = 100_000
 SAMPLE = 0.01
 ROUNDS = 3
@@ -52,8 +55,8 @@ def bench_data(accounts: int) -> Path:
     folder = CACHE / f"transform-seed{SEED}-{accounts}-{AS_OF.isoformat()}"
     if (folder / "done").is_file():
         return folder
-    import democrm
-    from democrm.catalog import REPORTS as CATALOG
+    from hcportal import democrm
+    from hcportal.democrm.catalog import REPORTS as CATALOG
 
     folder.mkdir(parents=True, exist_ok=True)
     reports = democrm.generate(accounts=accounts, seed=SEED, today=AS_OF)
@@ -101,11 +104,11 @@ def child_read(raw: Path) -> dict:
 
 
 def child_transform(raw: Path, out: Path) -> dict:
-    import transform
-    from transform.settings import TransformSettings
+    from hcportal import transform
+    from hcportal.transform.settings import TransformSettings
 
     cpu0, started = _usage()["cpu"], time.perf_counter()
-    tables = transform.run(raw, TransformSettings(), AS_OF)
+    tables = transform.run(raw, TransformSettings(), AS_OF, clock=CLOCK)
     run_wall, run_cpu = time.perf_counter() - started, _usage()["cpu"] - cpu0
     transform.write(tables, out)
     wall = time.perf_counter() - started
@@ -220,8 +223,8 @@ def sample_books(raw: Path, fraction: float) -> tuple[dict[str, dict], int]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from transform import clean
-    from transform.csvfile import read_export
+    from hcportal.transform import clean
+    from hcportal.transform.csvfile import read_export
 
     def rows(name: str, headers: list[str]) -> tuple[list, object]:
         e = read_export(raw / f"{name}.csv", lambda h: dict.fromkeys(headers, False))
@@ -300,7 +303,7 @@ def main(report) -> None:  # pragma: no cover - run by `make bench`
         "  where the time goes (one run): " + ", ".join(f"{k} {v:.2f}s" for k, v in steps.items())
     )
 
-    from transform.settings import PolicySettings
+    from hcportal.transform.settings import PolicySettings
 
     books, total = sample_books(raw, SAMPLE)
     started = time.perf_counter()

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, ClassVar
 import pandas as pd
 
 if TYPE_CHECKING:
-    from democrm.catalog import Report
-    from democrm.server import DemoCRM
+    from hcportal.democrm.catalog import Report
+    from hcportal.democrm.server import DemoCRM
 
 #: The export routes: the dialog on the report page, and the direct export URL.
 UI, URL = "ui", "url"
@@ -229,7 +229,7 @@ class Faults:
     @classmethod
     def parse(cls, specs: Iterable[str], slow_seconds: float = 3.0) -> Faults:
         """``["slow", "truncated:contracts"]`` -> Faults; unknown names raise ValueError."""
-        from democrm.catalog import REPORTS
+        from hcportal.democrm.catalog import REPORTS
 
         active: list[Fault] = []
         for spec in specs:

@@ -19,7 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from democrm.catalog import REPORTS
+from hcportal.democrm.catalog import REPORTS
 
 FIRST = (
     "Nic Ana Ben Carla Dev Elena Farid Grace Hiro Ines Jon Kai Lena Marco Nadia Omar Priya Quinn "
@@ -100,8 +100,8 @@ OPPORTUNITIES = ("Refresh Architecture", "Renewal", "New Logo", "Expansion", "Up
 def generate(
     accounts: int = 300,
     seed: int = 7,
-    today: date | None = None,
     *,
+    today: date,
     contracts_per_account: float = 5.0,
     activities_per_account: float = 50.0,
     messy: bool = True,
@@ -109,7 +109,6 @@ def generate(
     """Return ``{"accounts", "contracts", "activities"}`` as string tables, in the CRM's columns."""
     if accounts < 1:
         raise ValueError("accounts must be at least 1")
-    today = today or date.today()
     rng = np.random.default_rng(seed)
     t0 = np.datetime64(today, "D")
 

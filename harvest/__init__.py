@@ -1,32 +1,39 @@
 """Harvest: get the CRM's report exports into a validated, manifested run folder.
 
-:func:`run` is the stage's entry point. With ``source = "demo"`` it starts the bundled demo CRM on a
-free loopback port for the length of the harvest (with any faults the config asks for) and drives it
-exactly like a real CRM; ``source = "crm"`` harvests a real one; ``source = "folder"`` (or
-``from_folder``) takes files another automation delivered. :func:`login` is ``hcportal login``.
+:func:`run` is the stage's entry point. ``source = "crm"`` harvests a real CRM; ``source = "demo"``
+harvests the bundled demo CRM, which the caller starts (:mod:`hcportal.demo`) and which is driven
+exactly like a real one; ``source = "folder"`` (or ``from_folder``) takes files another automation
+delivered. :func:`login` is ``hcportal login``.
 """
 
 from __future__ import annotations
 
+# This folder is mapped to `hcportal.harvest` (pyproject's package-dir); it is never a top-level
+# `harvest`, so that no module can be imported under two names.
+if __name__ != "hcportal.harvest":
+    raise ImportError(f"import hcportal.harvest, not {__name__}")
+
 import logging
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
-from harvest.auth import Credentials, find_credentials, session_file
-from harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
-from harvest.folder import harvest_folder
-from harvest.manifest import Manifest, read_manifest
-from harvest.profile import load_profile
-from harvest.progress import Progress
-from harvest.runs import resolve_run
-from harvest.settings import HarvestSettings, ReportSpec
-from harvest.worker import run_in_worker
-from hcportal.errors import ConfigError, NeedsPersonError
+from hcportal.core.clock import Clock
+from hcportal.core.errors import ConfigError, NeedsPersonError
+from hcportal.harvest.auth import Credentials, find_credentials, session_file
+from hcportal.harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
+from hcportal.harvest.folder import harvest_folder
+from hcportal.harvest.manifest import Manifest, read_manifest
+from hcportal.harvest.profile import load_profile
+from hcportal.harvest.progress import Progress
+from hcportal.harvest.runs import resolve_run
+from hcportal.harvest.settings import HarvestSettings, ReportSpec
+from hcportal.harvest.worker import run_in_worker
 
 __all__ = [
     "HarvestSettings",
     "Manifest",
     "ReportSpec",
+    "Served",
     "login",
     "read_manifest",
     "resolve_run",
@@ -36,20 +43,31 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Served:
+    """A CRM started by the caller for this harvest (the bundled demo): where, and who signs in."""
+
+    url: str
+    credentials: Credentials
+
+
 def run(
     settings: HarvestSettings,
     out_root: Path,
-    now: datetime,
+    clock: Clock,
     *,
     headless: bool | None = None,
     from_folder: Path | None = None,
     session_dir: Path | None = None,
     progress: Progress | None = None,
+    served: Served | None = None,
 ) -> tuple[Path, Manifest]:
     """Harvest every configured report into a new run folder under ``out_root``.
 
     ``session_dir`` is where saved sessions live (the config's ``harvest.session_dir``, resolved
     against the config file's folder); ``from_folder`` overrides the source with a drop folder.
+    With ``source = "demo"``, ``served`` is the demo CRM the caller started (the harvester itself
+    knows no demo: it drives it exactly like a real CRM).
     """
     if from_folder is not None or settings.source == "folder":
         folder = from_folder or (Path(settings.folder) if settings.folder else None)
@@ -59,7 +77,7 @@ def run(
             folder,
             settings.report_specs(),
             out_root,
-            now,
+            clock,
             max_age_hours=settings.max_file_age_hours,
             progress=progress,
         )
@@ -69,33 +87,18 @@ def run(
         attempts=settings.attempts,
         backoff_seconds=settings.backoff_seconds,
     )
-    profile = load_profile(settings.profile_name())
     if settings.source == "demo":
-        import democrm
-        from democrm.faults import Faults
-        from democrm.server import DemoCRM
-
-        demo = settings.demo
-        crm = DemoCRM.with_synthetic_data(
-            accounts=demo.accounts,
-            seed=demo.seed,
-            today=now.date(),
-            look=demo.look,
-            faults=Faults.parse(demo.faults, demo.slow_seconds),
+        if served is None:
+            raise ConfigError('harvest.source = "demo" needs the demo CRM started by hcportal')
+        target = CrmTarget(
+            base_url=served.url,
+            profile=load_profile(settings.profile_name()),
+            credentials=served.credentials,
+            source="demo",
         )
-        if demo.faults:
-            log.warning("demo CRM faults on: %s", ", ".join(crm.faults.names()))
-        with democrm.running(crm) as served:
-            # The harvester acts for the demo's one user, who also holds its TOTP secret.
-            creds = Credentials(served.username, served.password, served.totp_secret)
-            target = CrmTarget(
-                base_url=served.url, profile=profile, credentials=creds, source="demo"
-            )
-            return harvest_crm(
-                target, settings.report_specs(), out_root, now, browser, retry, progress
-            )
-    target = _crm_target(settings, session_dir)
-    return harvest_crm(target, settings.report_specs(), out_root, now, browser, retry, progress)
+    else:
+        target = _crm_target(settings, session_dir)
+    return harvest_crm(target, settings.report_specs(), out_root, clock, browser, retry, progress)
 
 
 def login(
@@ -103,7 +106,7 @@ def login(
 ) -> Path:
     """Open a browser at the CRM's sign-in page for a person to finish (SSO, MFA), then save the
     session owner-only for nightly runs to reuse. Returns the saved session's path."""
-    from harvest.session import interactive_login
+    from hcportal.harvest.session import interactive_login
 
     if settings.source != "crm" or not settings.base_url:
         raise ConfigError(
@@ -141,6 +144,11 @@ def _session_dir(settings: HarvestSettings, session_dir: Path | None) -> Path:
 def _crm_target(settings: HarvestSettings, session_dir: Path | None) -> CrmTarget:
     if not settings.base_url:
         raise ConfigError('harvest.base_url is not set (needed when harvest.source = "crm")')
+    if not settings.reports:
+        raise ConfigError(
+            "harvest.reports lists no report: name each one and its report_id "
+            "(see docs/configuration.md)"
+        )
     missing = [name for name, spec in settings.reports.items() if not spec.report_id]
     if missing:
         raise ConfigError(

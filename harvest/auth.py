@@ -25,15 +25,15 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from harvest.postmortem import Secrets
-from harvest.profile import Profile
-from hcportal.errors import HarvestError, NeedsPersonError, SessionExpiredError
-from hcportal.fsutil import atomic_write_text
+from hcportal.core.errors import HarvestError, NeedsPersonError, SessionExpiredError
+from hcportal.core.files import atomic_write_text
+from hcportal.harvest.postmortem import Secrets
+from hcportal.harvest.profile import Profile
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
-    from harvest.settings import HarvestSettings
+    from hcportal.harvest.settings import HarvestSettings
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hcportal.errors import HarvestError
+from hcportal.core.errors import HarvestError
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright

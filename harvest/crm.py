@@ -23,25 +23,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from harvest.auth import Credentials, check_display
-from harvest.browser import find_browser
-from harvest.manifest import Attempt, Manifest, ReportFailure, accepted
-from harvest.options import BrowserOptions, CrmTarget, RetryPolicy
-from harvest.outcome import Outcome, conclude
-from harvest.postmortem import Secrets, capture
-from harvest.progress import LogProgress, Progress
-from harvest.routes import AttemptFailed, Routes, Steps
-from harvest.runs import POSTMORTEM, failed_dir, last_good, run_id_for, staged_run
-from harvest.session import SignedIn
-from harvest.settings import ReportSpec
-from harvest.validate import (
+from hcportal.core.clock import Clock
+from hcportal.core.errors import HarvestError, HcportalError
+from hcportal.harvest.auth import Credentials, check_display
+from hcportal.harvest.browser import find_browser
+from hcportal.harvest.manifest import Attempt, Manifest, ReportFailure, accepted
+from hcportal.harvest.options import BrowserOptions, CrmTarget, RetryPolicy
+from hcportal.harvest.outcome import Outcome, conclude
+from hcportal.harvest.postmortem import Secrets, capture
+from hcportal.harvest.progress import LogProgress, Progress
+from hcportal.harvest.routes import AttemptFailed, Routes, Steps
+from hcportal.harvest.runs import POSTMORTEM, failed_dir, last_good, run_id_for, staged_run
+from hcportal.harvest.session import SignedIn
+from hcportal.harvest.settings import ReportSpec
+from hcportal.harvest.validate import (
     FATAL,
     ROUTE,
     SESSION,
@@ -50,8 +52,7 @@ from harvest.validate import (
     Rejected,
     accept_export,
 )
-from harvest.worker import run_in_worker
-from hcportal.errors import HarvestError, HcportalError
+from hcportal.harvest.worker import run_in_worker
 
 __all__ = ["BrowserOptions", "Credentials", "CrmTarget", "RetryPolicy", "harvest_crm"]
 
@@ -65,7 +66,7 @@ def harvest_crm(
     target: CrmTarget,
     reports: dict[str, ReportSpec],
     out_root: Path,
-    now: datetime,
+    clock: Clock,
     browser: BrowserOptions = DEFAULT_BROWSER,
     retry: RetryPolicy = DEFAULT_RETRY,
     progress: Progress | None = None,
@@ -75,12 +76,12 @@ def harvest_crm(
     A failure leaves ``out_root/latest`` as it was and raises :class:`HarvestError` naming each
     failed report, the step and the cause, and where its post-mortem is.
     """
-    run_id = run_id_for(now)
+    started = clock()
+    run_id = run_id_for(started)
     previous = last_good(out_root)
-    started = datetime.now(UTC)
     progress = progress or LogProgress()
     with staged_run(out_root, run_id) as staging:
-        job = _Harvest(target, reports, staging, browser, retry, previous, progress)
+        job = _Harvest(target, reports, staging, browser, retry, previous, progress, clock)
         try:
             outcomes = run_in_worker(job.run())
         except HcportalError as e:
@@ -95,6 +96,7 @@ def harvest_crm(
             source=target.source,
             crm=target.base_url,
             started=started,
+            finished=clock(),
             outcomes=outcomes,
             previous=previous,
         )
@@ -111,7 +113,9 @@ class _Harvest:
         retry: RetryPolicy,
         previous: Manifest | None,
         progress: Progress,
+        clock: Clock,
     ) -> None:
+        self.clock = clock
         self.target, self.reports, self.staging = target, reports, staging
         self.opts, self.retry, self.previous, self.progress = opts, retry, previous, progress
         self.profile = target.profile
@@ -154,12 +158,12 @@ class _Harvest:
 
     async def _report(self, name: str, spec: ReportSpec, limit: asyncio.Semaphore) -> Outcome:
         async with limit:
-            started, t0 = datetime.now(UTC), time.monotonic()
+            started, t0 = self.clock(), time.monotonic()
             attempts: list[Attempt] = []
             last: AttemptFailed | None = None
             for route in self.retry.routes:
                 for number in range(1, self.retry.attempts + 1):
-                    begun, a0 = datetime.now(UTC), time.monotonic()
+                    begun, a0 = self.clock(), time.monotonic()
                     label = f"{route} route, attempt {number}/{self.retry.attempts}"
                     log.info("report %s: %s", name, label)
                     try:
@@ -187,7 +191,9 @@ class _Harvest:
                         )
                     )
                     self.progress.done(name, True, f"{facts.rows:,} rows via {route}")
-                    return accepted(name, url, facts, path, route, started, t0, attempts)
+                    return accepted(
+                        name, url, facts, path, route, started, self.clock(), t0, attempts
+                    )
                 if last is not None and last.kind == FATAL:
                     break
             assert last is not None

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure, accepted
-from harvest.outcome import Outcome, conclude
-from harvest.progress import LogProgress, Progress
-from harvest.runs import last_good, run_id_for, staged_run
-from harvest.settings import ReportSpec
-from harvest.validate import Rejected, accept_export
-from hcportal.errors import HarvestError
+from hcportal.core.clock import Clock
+from hcportal.core.errors import HarvestError
+from hcportal.harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure, accepted
+from hcportal.harvest.outcome import Outcome, conclude
+from hcportal.harvest.progress import LogProgress, Progress
+from hcportal.harvest.runs import last_good, run_id_for, staged_run
+from hcportal.harvest.settings import ReportSpec
+from hcportal.harvest.validate import Rejected, accept_export
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def harvest_folder(
     folder: Path,
     reports: dict[str, ReportSpec],
     out_root: Path,
-    now: datetime,
+    clock: Clock,
     *,
     max_age_hours: float = 36,
     progress: Progress | None = None,
@@ -37,13 +37,13 @@ def harvest_folder(
     if not folder.is_dir():
         raise HarvestError(f"drop folder {folder} does not exist or is not a folder")
     progress = progress or LogProgress()
-    run_id = run_id_for(now)
+    started = clock()
+    run_id = run_id_for(started)
     previous = last_good(out_root)
-    started = datetime.now(UTC)
     with staged_run(out_root, run_id) as staging:
         outcomes: list[Outcome] = []
         for name, spec in reports.items():
-            outcomes.append(_one(folder, name, spec, staging, now, max_age_hours, previous))
+            outcomes.append(_one(folder, name, spec, staging, clock, max_age_hours, previous))
             last = outcomes[-1]
             if isinstance(last, ReportEntry):
                 progress.done(name, True, f"{last.rows:,} rows from {last.source_url}")
@@ -56,6 +56,7 @@ def harvest_folder(
             source="folder",
             crm=str(folder.absolute()),
             started=started,
+            finished=clock(),
             outcomes=outcomes,
             previous=previous,
         )
@@ -67,11 +68,11 @@ def _one(
     name: str,
     spec: ReportSpec,
     staging: Path,
-    now: datetime,
+    clock: Clock,
     max_age_hours: float,
     previous: Manifest | None,
 ) -> Outcome:
-    begun, t0 = datetime.now(UTC), time.monotonic()
+    begun, t0 = clock(), time.monotonic()
     pattern = spec.file or f"{name}*.csv"
 
     def failed(step: str, error: str) -> ReportFailure:
@@ -94,7 +95,7 @@ def _one(
     if not found:
         return failed("find the file", f"no file matching {pattern!r} in {folder}")
     src = found[-1]
-    age_hours = (now.timestamp() - src.stat().st_mtime) / 3600
+    age_hours = (begun.timestamp() - src.stat().st_mtime) / 3600
     if age_hours > max_age_hours:
         return failed(
             "check the file age",
@@ -118,4 +119,6 @@ def _one(
     attempt = Attempt(
         route="folder", number=1, started=begun, seconds=round(time.monotonic() - t0, 3), ok=True
     )
-    return accepted(name, src.absolute().as_uri(), facts, dest, "folder", begun, t0, [attempt])
+    return accepted(
+        name, src.absolute().as_uri(), facts, dest, "folder", begun, clock(), t0, [attempt]
+    )

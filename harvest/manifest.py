@@ -8,18 +8,18 @@ run folder months later, can tell exactly what the data is. A failed run writes 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ValidationError
 
 from hcportal import __version__
-from hcportal.errors import HarvestError
-from hcportal.fsutil import atomic_write_text, sha256_file
+from hcportal.core.errors import HarvestError
+from hcportal.core.files import atomic_write_text, sha256_file
 
 if TYPE_CHECKING:
-    from harvest.validate import ExportFacts
+    from hcportal.harvest.validate import ExportFacts
 
 FILENAME = "manifest.json"
 
@@ -90,6 +90,7 @@ def accepted(
     path: Path,
     route: str,
     started: datetime,
+    finished: datetime,
     t0: float,
     attempts: list[Attempt],
 ) -> ReportEntry:
@@ -105,7 +106,7 @@ def accepted(
         source_url=source_url,
         route=route,
         started=started,
-        finished=datetime.now(UTC),
+        finished=finished,
         seconds=round(time.monotonic() - t0, 3),
         encoding=facts.encoding,
         footer_lines=facts.footer_lines,

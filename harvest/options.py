@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvest.auth import Credentials
-from harvest.profile import Profile
+from hcportal.harvest.auth import Credentials
+from hcportal.harvest.profile import Profile
 
 
 @dataclass(frozen=True)

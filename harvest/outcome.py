@@ -8,12 +8,12 @@ post-mortem in ``failed/<run-id>/``, and the error names each report, the step a
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from harvest.manifest import Manifest, ReportEntry, ReportFailure
-from harvest.runs import failed_dir
-from hcportal.errors import HarvestError
+from hcportal.core.errors import HarvestError
+from hcportal.harvest.manifest import Manifest, ReportEntry, ReportFailure
+from hcportal.harvest.runs import failed_dir
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ def conclude(
     source: str,
     crm: str,
     started: datetime,
+    finished: datetime,
     outcomes: list[Outcome],
     previous: Manifest | None,
 ) -> Manifest:
@@ -40,7 +41,7 @@ def conclude(
         source=source,
         crm=crm,
         started=started,
-        finished=datetime.now(UTC),
+        finished=finished,
         status="failed" if fatal else "ok",
         previous_run=previous.run_id if previous else "",
         reports=entries,

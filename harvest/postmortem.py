@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
-from hcportal.logs import MASK, register_secret
+from hcportal.core.logs import MASK, register_secret
 
 log = logging.getLogger(__name__)
 

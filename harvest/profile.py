@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from hcportal.errors import ConfigError
+from hcportal.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from playwright.async_api import FrameLocator, Page

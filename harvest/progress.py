@@ -11,7 +11,7 @@ import logging
 import sys
 from typing import IO, Protocol
 
-log = logging.getLogger("harvest")
+log = logging.getLogger("hcportal.harvest")
 
 
 class Progress(Protocol):

@@ -14,10 +14,10 @@ from pathlib import Path
 from playwright.async_api import BrowserContext, Download, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from harvest.profile import Profile
-from harvest.progress import Progress
-from harvest.settings import ReportSpec
-from harvest.validate import ROUTE, SESSION, TRANSIENT
+from hcportal.harvest.profile import Profile
+from hcportal.harvest.progress import Progress
+from hcportal.harvest.settings import ReportSpec
+from hcportal.harvest.validate import ROUTE, SESSION, TRANSIENT
 
 
 class AttemptFailed(Exception):

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harvest.manifest import FILENAME, Manifest, read_manifest
-from hcportal.errors import HarvestError
-from hcportal.fsutil import point_symlink
+from hcportal.core.errors import HarvestError
+from hcportal.core.files import point_symlink
+from hcportal.harvest.manifest import FILENAME, Manifest, read_manifest
 
 LATEST = "latest"
 POSTMORTEM = "postmortem"

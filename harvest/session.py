@@ -18,12 +18,12 @@ from playwright.async_api import Browser, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from harvest.auth import Credentials, Signer, check_display, load_session, save_session
-from harvest.browser import find_browser
-from harvest.options import BrowserOptions, CrmTarget
-from harvest.postmortem import Secrets
-from harvest.profile import Profile
-from hcportal.errors import HarvestError
+from hcportal.core.errors import HarvestError
+from hcportal.harvest.auth import Credentials, Signer, check_display, load_session, save_session
+from hcportal.harvest.browser import find_browser
+from hcportal.harvest.options import BrowserOptions, CrmTarget
+from hcportal.harvest.postmortem import Secrets
+from hcportal.harvest.profile import Profile
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from democrm.catalog import REPORTS as DEMO_REPORTS
-
 Route = Literal["ui", "url"]
 DEFAULT_MAX_DROP = 0.8
 
@@ -83,27 +81,12 @@ class DemoSettings(_Strict):
             "Misbehaviour to inject, to see the harvester cope: slow, http500-once, "
             "session-expires, export-renamed, export-in-menu, html-as-csv, truncated, empty, "
             'cap2000, bom, cp1252, footer, totp; `"name:report"` limits one to a report '
-            "(see docs/harvesting.md)."
+            "(see docs/harvesting.md). Checked against the demo's own list when the config loads."
         ),
     )
     slow_seconds: float = Field(
         3, ge=0, description="How long report generation takes under the `slow` fault."
     )
-
-    @field_validator("faults")
-    @classmethod
-    def _known_faults(cls, value: list[str]) -> list[str]:
-        from democrm.faults import Faults
-
-        Faults.parse(value)  # raises ValueError naming the unknown fault
-        return value
-
-
-def _demo_reports() -> dict[str, ReportSpec]:
-    return {
-        key: ReportSpec(report_id=r.report_id, required_columns=list(r.columns[:4]))
-        for key, r in DEMO_REPORTS.items()
-    }
 
 
 class HarvestSettings(_Strict):
@@ -233,10 +216,11 @@ class HarvestSettings(_Strict):
     )
     demo: DemoSettings = Field(default_factory=DemoSettings)
     reports: dict[str, ReportSpec] = Field(
-        default_factory=_demo_reports,
+        default_factory=dict,
         description=(
             "The reports to download, by name (`activities`, `accounts`, `contracts`, and optional "
-            "`surveys`, `tickets`, `invoices`, `usage`). Defaults to the demo CRM's three reports."
+            '`surveys`, `tickets`, `invoices`, `usage`). Blank with `source = "demo"`: every '
+            "report the demo CRM holds."
         ),
     )
 

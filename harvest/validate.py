@@ -18,8 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harvest.settings import DEFAULT_MAX_DROP, ReportSpec
-from hcportal.errors import HarvestError
+from hcportal.core.errors import HarvestError
+from hcportal.harvest.settings import DEFAULT_MAX_DROP, ReportSpec
 
 # What a retry can achieve, per kind of rejection.
 TRANSIENT = "transient"  # try again: the CRM had a bad moment (error page, broken-off file)

@@ -1,6 +1,6 @@
 """The ``hcportal`` command line: parses options, calls a library function, reports the outcome.
 
-No logic lives here. Domain failures (:class:`~hcportal.errors.HcportalError`) become one clear
+No logic lives here. Domain failures (:class:`~hcportal.core.errors.HcportalError`) become one clear
 message and a non-zero exit, never a traceback.
 """
 
@@ -10,7 +10,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,9 @@ import click
 
 from hcportal import __version__
 from hcportal.config import Config, load_config
-from hcportal.errors import HcportalError
-from hcportal.logs import redact, setup_logging
+from hcportal.core import clock
+from hcportal.core.errors import HcportalError
+from hcportal.core.logs import redact, setup_logging
 
 log = logging.getLogger("hcportal")
 
@@ -60,9 +61,12 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _now() -> datetime:
-    """The one place the command line reads the clock; everything below takes it as an argument."""
-    return datetime.now(UTC)
+def _clock() -> clock.Clock:
+    """The one clock of a command, handed to everything below it (``$HCPORTAL_NOW`` fixes it)."""
+    try:
+        return clock.from_env()
+    except ValueError as e:
+        raise Failure(str(e), 2) from None
 
 
 def _as_of(value: str | None) -> date | None:
@@ -156,8 +160,8 @@ def demo_crm(
       hcportal demo-crm --port 8765 --accounts 1000 --seed 42
       hcportal demo-crm --look lightning --faults slow,totp,http500-once
     """
-    from democrm.faults import Faults
-    from democrm.server import DemoCRM
+    from hcportal.democrm.faults import Faults
+    from hcportal.democrm.server import DemoCRM
 
     try:
         injected = Faults.parse(faults.split(","), slow_seconds)
@@ -166,7 +170,7 @@ def demo_crm(
     click.echo(f"Generating {accounts} synthetic accounts (seed {seed})...", err=True)
     kwargs = {"password": password} if password else {}
     crm = DemoCRM.with_synthetic_data(
-        accounts=accounts, seed=seed, today=_now().date(), look=look, faults=injected, **kwargs
+        accounts=accounts, seed=seed, clock=_clock(), look=look, faults=injected, **kwargs
     )
     try:
         server = crm.make_server(host, port)
@@ -223,19 +227,18 @@ def harvest_cmd(
       hcportal harvest --config acme.toml --headed
       hcportal harvest --from-folder /mnt/reports-dropbox
     """
-    import harvest
-    from harvest.progress import for_stream
+    from hcportal import pipeline
+    from hcportal.harvest.progress import for_stream
 
     config = _config(config_path)
     progress = for_stream(sys.stderr)
     try:
-        run_dir, manifest = harvest.run(
-            config.harvest,
-            out or config.raw_dir,
-            _now(),
+        run_dir, manifest = pipeline.harvest_reports(
+            config,
+            _clock(),
+            out=out,
             headless=False if headed else None,
-            from_folder=from_folder or config.drop_folder,
-            session_dir=config.resolve(config.harvest.session_dir),
+            from_folder=from_folder,
             progress=progress,
         )
     finally:
@@ -265,7 +268,7 @@ def login_cmd(config_path: Path | None, headless: bool) -> None:
     Example:
       hcportal login --config acme.toml
     """
-    import harvest
+    from hcportal import harvest
 
     config = _config(config_path)
     path = harvest.login(
@@ -318,16 +321,16 @@ def transform_cmd(
       hcportal transform --raw build/raw --out build/data --as-of 2026-11-23
       hcportal transform --raw exports/ --out data/ --config acme.toml --strict
     """
-    import harvest
-    import transform
+    from hcportal import harvest, transform
 
-    day = _as_of(as_of) or _now().date()
+    now = _clock()
+    day = _as_of(as_of) or now().date()
     config = _config(config_path)
     settings = config.transform
     if strict:
         settings = settings.model_copy(update={"strict": True})
     run_dir = harvest.resolve_run(raw)
-    tables = transform.run(run_dir, settings, day)
+    tables = transform.run(run_dir, settings, day, clock=now)
     transform.write(tables, out)
     counts, quality = tables.meta["counts"], tables.meta["data_quality"]
     for r in quality["by_reason"]:
@@ -360,7 +363,7 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     Example:
       hcportal build --data build/data --out build/site
     """
-    import render
+    from hcportal import render
 
     config = _config(config_path)
     click.echo(str(render.build(data, out, config.site)))
@@ -410,9 +413,9 @@ def publish_cmd(
     if rollback:
         if force or site:
             raise click.UsageError("--rollback republishes a kept build: no --site or --force")
-        result = pipeline.rollback(config, now=_now(), reason=reason)
+        result = pipeline.rollback(config, clock=_clock(), reason=reason)
     else:
-        result = pipeline.publish_built(config, now=_now(), site_dir=site, force=force)
+        result = pipeline.publish_built(config, clock=_clock(), site_dir=site, force=force)
     click.echo(result.published_index)
 
 
@@ -444,7 +447,7 @@ def run_cmd(config_path: Path | None, as_of: str | None, headed: bool, force: st
     day = _as_of(as_of)
     config = _config(config_path)
     result = pipeline.run(
-        config, now=_now(), as_of=day, headless=False if headed else None, force=force
+        config, clock=_clock(), as_of=day, headless=False if headed else None, force=force
     )
     click.echo(result.published_index)
 

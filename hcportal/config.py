@@ -15,13 +15,13 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from harvest.settings import HarvestSettings
-from hcportal.errors import ConfigError
-from publish.settings import PublishSettings
-from render.settings import SiteSettings
-from transform.settings import TransformSettings
+from hcportal.core.errors import ConfigError
+from hcportal.harvest.settings import HarvestSettings
+from hcportal.publish.settings import PublishSettings
+from hcportal.render.settings import SiteSettings
+from hcportal.transform.settings import TransformSettings
 
 ENV_VAR = "HCPORTAL_CONFIG"
 DEFAULT_FILE = "hcportal.toml"
@@ -54,6 +54,13 @@ class Config(BaseModel):
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _source: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _demo_faults_known(self) -> Config:
+        from hcportal.demo import check_faults
+
+        check_faults(self.harvest)
+        return self
 
     @property
     def source(self) -> Path | None:

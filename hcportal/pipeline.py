@@ -5,8 +5,8 @@ config, and the site when it was published), and the run report is written to
 ``<build>/run-report.json``. A failure or a refusal raises :class:`RunFailed`, whose message is the
 report's one-line summary and whose exit status is the cause's (4 for a refusal by the gate).
 
-The clock is passed in (``now``; ``as_of`` defaults to its date) so that a run, and a test, can be
-made for any day.
+The clock is passed in (``clock``; ``as_of`` defaults to its date) so that a run, and a test, can
+be made for any instant, and made again to the byte.
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import harvest
-import publish
-import render
-import transform
-from harvest.runs import run_id_for
+from hcportal import demo, harvest, publish, render, transform
 from hcportal.config import Config
-from hcportal.errors import HcportalError
-from hcportal.fsutil import atomic_write_text
+from hcportal.core.clock import Clock
+from hcportal.core.errors import HcportalError
+from hcportal.core.files import atomic_write_text
+from hcportal.harvest import Manifest
+from hcportal.harvest.progress import Progress
+from hcportal.harvest.runs import run_id_for
+from hcportal.publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
+from hcportal.publish.history import History
 from hcportal.runreport import RunReport, one_line
-from publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
-from publish.history import History
 
 log = logging.getLogger(__name__)
 
@@ -98,34 +98,74 @@ def history_of(config: Config) -> History:
     return History(root, settings.keep)
 
 
+def harvest_reports(
+    config: Config,
+    clock: Clock,
+    *,
+    out: Path | None = None,
+    headless: bool | None = None,
+    from_folder: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[Path, Manifest]:
+    """The harvest as configured, with the demo CRM started around it when the config asks.
+
+    With no reports named in the config, the demo CRM lists its own; a drop folder is expected to
+    hold the reports the transform reads, with the columns the config maps.
+    """
+    from_folder = from_folder or config.drop_folder
+    settings = config.harvest
+    if not settings.reports and (from_folder is not None or settings.source == "folder"):
+        settings = settings.model_copy(update={"reports": _expected_reports(config)})
+    with demo.serving(settings, clock, needed=from_folder is None) as (settings, served):
+        return harvest.run(
+            settings,
+            out or config.raw_dir,
+            clock,
+            headless=headless,
+            from_folder=from_folder,
+            session_dir=config.resolve(config.harvest.session_dir),
+            progress=progress,
+            served=served,
+        )
+
+
+def _expected_reports(config: Config) -> dict[str, harvest.ReportSpec]:
+    """What the transform reads: each report with the headers of its required fields."""
+    columns = config.transform.columns
+    return {
+        name: harvest.ReportSpec(
+            required_columns=[
+                header
+                for field, header in getattr(columns, name).model_dump().items()
+                if header and field not in type(getattr(columns, name)).OPTIONAL
+            ]
+        )
+        for name in type(columns).model_fields
+    }
+
+
 @exclusive
 def run(
     config: Config,
     *,
-    now: datetime,
+    clock: Clock,
     as_of: date | None = None,
     headless: bool | None = None,
     force: str | None = None,
 ) -> RunResult:
     """Run every stage in order; the first failing stage stops the run and nothing is published."""
+    now = clock()
     report = RunReport("run", run_id_for(now), now, _source(config))
     result = RunResult(report)
     as_of = as_of or now.date()
     try:
         with _failures_recorded(config, report):
             with report.stage("harvest") as st:
-                result.raw_dir, manifest = harvest.run(
-                    config.harvest,
-                    config.raw_dir,
-                    now,
-                    headless=headless,
-                    from_folder=config.drop_folder,
-                    session_dir=config.resolve(config.harvest.session_dir),
-                )
+                result.raw_dir, manifest = harvest_reports(config, clock, headless=headless)
                 report.run_id = result.raw_dir.name
                 st.counts = {r.name: r.rows for r in manifest.reports}
             with report.stage("transform") as st:
-                tables = transform.run(result.raw_dir, config.transform, as_of)
+                tables = transform.run(result.raw_dir, config.transform, as_of, clock=clock)
                 result.data_dir = transform.write(tables, config.data_dir)
                 st.counts = dict(tables.meta.get("counts", {}))
             with report.stage("build") as st:
@@ -149,12 +189,13 @@ def run(
 
 @exclusive
 def publish_built(
-    config: Config, *, now: datetime, site_dir: Path | None = None, force: str | None = None
+    config: Config, *, clock: Clock, site_dir: Path | None = None, force: str | None = None
 ) -> RunResult:
     """``hcportal publish``: the gate, then the deploy, of a site built earlier.
 
     The gate reads the data folder and the harvest run it came from, exactly as in a full run.
     """
+    now = clock()
     site = site_dir or config.site_dir
     raw_dir = _raw_run_of(config)
     data_dir = config.data_dir if (config.data_dir / "meta.json").is_file() else None
@@ -180,8 +221,9 @@ def publish_built(
 
 
 @exclusive
-def rollback(config: Config, *, now: datetime, reason: str = "") -> RunResult:
+def rollback(config: Config, *, clock: Clock, reason: str = "") -> RunResult:
     """Republish the previous good build kept in the history; the live one is marked rolled back."""
+    now = clock()
     history = history_of(config)
     report = RunReport("rollback", "?", now, _source(config))
     result = RunResult(report)
@@ -321,7 +363,7 @@ def _event(kind: str, report: RunReport, when: datetime, **extra: object) -> dic
 def _build(config: Config) -> Path:
     split_by = config.publish.access.split_by
     if split_by:
-        from publish.split import build_split
+        from hcportal.render.split import build_split
 
         return build_split(config.data_dir, config.site_dir, config.site, split_by)
     return render.build(config.data_dir, config.site_dir, config.site)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hcportal import __version__
-from hcportal.logs import redact
+from hcportal.core.logs import redact
 
 SCHEMA = 1
 

@@ -3,8 +3,8 @@
 :func:`publish` is the stage's entry point: any folder holding an ``index.html`` is a site, be it
 the whole portal or a tree with a manager root and one folder per region. The gate that decides
 *whether* to publish is :mod:`publish.gate` (with :mod:`publish.sitecheck`); the runs kept for
-comparisons and rollback are :mod:`publish.history`; a site split into one folder per region and
-owner, for access control on the host, is built by :mod:`publish.split`. Targets:
+comparisons and rollback are :mod:`publish.history`. (A site split into one folder per region and
+owner, for access control on the host, is built by render: :mod:`hcportal.render.split`.) Targets:
 
 - ``local``: ``<dir>/releases/<id>/`` and a ``current`` symlink switched in one rename;
 - ``s3``: changed objects only, entry pages last (:mod:`publish.s3`);
@@ -14,14 +14,19 @@ owner, for access control on the host, is built by :mod:`publish.split`. Targets
 
 from __future__ import annotations
 
+# This folder is mapped to `hcportal.publish` (pyproject's package-dir); it is never a top-level
+# `publish`, so that no module can be imported under two names.
+if __name__ != "hcportal.publish":
+    raise ImportError(f"import hcportal.publish, not {__name__}")
+
 import logging
 from datetime import datetime
 from pathlib import Path
 
-from hcportal.errors import PublishError
-from publish.files import scan
-from publish.release import Published, release_id_for
-from publish.settings import PublishSettings
+from hcportal.core.errors import PublishError
+from hcportal.publish.files import scan
+from hcportal.publish.release import Published, release_id_for
+from hcportal.publish.settings import PublishSettings
 
 __all__ = ["PublishSettings", "Published", "publish"]
 log = logging.getLogger(__name__)
@@ -46,22 +51,22 @@ def publish(
     except ValueError as e:
         raise PublishError(f"cannot publish {site_dir}: {e}") from None
     if settings.target == "s3":
-        from publish.s3 import publish_s3
+        from hcportal.publish.s3 import publish_s3
 
         result = publish_s3(files, settings.s3, release, now)
     elif settings.target == "git":
-        from publish.git import publish_git
+        from hcportal.publish.git import publish_git
 
         cache = cache_dir or dest.parent / ".publish-cache"
         result = publish_git(site_dir, settings.git, cache, release, now)
     elif settings.target == "rsync":
-        from publish.rsync import publish_rsync
+        from hcportal.publish.rsync import publish_rsync
 
         result = publish_rsync(
             site_dir, len(files), settings.rsync, release, settings.keep_releases
         )
     else:
-        from publish.local import publish_local
+        from hcportal.publish.local import publish_local
 
         result = publish_local(files, dest, release, settings.keep_releases)
     log.info(

@@ -23,9 +23,9 @@ import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from hcportal.errors import PublishError
-from publish.settings import GateSettings
-from publish.sitecheck import check_site
+from hcportal.core.errors import PublishError
+from hcportal.publish.settings import GateSettings
+from hcportal.publish.sitecheck import check_site
 
 log = logging.getLogger(__name__)
 

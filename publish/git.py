@@ -18,10 +18,10 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from hcportal.errors import PublishError
-from hcportal.logs import register_secret, strip_userinfo
-from publish.release import Published
-from publish.settings import GitSettings
+from hcportal.core.errors import PublishError
+from hcportal.core.logs import register_secret, strip_userinfo
+from hcportal.publish.release import Published
+from hcportal.publish.settings import GitSettings
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from hcportal.errors import PublishError
-from hcportal.fsutil import atomic_write_text, staged_dir
-from hcportal.logs import strip_userinfo
-from publish.files import hash_file
+from hcportal.core.errors import PublishError
+from hcportal.core.files import atomic_write_text, staged_dir
+from hcportal.core.logs import strip_userinfo
+from hcportal.publish.files import hash_file
 
 LIVE = "live.json"
 LOG = "publish-log.jsonl"

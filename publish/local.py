@@ -14,9 +14,9 @@ import os
 import shutil
 from pathlib import Path
 
-from hcportal.fsutil import point_symlink
-from publish.files import SiteFile, hash_file
-from publish.release import Published
+from hcportal.core.files import point_symlink
+from hcportal.publish.files import SiteFile, hash_file
+from hcportal.publish.release import Published
 
 CURRENT = "current"
 RELEASES = "releases"

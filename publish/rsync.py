@@ -16,9 +16,9 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from hcportal.errors import PublishError
-from publish.release import Published
-from publish.settings import RsyncSettings
+from hcportal.core.errors import PublishError
+from hcportal.publish.release import Published
+from hcportal.publish.settings import RsyncSettings
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from hcportal.errors import PublishError
-from publish.files import SiteFile, is_content_addressed, upload_order
-from publish.release import Published
-from publish.settings import S3Settings
+from hcportal.core.errors import PublishError
+from hcportal.publish.files import SiteFile, is_content_addressed, upload_order
+from hcportal.publish.release import Published
+from hcportal.publish.settings import S3Settings
 
 log = logging.getLogger(__name__)
 

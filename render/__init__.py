@@ -11,6 +11,11 @@ the last good site as it was.
 
 from __future__ import annotations
 
+# This folder is mapped to `hcportal.render` (pyproject's package-dir); it is never a top-level
+# `render`, so that no module can be imported under two names.
+if __name__ != "hcportal.render":
+    raise ImportError(f"import hcportal.render, not {__name__}")
+
 import logging
 import shutil
 import time
@@ -22,18 +27,16 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-import site_templates
-import transform
-from hcportal import __version__
-from hcportal.errors import RenderError
-from hcportal.fsutil import staged_dir
-from render import xray
-from render.datafiles import Encoded, write_js
-from render.datasets import DATASETS
-from render.pages import PAGES, Page, Shard, shard_names
-from render.settings import SiteSettings
-from render.shards import bucket_count, slug
-from transform import Tables
+from hcportal import __version__, site_templates, transform
+from hcportal.core.errors import RenderError
+from hcportal.core.files import staged_dir
+from hcportal.render import xray
+from hcportal.render.datafiles import Encoded, write_js
+from hcportal.render.datasets import DATASETS
+from hcportal.render.pages import PAGES, Page, Shard, shard_names
+from hcportal.render.settings import SiteSettings
+from hcportal.render.shards import bucket_count, slug
+from hcportal.transform import Tables
 
 __all__ = ["SiteSettings", "build", "read_tables", "render_site"]
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from render.shards import UNASSIGNED
-from transform import Tables
-from transform.clean import account_key
+from hcportal.render.shards import UNASSIGNED
+from hcportal.transform import Tables
+from hcportal.transform.clean import account_key
 
 TARGET_STATUSES = ("overdue", "pending", "upcoming")
 BLANK = "(blank)"

@@ -14,8 +14,8 @@ from typing import Literal
 
 import pandas as pd
 
-from render import xray
-from render.datasets import (
+from hcportal.render import xray
+from hcportal.render.datasets import (
     DATASETS,
     TARGET_STATUSES,
     Reads,
@@ -23,8 +23,8 @@ from render.datasets import (
     labelled,
     numbers,
 )
-from render.shards import slug
-from transform import Tables
+from hcportal.render.shards import slug
+from hcportal.transform import Tables
 
 Scope = Literal["site", "owner", "region"]
 STATUSES = ("overdue", "pending", "upcoming", "done", "missed", "later")
@@ -111,7 +111,7 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
         for r in region_names
     ]
     raw = t.meta.get("raw") or {}
-    # A site cut for one region or owner (publish/split.py) drops the whole CRM's row counts.
+    # A site cut for one region or owner (render/split.py) drops the whole CRM's row counts.
     reports = [
         {"name": r.get("name", "?"), "rows": r.get("rows"), "harvested": r.get("harvested")}
         for r in raw.get("reports") or []

@@ -15,9 +15,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from render.datasets import Reads, available, dates, flags, labelled, numbers
-from render.shards import bucket
-from transform import Tables
+from hcportal.render.datasets import Reads, available, dates, flags, labelled, numbers
+from hcportal.render.shards import bucket
+from hcportal.transform import Tables
 
 READS: Reads = {
     "accounts": ("account_key", "account", "owner", "geo", "region"),
@@ -88,7 +88,7 @@ def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
 def _pipeline(pipeline: pd.DataFrame) -> pd.DataFrame:
     """Opportunities logged after a done check, keyed by account (the engine's key if it wrote
     one, else the key of the account's name, as the transform makes it)."""
-    from transform.clean import account_key
+    from hcportal.transform.clean import account_key
 
     df = pipeline[list(PIPELINE_READS["influenced_pipeline"])].copy()
     has_key = "account_key" in pipeline.columns

@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-import democrm
-from democrm.server import DemoCRM, Running
-from harvest.browser import find_browser
+from hcportal import democrm
+from hcportal.core import clock
+from hcportal.democrm.server import DemoCRM, Running
+from hcportal.harvest.browser import find_browser
 
 # Tests run on a fixed day so that every computed status is reproducible.
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+CLOCK = clock.fixed(NOW)
 
 
 @pytest.fixture(scope="session")

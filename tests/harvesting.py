@@ -6,13 +6,15 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import democrm
-from democrm.faults import Faults
-from democrm.server import DemoCRM, Running
-from harvest.auth import Credentials
-from harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
-from harvest.profile import load_profile
-from harvest.settings import HarvestSettings, ReportSpec
+from hcportal import democrm
+from hcportal.core.clock import fixed
+from hcportal.demo import demo_reports
+from hcportal.democrm.faults import Faults
+from hcportal.democrm.server import DemoCRM, Running
+from hcportal.harvest.auth import Credentials
+from hcportal.harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
+from hcportal.harvest.profile import load_profile
+from hcportal.harvest.settings import ReportSpec
 from tests.conftest import NOW
 
 # Short waits: a missing control is declared missing after 2 s, retries back off 0.1 s.
@@ -56,7 +58,7 @@ def target(
 
 def reports(*names: str, **changes: object) -> dict[str, ReportSpec]:
     """The default report specs (all three when no names), with ``changes`` applied to each."""
-    every = HarvestSettings().reports
+    every = demo_reports()
     return {n: every[n].model_copy(update=changes) for n in (names or every)}
 
 
@@ -71,5 +73,5 @@ def harvest(
     **target_kw: object,
 ):
     return harvest_crm(
-        target(crm, **target_kw), specs or reports("accounts"), out, now, browser, retry
+        target(crm, **target_kw), specs or reports("accounts"), out, fixed(now), browser, retry
     )

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-import democrm
-import render
-import transform
-from harvest.manifest import Manifest, ReportEntry
-from harvest.runs import run_id_for
+from hcportal import democrm, render, transform
 from hcportal.config import Config, from_mapping
-from hcportal.fsutil import sha256_file
-from render.settings import SiteSettings
-from transform.settings import TransformSettings
+from hcportal.core.files import sha256_file
+from hcportal.harvest.manifest import Manifest, ReportEntry
+from hcportal.harvest.runs import run_id_for
+from hcportal.render.settings import SiteSettings
+from hcportal.transform.settings import TransformSettings
+from tests.conftest import CLOCK
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -107,7 +106,7 @@ def night(
         run_id=run_id, source="demo", crm="http://127.0.0.1", started=now,
         finished=now + timedelta(seconds=5), reports=entries,
     ).write(raw)  # fmt: skip
-    tables = transform.run(raw, TransformSettings(), now.date())
+    tables = transform.run(raw, TransformSettings(), now.date(), clock=CLOCK)
     transform.write(tables, build / "data")
     render.build(build / "data", build / "site", SiteSettings())
     return run_id

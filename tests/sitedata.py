@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-import democrm
-import render
-import transform
-from render.settings import SiteSettings
-from tests.conftest import TODAY
-from transform.settings import TransformSettings
+from hcportal import democrm, render, transform
+from hcportal.render.settings import SiteSettings
+from hcportal.transform.settings import TransformSettings
+from tests.conftest import CLOCK, TODAY
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 GENERATED = "2026-11-23T06:00:00+00:00"
@@ -38,7 +36,7 @@ def pin_meta(tables: transform.Tables, reports: dict[str, int]) -> None:
 def fixture_tables(extras: bool = True) -> transform.Tables:
     """The fixed dataset's tables; with ``extras``, efficacy and influenced-pipeline tables in the
     engine's shape (tests/fixtures/site), without them none."""
-    tables = transform.run(FIXTURE / "raw", TransformSettings(), TODAY)
+    tables = transform.run(FIXTURE / "raw", TransformSettings(), TODAY, clock=CLOCK)
     pin_meta(tables, {n: len(tables[n]) for n in ("accounts", "contracts", "activities")})
     # The fixture's own rows replace whatever the transform computes for these two (the engine's
     # steps), so the goldens and browser tests do not move when the engine's numbers do.
@@ -61,6 +59,6 @@ def demo_site(out: Path, raw: Path, accounts: int = 200, seed: int = 3) -> Path:
     reports = democrm.generate(accounts=accounts, seed=seed, today=TODAY)
     for name, df in reports.items():
         df.to_csv(raw / f"{name}.csv", index=False)
-    tables = transform.run(raw, TransformSettings(), TODAY)
+    tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
     pin_meta(tables, {n: len(df) for n, df in reports.items()})
     return render.render_site(tables, out, SiteSettings())

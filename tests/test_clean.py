@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from transform import clean
+from hcportal.transform import clean
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transform.csvfile import read_export
+from hcportal.transform.csvfile import read_export
 
 
 def read(tmp_path, data: bytes, name: str = "x.csv"):

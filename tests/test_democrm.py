@@ -9,8 +9,8 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
-import democrm
-from democrm.catalog import REPORTS
+from hcportal import democrm
+from hcportal.democrm.catalog import REPORTS
 from tests.conftest import TODAY
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import transform
-from transform.settings import TransformSettings
+from hcportal import transform
+from hcportal.transform.settings import TransformSettings
+from tests.conftest import CLOCK
 
 AS_OF = date(2026, 7, 1)
 
@@ -55,7 +56,7 @@ def tables(tmp_path_factory) -> transform.Tables:
         ("activities", ACTIVITIES),
     ):
         (raw / f"{name}.csv").write_text(text, "utf-8")
-    return transform.run(raw, TransformSettings(), AS_OF)
+    return transform.run(raw, TransformSettings(), AS_OF, clock=CLOCK)
 
 
 def rows(df: pd.DataFrame, level: str) -> dict:
@@ -137,7 +138,7 @@ def test_influence_days_is_a_setting(tmp_path):
     ):
         (tmp_path / f"{name}.csv").write_text(text, "utf-8")
     settings = TransformSettings.model_validate({"policy": {"influence_days": 7}})
-    inf = transform.run(tmp_path, settings, AS_OF)["influenced_pipeline"]
+    inf = transform.run(tmp_path, settings, AS_OF, clock=CLOCK)["influenced_pipeline"]
     assert sorted(inf["opportunity"]) == ["Expansion"]  # 5 days; Upsell is 10 days after
 
 
@@ -159,7 +160,7 @@ def test_a_repeated_opportunity_row_is_counted_once_and_listed(tmp_path):
         ("accounts", ACCOUNTS), ("contracts", CONTRACTS), ("activities", ACTIVITIES + repeat),
     ):  # fmt: skip
         (tmp_path / f"{name}.csv").write_text(text, "utf-8")
-    tables = transform.run(tmp_path, TransformSettings(), AS_OF)
+    tables = transform.run(tmp_path, TransformSettings(), AS_OF, clock=CLOCK)
     inf = tables["influenced_pipeline"]
     assert (inf["opportunity"] == "Expansion").sum() == 1
     assert inf.loc[inf["opportunity"] == "Expansion", "line"].tolist() == [6]  # the first one

@@ -14,9 +14,9 @@ from datetime import timedelta
 
 import pytest
 
-from democrm.catalog import REPORTS
-from harvest.runs import resolve_run
-from hcportal.errors import HarvestError, NeedsPersonError
+from hcportal.core.errors import HarvestError, NeedsPersonError
+from hcportal.democrm.catalog import REPORTS
+from hcportal.harvest.runs import resolve_run
 from tests.conftest import NOW
 from tests.harvesting import FAST, crm_with, harvest, reports
 

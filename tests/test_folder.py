@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from harvest.folder import harvest_folder
-from harvest.manifest import read_manifest
-from harvest.runs import resolve_run
 from hcportal.cli import main
-from hcportal.errors import HarvestError
+from hcportal.core.clock import fixed
+from hcportal.core.errors import HarvestError
+from hcportal.harvest.folder import harvest_folder
+from hcportal.harvest.manifest import read_manifest
+from hcportal.harvest.runs import resolve_run
 from tests.conftest import NOW
 from tests.harvesting import reports
 
@@ -36,7 +37,7 @@ def test_newest_matching_file_is_validated_and_manifested(tmp_path):
     inbox, raw = tmp_path / "inbox", tmp_path / "raw"
     drop(inbox, "accounts_2026-11-22.csv", 10, hours_old=20)
     drop(inbox, "accounts_2026-11-23.csv", 12)
-    run_dir, manifest = harvest_folder(inbox, reports("accounts"), raw, NOW)
+    run_dir, manifest = harvest_folder(inbox, reports("accounts"), raw, fixed(NOW))
     entry = manifest.report("accounts")
     assert (manifest.source, entry.route, entry.rows) == ("folder", "folder", 12)
     assert entry.source_url.endswith("accounts_2026-11-23.csv")
@@ -48,22 +49,22 @@ def test_newest_matching_file_is_validated_and_manifested(tmp_path):
 def test_stale_missing_or_capped_files_fail_and_keep_the_last_good_run(tmp_path):
     inbox, raw = tmp_path / "inbox", tmp_path / "raw"
     drop(inbox, "accounts.csv", 100)
-    good, _ = harvest_folder(inbox, reports("accounts"), raw, NOW)
+    good, _ = harvest_folder(inbox, reports("accounts"), raw, fixed(NOW))
     later = NOW + timedelta(days=2)
     with pytest.raises(HarvestError, match=r"step 'check the file age': accounts.csv is 49 hours"):
-        harvest_folder(inbox, reports("accounts"), raw, later)
+        harvest_folder(inbox, reports("accounts"), raw, fixed(later))
     with pytest.raises(
         HarvestError, match=r"step 'find the file': no file matching 'contracts\*.csv'"
     ):
-        harvest_folder(inbox, reports("contracts"), raw, later.replace(hour=7))
+        harvest_folder(inbox, reports("contracts"), raw, fixed(later.replace(hour=7)))
     drop(inbox, "accounts.csv", 2000)
     with pytest.raises(HarvestError, match=r"exactly 2,000 rows"):
-        harvest_folder(inbox, reports("accounts"), raw, NOW + timedelta(hours=1))
+        harvest_folder(inbox, reports("accounts"), raw, fixed(NOW + timedelta(hours=1)))
     drop(inbox, "accounts.csv", 10)
     with pytest.raises(
         HarvestError, match=rf"10 rows, down from 100 in the last good run {good.name}"
     ):
-        harvest_folder(inbox, reports("accounts"), raw, NOW + timedelta(hours=2))
+        harvest_folder(inbox, reports("accounts"), raw, fixed(NOW + timedelta(hours=2)))
     assert resolve_run(raw) == good
     assert sorted(p.name for p in raw.iterdir()) == [good.name, "failed", "latest"]
 
@@ -72,7 +73,7 @@ def test_optional_report_missing_is_recorded_without_failing(tmp_path):
     inbox = tmp_path / "inbox"
     drop(inbox, "accounts.csv", 5)
     specs = {**reports("accounts"), **reports("contracts", required=False)}
-    _, manifest = harvest_folder(inbox, specs, tmp_path / "raw", NOW)
+    _, manifest = harvest_folder(inbox, specs, tmp_path / "raw", fixed(NOW))
     assert [r.name for r in manifest.reports] == ["accounts"]
     (missing,) = manifest.failures
     assert (missing.name, missing.required, missing.step) == ("contracts", False, "find the file")

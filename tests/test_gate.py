@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
-from publish.settings import GateSettings
-from publish.sitecheck import check_site
+from hcportal.publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
+from hcportal.publish.settings import GateSettings
+from hcportal.publish.sitecheck import check_site
 from tests.conftest import NOW
 from tests.publishing import make_site, night
 
@@ -19,7 +19,7 @@ def failed(verdict) -> dict[str, str]:
 
 
 def test_the_summary_names_each_failed_check_and_its_first_problems():
-    from publish.gate import Check, Verdict
+    from hcportal.publish.gate import Check, Verdict
 
     verdict = Verdict([
         Check("row_drop", False, "rows dropped", ["a 10 -> 1", "b 10 -> 2", "c 9 -> 1", "d 5 -> 0"]),

@@ -15,16 +15,18 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from democrm.catalog import REPORTS
-from harvest import run
-from harvest.crm import BrowserOptions, Credentials, CrmTarget, RetryPolicy, harvest_crm
-from harvest.profile import load_profile
-from harvest.progress import LogProgress, RichProgress, for_stream
-from harvest.runs import resolve_run
-from harvest.settings import DemoSettings, HarvestSettings
 from hcportal.cli import main
-from hcportal.config import load_config
-from hcportal.errors import ConfigError, HarvestError
+from hcportal.config import Config, load_config
+from hcportal.core.clock import fixed
+from hcportal.core.errors import ConfigError, HarvestError
+from hcportal.demo import demo_reports
+from hcportal.democrm.catalog import REPORTS
+from hcportal.harvest.crm import BrowserOptions, Credentials, CrmTarget, RetryPolicy, harvest_crm
+from hcportal.harvest.profile import load_profile
+from hcportal.harvest.progress import LogProgress, RichProgress, for_stream
+from hcportal.harvest.runs import resolve_run
+from hcportal.harvest.settings import DemoSettings, HarvestSettings
+from hcportal.pipeline import harvest_reports
 from tests.conftest import NOW
 from tests.harvesting import FAST, crm_with, harvest, reports
 
@@ -38,8 +40,8 @@ def target(crm, password: str | None = None) -> CrmTarget:
 
 
 def test_harvest_downloads_every_report_with_a_manifest(demo_crm, demo_data, tmp_path):
-    reports = HarvestSettings().reports
-    run_dir, manifest = harvest_crm(target(demo_crm), reports, tmp_path, NOW)
+    reports = demo_reports()
+    run_dir, manifest = harvest_crm(target(demo_crm), reports, tmp_path, fixed(NOW))
     assert resolve_run(tmp_path) == run_dir
     on_disk = json.loads((run_dir / "manifest.json").read_text())
     assert {r["name"] for r in on_disk["reports"]} == set(REPORTS)
@@ -55,11 +57,14 @@ def test_harvest_downloads_every_report_with_a_manifest(demo_crm, demo_data, tmp
 
 
 def test_wrong_password_fails_clearly_and_keeps_the_last_good_run(demo_crm, tmp_path):
-    reports = HarvestSettings().reports
-    good, _ = harvest_crm(target(demo_crm), reports, tmp_path, NOW)
+    reports = demo_reports()
+    good, _ = harvest_crm(target(demo_crm), reports, tmp_path, fixed(NOW))
     with pytest.raises(HarvestError, match=r"sign-in .* failed: the CRM said: Your login attempt"):
         harvest_crm(
-            target(demo_crm, password="wrong-password"), reports, tmp_path, NOW.replace(hour=7)
+            target(demo_crm, password="wrong-password"),
+            reports,
+            tmp_path,
+            fixed(NOW.replace(hour=7)),
         )
     assert resolve_run(tmp_path) == good
     assert sorted(p.name for p in tmp_path.iterdir()) == [good.name, "latest"]
@@ -67,29 +72,29 @@ def test_wrong_password_fails_clearly_and_keeps_the_last_good_run(demo_crm, tmp_
 
 def test_export_missing_required_columns_is_rejected(demo_crm, tmp_path):
     reports = {
-        "accounts": HarvestSettings()
-        .reports["accounts"]
-        .model_copy(update={"required_columns": ["Owner", "Segment"]})
+        "accounts": demo_reports()["accounts"].model_copy(
+            update={"required_columns": ["Owner", "Segment"]}
+        )
     }
     with pytest.raises(
         HarvestError,
         match=r"report 'accounts', step 'validate': the export lacks required column.*Segment",
     ):
-        harvest_crm(target(demo_crm), reports, tmp_path, NOW)
+        harvest_crm(target(demo_crm), reports, tmp_path, fixed(NOW))
     assert not (tmp_path / "latest").exists()
 
 
 def test_unknown_browser_path_says_what_was_tried(demo_crm, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    monkeypatch.setattr("harvest.browser._playwright_chromium", lambda p: "/nope/chrome")
+    monkeypatch.setattr("hcportal.harvest.browser._playwright_chromium", lambda p: "/nope/chrome")
     with pytest.raises(
         HarvestError, match=r"no browser found\. Tried: harvest\.browser=/missing/chrome"
     ):
         harvest_crm(
             target(demo_crm),
-            HarvestSettings().reports,
+            demo_reports(),
             tmp_path,
-            NOW,
+            fixed(NOW),
             BrowserOptions(executable="/missing/chrome"),
         )
 
@@ -147,7 +152,7 @@ def test_demo_faults_and_look_come_from_the_config(tmp_path):
         demo=DemoSettings(accounts=40, look="lightning", faults=["http500-once:accounts"]),
         backoff_seconds=0.1,
     )
-    _, manifest = run(settings, tmp_path, NOW)
+    _, manifest = harvest_reports(Config(harvest=settings), fixed(NOW), out=tmp_path)
     assert manifest.source == "demo"
     assert len(manifest.report("accounts").attempts) == 2
     assert len(manifest.report("contracts").attempts) == 1

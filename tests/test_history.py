@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hcportal.errors import PublishError
-from publish.history import History, scrub
+from hcportal.core.errors import PublishError
+from hcportal.publish.history import History, scrub
 from tests.conftest import NOW
 from tests.publishing import make_site
 

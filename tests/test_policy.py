@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from transform import outputs, policy
-from transform.settings import PolicySettings
+from hcportal.transform import outputs, policy
+from hcportal.transform.settings import PolicySettings
 
 P = PolicySettings()
 

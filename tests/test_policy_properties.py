@@ -13,8 +13,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transform import policy
-from transform.settings import PolicySettings
+from hcportal.transform import policy
+from hcportal.transform.settings import PolicySettings
 
 DAY = timedelta(days=1)
 START, SPAN = date(2022, 1, 1), 6 * 365

@@ -11,9 +11,9 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from harvest.postmortem import Secrets, iter_secret_hits, scrub_file
-from hcportal.errors import HarvestError
-from hcportal.logs import MASK
+from hcportal.core.errors import HarvestError
+from hcportal.core.logs import MASK
+from hcportal.harvest.postmortem import Secrets, iter_secret_hits, scrub_file
 from tests.harvesting import crm_with, harvest, reports
 
 

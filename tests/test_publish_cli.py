@@ -113,6 +113,7 @@ def test_a_failed_harvest_fails_the_run_with_one_line_and_a_report(work):
     good_site = read_tree(build / "public" / "current")
     (work / "hcportal.toml").write_text(
         '[paths]\nbuild = "build"\n[harvest]\nsource = "crm"\nbase_url = "http://127.0.0.1:9"\n'
+        '[harvest.reports.accounts]\nreport_id = "00O000000000001"\n'
     )
     proc = hcportal(work, "run")
     assert proc.returncode == 3  # signing in needs a person (harvest: no credentials, no session)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import publish
-from hcportal.errors import PublishError
-from publish.git import redact_url
-from publish.settings import PublishSettings
+from hcportal import publish
+from hcportal.core.errors import PublishError
+from hcportal.publish.git import redact_url
+from hcportal.publish.settings import PublishSettings
 from tests.conftest import NOW
 from tests.publishing import make_site, read_tree
 
@@ -119,7 +119,7 @@ def test_redact_url():
 
 
 def test_the_run_report_masks_secrets_and_url_credentials():
-    from hcportal.logs import register_secret
+    from hcportal.core.logs import register_secret
     from hcportal.runreport import RunReport
 
     register_secret("Run-Report-Secret-9")

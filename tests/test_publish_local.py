@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import publish
-from hcportal.errors import PublishError
-from publish.settings import PublishSettings
+from hcportal import publish
+from hcportal.core.errors import PublishError
+from hcportal.publish.settings import PublishSettings
 from tests.conftest import NOW
 from tests.publishing import make_site, read_tree
 
@@ -88,8 +88,9 @@ SLOW_PUBLISH = """
 import sys, time
 from datetime import datetime
 from pathlib import Path
-import publish, publish.local as local
-from publish.settings import PublishSettings
+from hcportal import publish
+import hcportal.publish.local as local
+from hcportal.publish.settings import PublishSettings
 
 copy = local._copy
 def slow_copy(src, dst):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import publish
-from hcportal.errors import PublishError
-from publish.settings import PublishSettings
+from hcportal import publish
+from hcportal.core.errors import PublishError
+from hcportal.publish.settings import PublishSettings
 from tests.conftest import NOW
 from tests.publishing import make_site, read_tree
 

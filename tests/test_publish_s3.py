@@ -12,9 +12,9 @@ from datetime import timedelta
 import boto3
 import pytest
 
-import publish
-from hcportal.errors import PublishError
-from publish.settings import PublishSettings
+from hcportal import publish
+from hcportal.core.errors import PublishError
+from hcportal.publish.settings import PublishSettings
 from tests.conftest import NOW
 from tests.publishing import make_site, read_tree
 from tests.test_publish_local import start_slow, wait_for_lines
@@ -148,8 +148,9 @@ SLOW_S3_PUBLISH = """
 import sys, time
 from datetime import datetime
 from pathlib import Path
-import publish, publish.s3 as s3
-from publish.settings import PublishSettings
+from hcportal import publish
+import hcportal.publish.s3 as s3
+from hcportal.publish.settings import PublishSettings
 
 upload = s3._upload
 def slow_upload(client, bucket, prefix, f, settings):
@@ -194,7 +195,7 @@ def test_an_s3_publish_killed_midway_leaves_the_old_site_whole(tmp_path, s3_endp
 
 
 def test_upload_order_puts_pages_last_and_the_home_page_very_last(tmp_path):
-    from publish.files import scan, upload_order
+    from hcportal.publish.files import scan, upload_order
 
     order = [f.rel for f in upload_order(scan(make_site(tmp_path / "s", "v1", pages=4)))]
     pages = [r for r in order if r.endswith(".html")]

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-import transform
-from transform.settings import TransformSettings
+from hcportal import transform
+from hcportal.transform.settings import TransformSettings
+from tests.conftest import CLOCK
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,7 +107,7 @@ def maven(tmp_path_factory) -> tuple[transform.Tables, list[dict]]:
             "policy": {"evidence_subject": "^won$"},
         }
     )  # fmt: skip
-    return transform.run(raw, settings, date(2018, 1, 1)), pipeline
+    return transform.run(raw, settings, date(2018, 1, 1), clock=CLOCK), pipeline
 
 
 def test_maven_contracts_every_row_accounted_for(maven):
@@ -195,7 +196,7 @@ def raven(tmp_path_factory) -> tuple[transform.Tables, list[dict], list[dict]]:
     )  # fmt: skip
     subs = rows(src / "ravenstack_subscriptions.csv")
     tickets = rows(src / "ravenstack_support_tickets.csv")
-    return transform.run(raw, settings, date(2025, 1, 1)), subs, tickets
+    return transform.run(raw, settings, date(2025, 1, 1), clock=CLOCK), subs, tickets
 
 
 def test_raven_subscriptions_as_evergreen_contracts(raven):

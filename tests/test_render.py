@@ -12,18 +12,17 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import render
-import transform
+from hcportal import render, transform
 from hcportal.cli import main
-from hcportal.errors import RenderError
-from render import xray
-from render.datafiles import ALPHABET, Encoded, columnar
-from render.datasets import DATASETS, available
-from render.pages import PAGES, Shard
-from render.settings import SiteSettings
-from render.shards import bucket, slug
+from hcportal.core.errors import RenderError
+from hcportal.render import xray
+from hcportal.render.datafiles import ALPHABET, Encoded, columnar
+from hcportal.render.datasets import DATASETS, available
+from hcportal.render.pages import PAGES, Shard
+from hcportal.render.settings import SiteSettings
+from hcportal.render.shards import bucket, slug
+from hcportal.transform import Tables
 from tests.sitedata import FIXTURE, fixture_site, fixture_tables
-from transform import Tables
 
 # -- encodings ------------------------------------------------------------------------------------
 
@@ -112,7 +111,7 @@ def test_large_dictionaries_use_codes_and_names_carry_their_keys_and_pages():
 
 
 def test_a_value_cannot_close_the_script_tag(tmp_path):
-    from render.datafiles import write_js
+    from hcportal.render.datafiles import write_js
 
     path, _ = write_js(
         tmp_path / "d.js", "t", columnar(pd.DataFrame({"a": ["</script><b>x", "\u2028"]}))
@@ -281,7 +280,7 @@ def test_hcportal_build_of_a_folder_without_tables_is_one_clear_line(tmp_path):
 def test_the_docs_list_what_every_page_reads():
     from pathlib import Path
 
-    from render.pages import reads_table
+    from hcportal.render.pages import reads_table
 
     docs = (Path(__file__).parent.parent / "docs" / "site.md").read_text("utf-8")
     assert reads_table() in docs, "docs/site.md: paste render.pages.reads_table()'s output"
@@ -300,7 +299,7 @@ def test_a_name_without_a_page_is_shown_but_not_linked(tmp_path):
 
 
 def test_a_harvest_without_row_counts_still_shows_its_freshness(tmp_path):
-    """A site cut for one region (publish/split.py) keeps the harvest times, not the rows."""
+    """A site cut for one region (render/split.py) keeps the harvest times, not the rows."""
     tables = fixture_tables()
     for report in tables.meta["raw"]["reports"]:
         del report["rows"]

@@ -12,12 +12,13 @@ import pytest
 from click.testing import CliRunner
 from keyring.backend import KeyringBackend
 
-from harvest import login
-from harvest.auth import find_credentials, session_file
-from harvest.runs import resolve_run
-from harvest.settings import HarvestSettings
 from hcportal.cli import main
-from hcportal.errors import HarvestError, NeedsPersonError, SessionExpiredError
+from hcportal.core.errors import HarvestError, NeedsPersonError, SessionExpiredError
+from hcportal.demo import demo_reports
+from hcportal.harvest import login
+from hcportal.harvest.auth import find_credentials, session_file
+from hcportal.harvest.runs import resolve_run
+from hcportal.harvest.settings import HarvestSettings
 from tests.conftest import NOW
 from tests.harvesting import FAST, crm_with, harvest, reports
 
@@ -37,6 +38,7 @@ def crm_settings(crm, tmp_path, **extra) -> HarvestSettings:
         session_dir=str(tmp_path / ".hcportal"),
         backoff_seconds=0.1,
         control_timeout_seconds=2,
+        reports=demo_reports(),
         **extra,
     )
 
@@ -46,6 +48,10 @@ def write_config(tmp_path, crm) -> str:
     path.write_text(
         f'[paths]\nbuild = "build"\n[harvest]\nsource = "crm"\nbase_url = "{crm.url}"\n'
         "backoff_seconds = 0.1\ncontrol_timeout_seconds = 2\n"
+        + "".join(
+            f'[harvest.reports.{name}]\nreport_id = "{spec.report_id}"\n'
+            for name, spec in demo_reports().items()
+        )
     )
     return str(path)
 

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from render.shards import bucket, slug
+from hcportal.render.shards import bucket, slug
 from tests.sitedata import demo_site, fixture_site
 
 # Collected in every page before its own scripts run (init scripts are not subject to the CSP).

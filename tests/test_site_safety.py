@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-import render
-import transform
-from render.settings import SiteSettings
-from render.shards import slug
-from tests.conftest import TODAY
-from transform.settings import TransformSettings
+from hcportal import render, transform
+from hcportal.render.settings import SiteSettings
+from hcportal.render.shards import slug
+from hcportal.transform.settings import TransformSettings
+from tests.conftest import CLOCK, TODAY
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -60,7 +59,7 @@ def hostile_raw(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("hostile")
-    tables = transform.run(hostile_raw(tmp / "raw"), TransformSettings(), TODAY)
+    tables = transform.run(hostile_raw(tmp / "raw"), TransformSettings(), TODAY, clock=CLOCK)
     tables.frames["efficacy"] = pd.DataFrame(
         {"level": "owner", "name": HOSTILE, "period": HOSTILE, "due": "1", "done_on_time": "1",
          "done_late": "0", "missed": "0", "unattached": "0", "open": "0", "on_time_rate": "1"}

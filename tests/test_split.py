@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from publish.sitecheck import check_site
-from publish.split import build_split
-from render.datafiles import ALPHABET
-from render.settings import SiteSettings
+from hcportal.publish.sitecheck import check_site
+from hcportal.render.datafiles import ALPHABET
+from hcportal.render.settings import SiteSettings
+from hcportal.render.split import build_split
 from tests.conftest import NOW
 from tests.publishing import night
 
@@ -92,8 +92,8 @@ def test_the_split_tree_passes_the_site_checks(split):
 
 
 def test_a_slice_ships_no_data_quality_rows_and_no_table_it_cannot_attribute():
-    import transform
-    from publish.split import slice_tables
+    from hcportal import transform
+    from hcportal.render.split import slice_tables
 
     frames = {
         "accounts": pd.DataFrame({"account": ["A", "B"], "account_key": ["a", "b"], "region": ["X", "Y"]}),

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import transform
-from hcportal.errors import TransformError
-from tests.conftest import TODAY
-from transform.settings import TransformSettings
+from hcportal import transform
+from hcportal.core.errors import TransformError
+from hcportal.transform.settings import TransformSettings
+from tests.conftest import CLOCK, TODAY
 
 ACCOUNTS = "Owner,Account,GEO,Region\r\nNic W,Café Olé Ltd,AMS,East\r\nAna C,Beta Inc,EMEA,DACH\r\n"
 CONTRACTS = 'Account,Product,Start Date,End Date,Amount\r\nCAFÉ OLÉ,VM,2026-10-01,2027-12-31,"$1,200"\r\nBeta,HW,TBD,,$5K\r\n'
@@ -32,7 +32,9 @@ def write(folder: Path, encoding: str = "utf-8-sig", footer: bool = True, **over
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_encodings_and_footer(tmp_path, encoding):
-    tables = transform.run(write(tmp_path / "raw", encoding), TransformSettings(), TODAY)
+    tables = transform.run(
+        write(tmp_path / "raw", encoding), TransformSettings(), TODAY, clock=CLOCK
+    )
     occ = tables["occasions"]
     assert set(occ["account"]) == {"Café Olé Ltd"}  # the accounts report's spelling wins
     onboarding = occ[occ["occasion"] == "onboarding"].iloc[0]
@@ -41,7 +43,7 @@ def test_encodings_and_footer(tmp_path, encoding):
 
 
 def test_bad_rows_are_reported_with_file_line_and_reason(tmp_path):
-    tables = transform.run(write(tmp_path / "raw"), TransformSettings(), TODAY)
+    tables = transform.run(write(tmp_path / "raw"), TransformSettings(), TODAY, clock=CLOCK)
     dq = tables["data_quality"]
     row = dq[dq["file"] == "contracts.csv"].iloc[0]
     assert (row["line"], row["column"], row["value"]) == (3, "start", "TBD")
@@ -50,7 +52,9 @@ def test_bad_rows_are_reported_with_file_line_and_reason(tmp_path):
 
 def test_multiline_fields_keep_line_numbers_right(tmp_path):
     acts = ACTIVITIES + "Nic W,Cafe Ole,,Demo,,yesterday,N\r\n"
-    tables = transform.run(write(tmp_path / "raw", activities=acts), TransformSettings(), TODAY)
+    tables = transform.run(
+        write(tmp_path / "raw", activities=acts), TransformSettings(), TODAY, clock=CLOCK
+    )
     dq = tables["data_quality"]
     assert dq[dq["file"] == "activities.csv"]["line"].tolist() == [4]
 
@@ -58,15 +62,18 @@ def test_multiline_fields_keep_line_numbers_right(tmp_path):
 def test_mapped_headers(tmp_path):
     raw = write(tmp_path / "raw", accounts=ACCOUNTS.replace("Owner,", "Account Owner,"))
     with pytest.raises(TransformError, match=r"accounts.csv lacks column.*'Owner' \(field owner\)"):
-        transform.run(raw, TransformSettings(), TODAY)
+        transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
     settings = TransformSettings.model_validate(
         {"columns": {"accounts": {"owner": "Account Owner"}}}
     )
-    assert set(transform.run(raw, settings, TODAY)["accounts"]["owner"]) == {"Nic W", "Ana C"}
+    assert set(transform.run(raw, settings, TODAY, clock=CLOCK)["accounts"]["owner"]) == {
+        "Nic W",
+        "Ana C",
+    }
 
 
 def test_write_is_atomic_and_keeps_the_old_output_on_failure(tmp_path):
-    tables = transform.run(write(tmp_path / "raw"), TransformSettings(), TODAY)
+    tables = transform.run(write(tmp_path / "raw"), TransformSettings(), TODAY, clock=CLOCK)
     out = transform.write(tables, tmp_path / "data")
     before = (out / "targets.csv").read_bytes()
     del tables.frames["occasions"]
@@ -88,7 +95,9 @@ def dq_rows(tables: transform.Tables, file: str) -> list[tuple]:
 def test_title_block_footer_and_bom_keep_line_numbers(tmp_path):
     title = '"Contracts by Account"\r\n"Acme Corp"\r\n\r\n'
     contracts = title + CONTRACTS.replace("Beta,HW,TBD", "Beta,HW,TBD")
-    tables = transform.run(write(tmp_path / "raw", contracts=contracts), TransformSettings(), TODAY)
+    tables = transform.run(
+        write(tmp_path / "raw", contracts=contracts), TransformSettings(), TODAY, clock=CLOCK
+    )
     # The header is on line 4; the TBD row on line 6.
     assert dq_rows(tables, "contracts.csv") == [(6, "start", "missing or unreadable start date")]
     assert tables["contracts"]["contract_id"].tolist() == [5]
@@ -103,7 +112,9 @@ def test_malformed_rows_blank_lines_and_the_rest_keep_their_lines(tmp_path):
         + "Nic W,Nobody Inc,,Demo,,2026-11-03,N\r\n"  # line 7: an account nobody has
         + "Nic W,,,Demo,,2026-11-03,N\r\n"  # line 8: no account at all
     )
-    tables = transform.run(write(tmp_path / "raw", activities=acts), TransformSettings(), TODAY)
+    tables = transform.run(
+        write(tmp_path / "raw", activities=acts), TransformSettings(), TODAY, clock=CLOCK
+    )
     assert dq_rows(tables, "activities.csv") == [
         (4, "", "malformed row: 4 fields where the header has 7"),
         (6, "", "malformed row: 8 fields where the header has 7"),
@@ -126,7 +137,9 @@ def test_contract_rows_that_cannot_be_used_are_each_listed(tmp_path):
         "Café Olé,HW,2026-01-01,,about ten\r\n"  # 6: evergreen, amount unreadable (kept as 0)
         ",HW,2026-01-01,,10\r\n"  # 7: no account
     )
-    tables = transform.run(write(tmp_path / "raw", contracts=contracts), TransformSettings(), TODAY)
+    tables = transform.run(
+        write(tmp_path / "raw", contracts=contracts), TransformSettings(), TODAY, clock=CLOCK
+    )
     assert dq_rows(tables, "contracts.csv") == [
         (3, "account", "duplicate contract row (counted once)"),
         (4, "end", "end date before start date"),
@@ -146,7 +159,9 @@ def test_accounts_duplicates_missing_owner_and_extra_columns(tmp_path):
         "Ana C,CAFE OLE,EMEA,DACH,Commercial,Retail\r\n"  # 3: the same account
         ",Beta Inc,EMEA,DACH,Commercial,Media\r\n"  # 4: nobody owns it
     )
-    tables = transform.run(write(tmp_path / "raw", accounts=accounts), TransformSettings(), TODAY)
+    tables = transform.run(
+        write(tmp_path / "raw", accounts=accounts), TransformSettings(), TODAY, clock=CLOCK
+    )
     assert dq_rows(tables, "accounts.csv") == [
         (3, "account", "duplicate account (first row kept)"),
         (4, "owner", "missing owner (account kept, unassigned)"),
@@ -175,7 +190,7 @@ def test_semicolon_exports_case_insensitive_and_absent_columns(tmp_path):
             "policy": {"evidence_subject": r"^hc$"},
         }
     )
-    tables = transform.run(raw, settings, date(2026, 6, 1))
+    tables = transform.run(raw, settings, date(2026, 6, 1), clock=CLOCK)
     assert tables["data_quality"].empty
     occ = tables["occasions"].set_index("occasion")
     assert occ.loc["onboarding", "due"] == pd.Timestamp("2026-05-30")  # 1 March + 90 days
@@ -190,7 +205,9 @@ def test_one_header_may_serve_two_fields(tmp_path):
     settings = TransformSettings.model_validate(
         {"columns": {"activities": {"opportunity": "", "revenue": "Value", "attachment": "Value"}}}
     )
-    tables = transform.run(write(tmp_path / "raw", activities=activities), settings, TODAY)
+    tables = transform.run(
+        write(tmp_path / "raw", activities=activities), settings, TODAY, clock=CLOCK
+    )
     act = tables["activities"].iloc[0]
     assert act["revenue"] == 250 and bool(act["attachment"])  # a positive count is true
 
@@ -199,7 +216,10 @@ def test_names_match_across_reports_in_any_script(tmp_path):
     accounts = "Owner,Account,GEO,Region\r\nKen S,トヨタ自動車 株式会社,JAPAC,Japan\r\nLi W,北京 数据 Ltd,JAPAC,Greater China\r\n"
     contracts = "Account,Product,Start Date,End Date,Amount\r\nトヨタ自動車  株式会社,VM,2026-01-01,,1\r\n北京数据,VM,2026-01-01,,1\r\n"
     tables = transform.run(
-        write(tmp_path / "raw", accounts=accounts, contracts=contracts), TransformSettings(), TODAY
+        write(tmp_path / "raw", accounts=accounts, contracts=contracts),
+        TransformSettings(),
+        TODAY,
+        clock=CLOCK,
     )
     dq = tables["data_quality"]
     # Spacing differs and still matches; a name without its space is another name, and is listed.
@@ -223,12 +243,12 @@ def test_unusable_files_are_one_clear_error(tmp_path, content, message):
     raw = write(tmp_path / "raw")
     (raw / "accounts.csv").write_bytes(content)
     with pytest.raises(TransformError, match=message):
-        transform.run(raw, TransformSettings(), TODAY)
+        transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
 
 
 def test_a_header_only_export_is_an_empty_table(tmp_path):
     raw = write(tmp_path / "raw", activities=ACTIVITIES.splitlines()[0] + "\r\n")
-    tables = transform.run(raw, TransformSettings(), TODAY)
+    tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
     assert tables["activities"].empty
     assert tables["influenced_pipeline"].empty
     assert set(tables["occasions"]["status"]) <= {"upcoming", "later", "pending", "overdue"}

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harvest.settings import ReportSpec
-from harvest.validate import FATAL, ROUTE, SESSION, TRANSIENT, Rejected, accept_export
+from hcportal.harvest.settings import ReportSpec
+from hcportal.harvest.validate import FATAL, ROUTE, SESSION, TRANSIENT, Rejected, accept_export
 
 HEADER = '"Owner","Account","GEO","Region"\r\n'
 FOOTER = '\r\n"Accounts by Owner"\r\n"Confidential Information - Do Not Distribute"\r\n'

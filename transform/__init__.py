@@ -8,6 +8,11 @@ tables in a folder in one atomic move.
 
 from __future__ import annotations
 
+# This folder is mapped to `hcportal.transform` (pyproject's package-dir); it is never a top-level
+# `transform`, so that no module can be imported under two names.
+if __name__ != "hcportal.transform":
+    raise ImportError(f"import hcportal.transform, not {__name__}")
+
 import contextlib
 import logging
 import os
@@ -15,18 +20,19 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel
 
 from hcportal import __version__
-from hcportal.errors import TransformError
-from transform import efficacy, memory, outputs, policy
-from transform.files import CSV_TABLES, META, PARQUET_TABLES, Tables, read, write
-from transform.frames import isin, values_at
-from transform.load import (
+from hcportal.core.clock import Clock
+from hcportal.core.errors import TransformError
+from hcportal.transform import efficacy, memory, outputs, policy
+from hcportal.transform.files import CSV_TABLES, META, PARQUET_TABLES, Tables, read, write
+from hcportal.transform.frames import isin, values_at
+from hcportal.transform.load import (
     Quality,
     Report,
     clean_accounts,
@@ -34,7 +40,7 @@ from transform.load import (
     clean_contracts,
     read_report,
 )
-from transform.settings import TransformSettings
+from hcportal.transform.settings import TransformSettings
 
 __all__ = ["CSV_TABLES", "META", "PARQUET_TABLES", "Tables", "read", "run", "write"]
 log = logging.getLogger(__name__)
@@ -67,7 +73,6 @@ def _cpu() -> float:
 
 
 Step = Callable[[dict[str, pd.DataFrame], Context], dict[str, pd.DataFrame]]
-
 
 # Fields read dictionary-encoded (the reader builds the dictionaries in its threads): every column
 # that repeats. Only the activities' timestamps, nearly all distinct, are read as plain strings.
@@ -135,8 +140,8 @@ def credit_step(t: dict[str, pd.DataFrame], ctx: Context) -> dict[str, pd.DataFr
 STEPS: list[Step] = [load_step, policy_step, credit_step]
 
 
-def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
-    """Turn a raw run folder into tables, for the as-of date."""
+def run(raw_dir: Path, settings: TransformSettings, as_of: date, *, clock: Clock) -> Tables:
+    """Turn a raw run folder into tables, for the as-of date (``clock``: when, for meta.json)."""
     memory.reuse_big_allocations()
     ctx = Context(raw_dir=raw_dir, settings=settings, as_of=as_of)
     frames: dict[str, pd.DataFrame] = {}
@@ -149,7 +154,7 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date) -> Tables:
         raise TransformError(strict_message(quality))
     meta = {
         "as_of": as_of.isoformat(),
-        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated": clock().isoformat(timespec="seconds"),
         "hcportal_version": __version__,
         "raw": _raw_facts(raw_dir),
         "counts": {
@@ -196,7 +201,9 @@ def _raw_facts(raw_dir: Path) -> dict:
     """Where the data came from, for the site's freshness panel: the harvest manifest if any."""
     if not (raw_dir / "manifest.json").is_file():  # a plain folder of exports
         return {"run_id": raw_dir.name, "reports": []}
-    from harvest.manifest import read_manifest  # imports the harvester (Playwright): only if needed
+    from hcportal.harvest.manifest import (
+        read_manifest,
+    )  # imports the harvester (Playwright): only if needed
 
     m = read_manifest(raw_dir)
     return {

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transform.settings import LEGAL_SUFFIXES
+from hcportal.transform.settings import LEGAL_SUFFIXES
 
 # -- money ----------------------------------------------------------------------------------------
 

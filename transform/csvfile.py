@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
-from hcportal.errors import TransformError
+from hcportal.core.errors import TransformError
 
 BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)

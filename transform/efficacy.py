@@ -16,8 +16,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from transform import policy
-from transform.frames import nonblank, positions, take, values_at
+from hcportal.transform import policy
+from hcportal.transform.frames import nonblank, positions, take, values_at
 
 EFFICACY_COLUMNS = [
     "level", "name", "geo", "period", "due", "done_on_time", "done_late", "missed", "open",

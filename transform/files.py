@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from hcportal.errors import TransformError
-from hcportal.fsutil import staged_dir
+from hcportal.core.errors import TransformError
+from hcportal.core.files import staged_dir
 
 # Published as CSV: the contract other tools read (GUIDE section 4). The rest is typed Parquet.
 CSV_TABLES = ("targets", "candidates", "data_quality", "efficacy", "influenced_pipeline")

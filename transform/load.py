@@ -20,11 +20,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
-from hcportal.errors import TransformError
-from transform import clean
-from transform.csvfile import Export, read_export
-from transform.frames import day_of
-from transform.settings import ParseSettings
+from hcportal.core.errors import TransformError
+from hcportal.transform import clean
+from hcportal.transform.csvfile import Export, read_export
+from hcportal.transform.frames import day_of
+from hcportal.transform.settings import ParseSettings
 
 DQ_COLUMNS = ["file", "line", "column", "value", "reason"]
 

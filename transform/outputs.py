@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transform.frames import positions, take, take_category, values_at
-from transform.policy import TARGET_STATUSES, URGENCY
+from hcportal.transform.frames import positions, take, take_category, values_at
+from hcportal.transform.policy import TARGET_STATUSES, URGENCY
 
 TARGET_COLUMNS = [
     "account", "owner", "geo", "region", "product", "contract_start", "contract_end", "amount",

@@ -17,8 +17,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from transform.frames import positions
-from transform.settings import PolicySettings
+from hcportal.transform.frames import positions
+from hcportal.transform.settings import PolicySettings
 
 # Most urgent first: the order candidates' status is chosen by.
 STATUSES = ("done", "missed", "overdue", "pending", "upcoming", "later")

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from hcportal.errors import OutputError
+from hcportal.core.errors import OutputError
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:

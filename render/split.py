@@ -13,7 +13,7 @@ rows, so nothing of another region or owner is in it, not even inside its data f
 
 Rows that belong to no account of the accounts report stay in the manager root only.
 
-Each folder is rendered straight from its sliced tables with :func:`render.render_site`.
+Each folder is rendered straight from its sliced tables with :func:`render_site`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-import render
-import transform
-from hcportal.fsutil import staged_dir
-from render.settings import SiteSettings
-from render.shards import ascii_dashes
+from hcportal import transform
+from hcportal.core.files import staged_dir
+from hcportal.render import is_site_dir, read_tables, render_site
+from hcportal.render.settings import SiteSettings
+from hcportal.render.shards import ascii_dashes
 
 KINDS = {"region": "regions", "owner": "owners"}
 
@@ -45,10 +45,10 @@ class Folder:
 def build_split(data_dir: Path, out_dir: Path, settings: SiteSettings, by: list[str]) -> Path:
     """Build the manager root and one folder per value of each column in ``by``; return the
     root's ``index.html``. The tree replaces ``out_dir`` in one move, like :func:`render.build`."""
-    tables = render.read_tables(data_dir)
+    tables = read_tables(data_dir)
     accounts = tables["accounts"]
-    with staged_dir(out_dir, render.is_site_dir, "site") as tmp:
-        render.render_site(tables, tmp, settings)
+    with staged_dir(out_dir, is_site_dir, "site") as tmp:
+        render_site(tables, tmp, settings)
         folders: list[Folder] = []
         for kind in by:
             taken: set[str] = set()
@@ -56,7 +56,7 @@ def build_split(data_dir: Path, out_dir: Path, settings: SiteSettings, by: list[
             for value in values:
                 keys = set(accounts.loc[accounts[kind] == value, "account_key"])
                 path = f"{KINDS[kind]}/{_slug(value, taken)}/"
-                render.render_site(slice_tables(tables, kind, value, keys), tmp / path, settings)
+                render_site(slice_tables(tables, kind, value, keys), tmp / path, settings)
                 folders.append(Folder(kind, value, path, len(keys)))
         _write_index(tmp, folders, settings)
     return out_dir / "index.html"
