@@ -54,6 +54,11 @@ window.HCP = window.HCP || { data: {} };
     key(i) {
       return this.keys ? this.keys[this.codes[i]] : null;
     }
+    // The values as lower-case text ("" for none), made once: sorting and search compare them.
+    lowered() {
+      if (!this.low) this.low = this.values.map((v) => (v == null ? "" : String(v).toLowerCase()));
+      return this.low;
+    }
     // The same column for some rows only (an account's X-Ray).
     pick(rows) {
       if (this.kind === "dict") {
