@@ -9,6 +9,7 @@ right answers are written out by hand. No JS test framework: CI has Python packa
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -31,7 +32,7 @@ CSP = (
 
 
 @pytest.fixture(scope="module")
-def js(browser: Browser, tmp_path_factory) -> Page:
+def js(browser: Browser, tmp_path_factory) -> Iterator[Page]:
     """A blank page with the pure parts loaded, in order, by <script src> under the site's CSP."""
     blank = tmp_path_factory.mktemp("blank") / "blank.html"
     scripts = "".join(f'<script src="{(STATIC / p).as_uri()}"></script>' for p in PURE)
