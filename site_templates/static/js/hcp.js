@@ -29,6 +29,7 @@ window.HCP = window.HCP || { data: {} };
       this.name = name;
       this.slugs = spec.slugs || null;
       this.keys = spec.keys || null;
+      this.low = null; // lowered(), made when asked: declared here, so every column keeps one shape
       if (spec.dict) {
         this.kind = "dict";
         this.dict = spec.dict;
