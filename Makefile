@@ -8,12 +8,9 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# scripts/setup.sh holds a lock: two `make setup` at once wait for each other instead of racing.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@bash scripts/ensure-browser.sh
-	@touch $@
+	@bash scripts/setup.sh $(PYTHON) $(VENV)
 
 publish: setup  ## harvest -> transform -> build -> publish (the demo CRM unless configured)
 	$(BIN)/hcportal run

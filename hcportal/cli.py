@@ -93,6 +93,8 @@ def main(verbose: bool) -> None:
     \b
     The nightly job is `hcportal run`: harvest -> transform -> build -> publish.
     With no configuration it runs against the bundled demo CRM.
+    One command at a time writes into the build folder (run, harvest, transform,
+    build, publish hold its lock); a second one stops with a message saying so.
 
     \b
     Example:
@@ -233,14 +235,15 @@ def harvest_cmd(
     config = _config(config_path)
     progress = for_stream(sys.stderr)
     try:
-        run_dir, manifest = pipeline.harvest_reports(
-            config,
-            _clock(),
-            out=out,
-            headless=False if headed else None,
-            from_folder=from_folder,
-            progress=progress,
-        )
+        with pipeline.locked(config):
+            run_dir, manifest = pipeline.harvest_reports(
+                config,
+                _clock(),
+                out=out,
+                headless=False if headed else None,
+                from_folder=from_folder,
+                progress=progress,
+            )
     finally:
         progress.close()
     for r in manifest.reports:
@@ -321,7 +324,7 @@ def transform_cmd(
       hcportal transform --raw build/raw --out build/data --as-of 2026-11-23
       hcportal transform --raw exports/ --out data/ --config acme.toml --strict
     """
-    from hcportal import harvest, transform
+    from hcportal import harvest, pipeline, transform
 
     now = _clock()
     day = _as_of(as_of) or now().date()
@@ -329,9 +332,10 @@ def transform_cmd(
     settings = config.transform
     if strict:
         settings = settings.model_copy(update={"strict": True})
-    run_dir = harvest.resolve_run(raw)
-    tables = transform.run(run_dir, settings, day, clock=now)
-    transform.write(tables, out)
+    with pipeline.locked(config):
+        run_dir = harvest.resolve_run(raw)
+        tables = transform.run(run_dir, settings, day, clock=now)
+        transform.write(tables, out)
     counts, quality = tables.meta["counts"], tables.meta["data_quality"]
     for r in quality["by_reason"]:
         click.echo(f"  {r['file']}: {r['rows']:,} x {r['reason']}", err=True)
@@ -363,10 +367,11 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     Example:
       hcportal build --data build/data --out build/site
     """
-    from hcportal import render
+    from hcportal import pipeline, render
 
     config = _config(config_path)
-    click.echo(str(render.build(data, out, config.site)))
+    with pipeline.locked(config):
+        click.echo(str(render.build(data, out, config.site)))
 
 
 FORCE_OPTION = click.option(

@@ -44,6 +44,9 @@ class RunReport:
     gate: dict | None = None
     published: dict | None = None
     history: str | None = None
+    # A publish by hand: the data its site was built from (harvest run, where the data was found,
+    # the digest of its meta.json), or "unknown".
+    built_from: dict | str | None = None
     _clock: float = field(default_factory=time.perf_counter, repr=False)
 
     @contextlib.contextmanager
@@ -112,6 +115,8 @@ class RunReport:
             "gate": self.gate,
             "published": self.published,
             "history": self.history,
+            "manual": self.kind == "publish",
+            "built_from": self.built_from,
         }
 
 

@@ -9,6 +9,7 @@ with a caveat, is listed in the :class:`Quality` report with its file, line and 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from hcportal.core.errors import TransformError
-from hcportal.core.text import shown
+from hcportal.core.text import NAMES, shown
 from hcportal.transform import clean
 from hcportal.transform.csvfile import Export, read_export
 from hcportal.transform.frames import day_of
@@ -215,7 +216,32 @@ def read_report(
         return chosen
 
     export = read_export(path, select, parsing.delimiter)
+    export.notes[:0] = _harvested_notes(path)
     return Report(path.name, export, resolved, list(dict.fromkeys(extra)))
+
+
+def _harvested_notes(path: Path) -> list[tuple[int, str, str, str]]:
+    """Lines the harvester decoded from another encoding than the rest of the download (its
+    manifest lists them; the file it stored is all UTF-8, so only the manifest can tell)."""
+    try:
+        manifest = json.loads((path.parent / "manifest.json").read_text("utf-8"))
+        entry = next(r for r in manifest["reports"] if r.get("file") == path.name)
+        wanted = {int(n) for n in entry.get("other_encoding_lines") or []}
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return []
+    if not wanted:
+        return []
+    usual = NAMES.get(entry.get("encoding"), str(entry.get("encoding")))
+    odd = NAMES["utf-8" if usual != "UTF-8" else "cp1252"]
+    text: dict[int, str] = {}
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        for n, line in enumerate(f, start=1):
+            if n in wanted:
+                text[n] = line
+                if len(text) == len(wanted):
+                    break
+    reason = f"a line in {odd} in a {usual} file (read as {odd} by the harvest)"
+    return [(n, "", shown(text.get(n, "").rstrip("\r\n")), reason) for n in sorted(wanted)]
 
 
 def malformed(report: Report, dq: Quality) -> None:
