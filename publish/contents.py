@@ -64,9 +64,6 @@ _JSON_LIMIT = 8 << 20  # .json files are parsed whole up to this size (the site'
 
 def file_problem(site_dir: Path, path: Path) -> str | None:
     """Why ``path`` (a regular file of the site) must not be published, or None."""
-    rel = path.relative_to(site_dir)
-    if any(part.startswith(".") for part in rel.parts):
-        return "a hidden file; a site holds none (sessions and settings live in such places)"
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -75,6 +72,11 @@ def file_problem(site_dir: Path, path: Path) -> str | None:
         if data.startswith(magic):
             return f"is {what}, whatever its name; a site never ships one"
     suffix = path.suffix.lower()
+    text = b"\x00" not in data and _is_utf8(data)
+    if text and (found := text_problem(data, suffix)):
+        return found
+    if any(part.startswith(".") for part in path.relative_to(site_dir).parts):
+        return "is a hidden file; a site holds none (sessions and settings live in such places)"
     if suffix in BINARY_KINDS:
         if not data.startswith(BINARY_KINDS[suffix]) or (
             suffix == ".webp" and data[8:12] != b"WEBP"
@@ -82,15 +84,18 @@ def file_problem(site_dir: Path, path: Path) -> str | None:
             return f"is not the {suffix[1:].upper()} file its name says (its bytes differ)"
         return None
     if suffix not in TEXT_KINDS and not path.name.upper().startswith(LICENCE_NAMES):
-        kind = suffix or "no extension"
-        return f"is a kind of file the site does not ship ({kind})"
-    if b"\x00" in data:
-        return "is not text (it holds NUL bytes), though its name says it is"
+        return f"is a kind of file the site does not ship ({suffix or 'no extension'})"
+    if not text:
+        return "is not UTF-8 text, though its name says it is"
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return "is not UTF-8 text, though its name says it is"
-    return text_problem(data, suffix)
+        return False
+    return True
 
 
 def text_problem(data: bytes, suffix: str = "") -> str | None:

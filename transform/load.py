@@ -251,8 +251,9 @@ def malformed(report: Report, dq: Quality) -> None:
     dq.rows_read[report.file] = report.export.rows + len(rows)
     for line, text, reason in rows:
         dq.add(report.file, np.array([line]), "", [text], reason)
+    by_header = {header: name for name, header in report.fields.items() if header}
     for line, column, value, reason in report.export.notes:
-        dq.add(report.file, np.array([line]), column, [value], reason)
+        dq.add(report.file, np.array([line]), by_header.get(column, column), [value], reason)
 
 
 def _add_money(
