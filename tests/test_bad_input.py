@@ -119,7 +119,8 @@ def amounts(data: Path) -> dict[str, str]:
 
 
 @pytest.mark.reliability(
-    "an impossible calendar date (2024-02-30) in a contract", "listed with its line; the contract is not used (never read as 1 March)"
+    "an impossible calendar date (2024-02-30) in a contract",
+    "listed with its line; the contract is not used (never read as 1 March)",
 )
 def test_an_impossible_date_is_listed_not_rolled_over(transformed):
     assert dq(transformed, "contracts.csv")[10] == (
@@ -132,7 +133,8 @@ def test_an_impossible_date_is_listed_not_rolled_over(transformed):
 
 
 @pytest.mark.reliability(
-    "an amount with misplaced thousands separators (1,2,3)", "listed; counted as 0, never read as 123"
+    "an amount with misplaced thousands separators (1,2,3)",
+    "listed; counted as 0, never read as 123",
 )
 def test_misplaced_separators_are_listed_not_squeezed(transformed):
     column, value, reason = dq(transformed, "contracts.csv")[4]
@@ -207,7 +209,11 @@ def test_a_currency_column_is_read(tmp_path):
         "1000", "1100", "0", "0"
     )  # fmt: skip
     found = dq(data, "contracts.csv")
-    assert found[4] == ("amount", "2000", "amount in CHF, not USD, and no rate for CHF (counted as 0)")
+    assert found[4] == (
+        "amount",
+        "2000",
+        "amount in CHF, not USD, and no rate for CHF (counted as 0)",
+    )
     assert found[5][2].startswith("the amount names another currency than the currency column")
 
 
@@ -219,12 +225,14 @@ def test_a_line_in_another_encoding_is_read_in_its_own(transformed):
     names = set(amounts(transformed))
     assert {"Zoë Café", "Müller GmbH", "Åsa Öst AB"} <= names
     assert not any("Ã" in n for n in names)
-    column, value, reason = dq(transformed, "accounts.csv")[3]
+    _, value, reason = dq(transformed, "accounts.csv")[3]
     assert "Müller GmbH" in value
     assert reason == "a line in Windows-1252 in a UTF-8 file (read as Windows-1252)"
 
 
-@pytest.mark.reliability("a NUL byte inside an account name", "removed, and listed with the name shown as \\x00")
+@pytest.mark.reliability(
+    "a NUL byte inside an account name", "removed, and listed with the name shown as \\x00"
+)
 def test_control_characters_are_removed_and_listed(transformed):
     assert dq(transformed, "accounts.csv")[4] == (
         "account", "Nul\\x00 Works", "control character(s) removed"
@@ -238,7 +246,7 @@ def test_control_characters_are_removed_and_listed(transformed):
     "a duplicated header (Region twice)", "listed, saying which column is read (the first)"
 )
 def test_a_duplicate_header_is_listed_and_the_first_column_read(transformed):
-    column, value, reason = dq(transformed, "accounts.csv")[1]
+    column, _, reason = dq(transformed, "accounts.csv")[1]
     assert column == "region"
     assert reason == "duplicate header: column 4 is read, column(s) 6 of the same name are ignored"
     regions = {r["account"]: r["region"] for r in rows(transformed / "targets.csv")}
@@ -348,7 +356,7 @@ def test_the_harvest_reads_a_mixed_file_line_by_line_and_the_transform_lists_it(
     assert "Müller GmbH" in stored and "Zoë Café" in stored and "Ã" not in stored
     proc = hcportal("transform", "--raw", "raw", "--out", "data", "--as-of", AS_OF, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    column, value, reason = dq(tmp_path / "data", "accounts.csv")[3]
+    _, value, reason = dq(tmp_path / "data", "accounts.csv")[3]
     assert "Müller GmbH" in value
     assert reason == "a line in Windows-1252 in a UTF-8 file (read as Windows-1252 by the harvest)"
 

@@ -43,6 +43,10 @@ def work(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.mark.reliability(
+    "a night whose contracts export lost 70% of its rows",
+    "refused by the gate (exit 4) in one line; the site untouched; --force REASON publishes and keeps the reason; rollback restores the good site",
+)
 def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
     build = work / "build"
     first = night(build, NOW - timedelta(days=1))
@@ -112,6 +116,10 @@ def test_publish_without_a_built_site_is_refused_cleanly(work):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.reliability(
+    "a harvest that cannot sign in",
+    "the run fails at harvest in one line; the published site untouched; the run kept in the history",
+)
 def test_a_failed_harvest_fails_the_run_with_one_line_and_a_report(work):
     build = work / "build"
     night(build, NOW - timedelta(days=1))

@@ -146,7 +146,9 @@ def test_hand_publishes_are_entries_of_their_own_and_rollback_steps_through_them
         kept = json.loads((entry / "report.json").read_text())
         assert kept["kind"] == "publish" and kept["manual"] and kept["outcome"] == "published"
         assert json.loads((entry / "manifest.json").read_text())["run_id"] == run_id
-        assert (entry / "data" / "meta.json").is_file() and (entry / "site" / "index.html").is_file()
+        assert (entry / "data" / "meta.json").is_file() and (
+            entry / "site" / "index.html"
+        ).is_file()
     # The same second twice: a second entry, the first one untouched.
     again = hcportal(work, "publish", now=NOW + timedelta(hours=2, minutes=1))
     assert again.returncode == 0, again.stderr
@@ -155,7 +157,9 @@ def test_hand_publishes_are_entries_of_their_own_and_rollback_steps_through_them
 
     live = build / "public" / "current"
     for back in reversed(entries[:-1]):
-        proc = hcportal(work, "publish", "--rollback", "--reason", "step back", now=NOW + timedelta(hours=9))
+        proc = hcportal(
+            work, "publish", "--rollback", "--reason", "step back", now=NOW + timedelta(hours=9)
+        )
         assert proc.returncode == 0, proc.stderr
         assert json.loads((build / "history" / "live.json").read_text())["run_id"] == back.name
         assert read_tree(live) == read_tree(back / "site")
