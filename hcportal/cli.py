@@ -404,7 +404,9 @@ def publish_cmd(
 
     The gate refuses (exit 4, the published site untouched) when the harvest behind the data
     failed, a report lost too many rows since the last good run, too many rows were rejected,
-    or the site fails its own checks. Prints where readers open the published site.
+    the site fails its own checks (a session, trace or key in it, whatever its name), or the
+    data the site was built from is unknown. Each publish is kept in the history as an entry of
+    its own, marked manual. Prints where readers open the published site.
 
     \b
     Example:
