@@ -239,8 +239,27 @@ def _parse(data: Data, select: Select, delimiter: str, enc: str) -> Export:
         export = Export(columns, lines, header, encoding=enc)
     else:
         export = _exact(data[start:end], header, wanted, dictionary, delimiter, above, enc)
-    export.notes += notes + _remove_control(export)
+    if _control_bytes(data, start, end):
+        notes += _remove_control(export)
+    export.notes += notes
     return export
+
+
+# The bytes of the C0 controls a field should not hold (tab, LF and CR may be in one), DEL, and
+# 0xC2: the lead byte of a C1 control in UTF-8 (only a hint: also that of £ or a no-break space).
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0xC2])
+
+
+def _control_bytes(data: Data, start: int, end: int) -> bool:
+    """Whether the body may hold a control character: ``bytes.translate`` deletes those bytes in
+    one C pass, far cheaper than a regular expression over every value; only then are the
+    columns looked at. Slice by slice, so a big file is never copied whole."""
+    step = 1 << 24
+    for i in range(start, end, step):
+        chunk = data[i : min(i + step, end)]
+        if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
+            return True
+    return False
 
 
 def _duplicate_headers(header: list[str], line: int) -> list[Note]:
