@@ -49,7 +49,10 @@ _ARCHIVES = (
     (b"SQLite format 3\x00", "an SQLite database (browsers keep their cookies in one)"),
     (b"\x7fELF", "a program"),
 )
-_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PuTTY-User-Key-File-")
+# A key file puts its markers on lines of their own (a data value sits inside a quoted string).
+_PRIVATE_KEY = re.compile(
+    rb"^-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?$|^PuTTY-User-Key-File-\d+:", re.M
+)
 _STORAGE_STATE = re.compile(rb'"(?:cookies|origins)"\s*:\s*\[')
 _COOKIE_KEYS = re.compile(rb'"(?:httpOnly|sameSite|expirationDate|hostOnly)"\s*:')
 _COOKIE_JAR = re.compile(

@@ -229,3 +229,35 @@ def test_the_gate_compares_rows_read_with_rows_harvested(work):
     assert proc.returncode == 4, proc.stderr
     assert f"activities.csv: the transform read 99 of the {harvested:,} rows" in error_line(proc)
     assert run_id in json.dumps(report(work)["built_from"])
+
+
+@pytest.mark.reliability(
+    'account names written like secrets ({"cookies": [...]}, "httpOnly": true, NAME=value, a key\'s first line)',
+    "the site holds them as data (escaped): the gate's content checks do not mistake them for secrets",
+)
+def test_names_that_look_like_secrets_do_not_trip_the_gate(work):
+    import pandas as pd
+
+    names = ['{"cookies": [{"name": "sid"}], "origins": []}', '"httpOnly": true, "sameSite": "Lax"',
+             "CRM_PASSWORD=hunter2", "-----BEGIN OPENSSH PRIVATE KEY-----",
+             '{"type":"context-options"}', "x.example\tTRUE\t/\tTRUE\t0\tsid\tv"]  # fmt: skip
+    raw = work / "raw"
+    raw.mkdir()
+    pd.DataFrame({"Owner": "Ann", "Account": names, "GEO": "AMS", "Region": "East"}).to_csv(
+        raw / "accounts.csv", index=False
+    )
+    pd.DataFrame({"Account": names, "Product": "Core", "Start Date": "2026-10-01",
+                  "End Date": "2027-10-01", "Amount": "1000"}).to_csv(raw / "contracts.csv", index=False)  # fmt: skip
+    pd.DataFrame({"Name": "Ann", "Account": names, "Opportunity": "", "Subject": "Call",
+                  "Revenue": "", "Timestamp": "2026-10-02 10:00", "Attachment": "N"}).to_csv(
+        raw / "activities.csv", index=False
+    )  # fmt: skip
+    for args in (("transform", "--raw", "raw", "--out", "build/data", "--as-of", "2026-11-23"),
+                 ("build", "--data", "build/data", "--out", "build/site")):  # fmt: skip
+        proc = hcportal(work, *args)
+        assert proc.returncode == 0, proc.stderr
+    proc = hcportal(work, "publish")
+    assert proc.returncode == 4  # no harvest manifest behind hand-made data
+    checks = {c["name"]: c for c in report(work)["gate"]["checks"]}
+    assert checks["site"]["ok"], checks["site"]["problems"]
+    assert checks["provenance"]["ok"]
