@@ -97,7 +97,12 @@ def read_export(path: Path, select: Select, delimiter: str = ",") -> Export:
                 text, enc = decoded.text, decoded.encoding
                 odd, usual = NAMES[decoded.odd_encoding], NAMES[enc]
                 notes = [
-                    (line, "", shown(text), f"a line in {odd} in a {usual} file (read as {odd})")
+                    (
+                        line,
+                        "",
+                        shown(text.rstrip("\r")),
+                        f"a line in {odd} in a {usual} file (read as {odd})",
+                    )
                     for line, text in decoded.odd_lines
                 ]
     export = _parse(text.encode("utf-8"), select, delimiter, enc)

@@ -20,19 +20,32 @@ from dataclasses import dataclass, field
 # controls (what Windows-1252 bytes become when read as Latin-1). NUL included.
 CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _CONTROL = re.compile(CONTROL)
-_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 SHOWN = 120  # characters of input text a message quotes at most
 
 
 def shown(text: object, limit: int = SHOWN) -> str:
-    """``text`` as a message may quote it: every control character (line ends and tabs too) as a
-    visible escape (``\\x00``), cut to ``limit`` characters with an ellipsis."""
-    out = _ANY_CONTROL.sub(lambda m: _escape(m.group()), str(text))
-    return out if len(out) <= limit else out[: max(limit - 1, 0)] + "…"
+    """``text`` as a message may quote it: every character that is not printable (controls, line
+    ends, tabs, bidirectional overrides, ...) as a visible escape (``\\x00``, ``\\u202e``), cut to
+    ``limit`` characters with an ellipsis."""
+    text = str(text)
+    out = "".join(ch if ch.isprintable() else _escape(ch) for ch in text[:limit])
+    if len(out) > limit or len(text) > limit:
+        out = out[: max(limit - 1, 0)] + "…"
+    return out
 
 
 def _escape(ch: str) -> str:
-    return {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(ch, f"\\x{ord(ch):02x}")
+    code = ord(ch)
+    special = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    if ch in special:
+        return special[ch]
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def has_control(text: str) -> bool:
