@@ -21,6 +21,7 @@ from hcportal.config import Config, load_config
 from hcportal.core import clock
 from hcportal.core.errors import HcportalError
 from hcportal.core.logs import redact, setup_logging
+from hcportal.core.text import shown
 
 log = logging.getLogger("hcportal")
 
@@ -53,7 +54,7 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(str(e), e.exit_code) from None
         except OSError as e:  # the machine's doing (a path under a file, no permission, disk full)
             log.debug("details", exc_info=True)
-            where = f" ({e.filename})" if e.filename else ""
+            where = f" ({shown(e.filename)})" if e.filename else ""
             raise Failure(f"{e.strerror or e}{where}", 1) from None
         except KeyboardInterrupt:
             raise Failure("interrupted", 130) from None

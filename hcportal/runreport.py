@@ -16,6 +16,7 @@ from typing import Any
 
 from hcportal import __version__
 from hcportal.core.logs import redact
+from hcportal.core.text import shown
 
 SCHEMA = 1
 
@@ -122,5 +123,9 @@ class RunReport:
 
 def one_line(text: str) -> str:
     """Alerts are one line: collapse whatever a message spread over several, without secrets
-    (the run report is kept in the history and read by alerting)."""
-    return " ".join(redact(text).split())
+    (the run report is kept in the history and read by alerting), printable (a control character
+    quoted from an input is shown escaped, never sent to a terminal) and of a sensible length."""
+    return shown(" ".join(redact(text).split()), ALERT_LENGTH)
+
+
+ALERT_LENGTH = 2000
