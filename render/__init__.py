@@ -16,6 +16,7 @@ from __future__ import annotations
 if __name__ != "hcportal.render":
     raise ImportError(f"import hcportal.render, not {__name__}")
 
+import json
 import logging
 import shutil
 import time
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from hcportal import __version__, site_templates, transform
+from hcportal.core import provenance, safecsv
 from hcportal.core.errors import RenderError
 from hcportal.core.files import staged_dir
 from hcportal.render import xray
@@ -78,7 +80,9 @@ def read_tables(data_dir: Path) -> Tables:
         path = data_dir / f"{name}.csv"
         if name not in tables.frames and path.is_file():
             try:
-                tables.frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+                tables.frames[name] = safecsv.restore_frame(
+                    pd.read_csv(path, dtype=str, keep_default_na=False)
+                )
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
                 raise RenderError(f"{path} is not a readable CSV file: {e}") from None
     return tables
@@ -115,6 +119,9 @@ def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
         site = _Site(tables=tables, out=tmp, settings=settings, pages=pages, env=environment())
         for page in pages:
             site.render(page)
+        # Which data this site shows, so that a publish by hand can say (and the gate check).
+        stamp = provenance.stamp(tables.meta, __version__)
+        (tmp / provenance.STAMP).write_text(json.dumps(stamp, indent=2) + "\n", "utf-8")
     log.info(
         "site: %d page(s), %d data file(s) of %.1f MB in %s (%.1f s)",
         site.pages_written, site.data_files, site.data_bytes / 1e6, out_dir,

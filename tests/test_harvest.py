@@ -56,6 +56,10 @@ def test_harvest_downloads_every_report_with_a_manifest(demo_crm, demo_data, tmp
     assert password_absent(run_dir, demo_crm.password)
 
 
+@pytest.mark.reliability(
+    "a wrong CRM password",
+    "one clear failure; the last good run stays latest",
+)
 def test_wrong_password_fails_clearly_and_keeps_the_last_good_run(demo_crm, tmp_path):
     reports = demo_reports()
     good, _ = harvest_crm(target(demo_crm), reports, tmp_path, fixed(NOW))
@@ -174,6 +178,10 @@ def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
     assert entry.route == "url" and [a.route for a in entry.attempts] == ["url"]
 
 
+@pytest.mark.reliability(
+    "Ctrl-C during a harvest",
+    "the browser stops and no half run is left",
+)
 def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[harvest.demo]\naccounts = 30\nfaults = ["slow"]\nslow_seconds = 60\n')
