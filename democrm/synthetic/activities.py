@@ -259,7 +259,8 @@ def _touches(
     weight = (
         PARAMS["touches"][arch] * grid.fade * growth * np.where(onboarding, 1.5, 1.0) * grid.span
     )
-    reply_p = PARAMS["reply"][arch] * grid.fade
+    # A fading customer stops answering faster than it stops being written to.
+    reply_p = PARAMS["reply"][arch] * grid.fade**1.5
     # Each touch brings its answer with it, on average: scale so the total meets the target.
     per_touch = 1 + TYPE_P[EMAIL] * (1 - INBOUND_P) * reply_p
     base = target / max((weight * per_touch).sum(), 1e-9)
@@ -309,7 +310,7 @@ def _touches(
     c = cell[asked]
     answered = asked[rng.random(len(asked)) < reply_p[c]]
     c = cell[answered]
-    hours = PARAMS["reply_hours"][arch[c]] / grid.fade[c]
+    hours = PARAMS["reply_hours"][arch[c]] / grid.fade[c] ** 1.5
     delay = np.exp(rng.normal(np.log(np.maximum(hours, 0.5)), 0.8)) * 60
     at = ts[answered] + delay.astype("timedelta64[m]")
     until = life.until[a[answered]]

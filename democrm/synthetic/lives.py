@@ -46,11 +46,11 @@ class Archetype:
 ARCHETYPES = (
     # name, share, touches, reply, reply_hours, tickets, escalate, adoption, late, nps,
     # experience, respond, hc_logged, hc_early, expansions, fades (the fields above, in order)
-    Archetype("thriving", 0.22, 1.2, 0.85, 4, 0.07, 0.03, 0.85, 0.02, 9.3, 8.9, 0.75, 0.9, 30, 0.45, False),
-    Archetype("steady", 0.33, 1.0, 0.6, 12, 0.21, 0.05, 0.6, 0.12, 7.6, 7.4, 0.55, 0.6, 10, 0.05, False),
-    Archetype("noisy", 0.10, 1.3, 0.75, 3, 1.6, 0.15, 0.9, 0.06, 8.7, 6.2, 0.65, 0.6, 10, 0.15, False),
-    Archetype("churning", 0.10, 1.0, 0.6, 12, 0.21, 0.05, 0.6, 0.12, 7.2, 7.0, 0.55, 0.5, 10, 0.0, True),
-    Archetype("churned", 0.12, 1.0, 0.6, 12, 0.21, 0.05, 0.6, 0.12, 7.2, 7.0, 0.55, 0.5, 10, 0.0, True),
+    Archetype("thriving", 0.22, 1.2, 0.85, 4, 0.07, 0.03, 0.85, 0.02, 9.3, 8.9, 0.8, 0.9, 30, 0.45, False),
+    Archetype("steady", 0.33, 1.0, 0.6, 12, 0.21, 0.05, 0.6, 0.12, 7.6, 7.4, 0.65, 0.6, 10, 0.05, False),
+    Archetype("noisy", 0.10, 1.3, 0.75, 3, 1.6, 0.15, 0.9, 0.06, 8.7, 6.2, 0.7, 0.6, 10, 0.15, False),
+    Archetype("churning", 0.10, 1.0, 0.6, 12, 0.21, 0.05, 0.6, 0.12, 7.2, 7.0, 0.65, 0.5, 10, 0.0, True),
+    Archetype("churned", 0.12, 1.0, 0.6, 12, 0.21, 0.05, 0.6, 0.12, 7.2, 7.0, 0.65, 0.5, 10, 0.0, True),
     Archetype("stalled", 0.06, 0.6, 0.35, 48, 0.16, 0.05, 0.25, 0.2, 5.5, 6.0, 0.3, 0.4, 5, 0.0, True),
     Archetype("silent", 0.07, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, False),
 )  # fmt: skip

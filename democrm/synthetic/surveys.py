@@ -44,11 +44,11 @@ class Questionnaire:
 QUESTIONNAIRES = (
     Questionnaire(
         RELATIONSHIP, (3, 9), lambda y, m: f"{y} H{1 if m < 7 else 2}",
-        (SUCCESS_QUESTION, ACCOUNT_TEAM_QUESTION), 0.55, (0.55, 0.35, 0.2), (False, True),
+        (SUCCESS_QUESTION, ACCOUNT_TEAM_QUESTION), 0.75, (0.6, 0.35, 0.1), (False, True),
     ),
     Questionnaire(
         SUPPORT, (6, 12), lambda y, m: f"{y} Q{(m - 1) // 3 + 1}",
-        (SUPPORT_QUESTION,), 0.45, (0.0, 0.2, 0.4), (True,),
+        (SUPPORT_QUESTION,), 0.4, (0.0, 0.15, 0.35), (True,),
     ),
 )  # fmt: skip
 ROLE_ANSWERS = np.array([0.75, 0.9, 1.0])  # decision makers answer least
@@ -67,14 +67,19 @@ def waves(q: Questionnaire, today: np.datetime64) -> list[tuple[str, np.datetime
 
 def surveys(rng: np.random.Generator, life: Lives, people: Contacts) -> pd.DataFrame:
     """Survey rows: acc, contact, questionnaire, wave, date, question, rating (NaN: no answer)."""
+    # How an account feels about a touchpoint follows its overall mood only in part: some love
+    # the product and hate the support desk, and the other way round.
+    touchpoint = 0.5 * life.mood + rng.normal(0, 1.2, len(life))
     parts = []
     for q in QUESTIONNAIRES:
         for label, sent in waves(q, life.today):
-            parts.append(_wave(rng, life, people, q, label, sent))
+            parts.append(_wave(rng, life, people, touchpoint, q, label, sent))
     return pd.concat(parts, ignore_index=True)
 
 
-def _wave(rng, life: Lives, people: Contacts, q: Questionnaire, label: str, sent) -> pd.DataFrame:
+def _wave(
+    rng, life: Lives, people: Contacts, touchpoint: np.ndarray, q: Questionnaire, label: str, sent
+) -> pd.DataFrame:
     n = len(life)
     everyone = np.arange(n)
     chance = q.surveyed + (0.45 if q.name == SUPPORT else 0.0) * (life.arch == NOISY)
@@ -96,11 +101,14 @@ def _wave(rng, life: Lives, people: Contacts, q: Questionnaire, label: str, sent
     )
     answered_on = on + np.round(np.exp(rng.normal(1, 0.8, k))).astype("timedelta64[D]")
     answered = (rng.random(k) < answers) & (answered_on <= life.today)
-    person = life.mood[acc] + ROLE_MOOD[role] + rng.normal(0, 1.0, k)
+    person = ROLE_MOOD[role] + rng.normal(0, 1.0, k)
     rows = []
     for question, experience in zip(q.questions, q.experience, strict=True):
-        mean = PARAMS["experience" if experience else "nps"][arch] - (3 if experience else 4) * (
-            1 - fade
+        mood = touchpoint[acc] if experience else life.mood[acc]
+        mean = (
+            PARAMS["experience" if experience else "nps"][arch]
+            + mood
+            - (3 if experience else 4) * (1 - fade)
         )
         rating = np.clip(np.round(mean + person + rng.normal(0, 0.8, k)), 0, 10)
         rows.append(
