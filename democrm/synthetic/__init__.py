@@ -35,8 +35,9 @@ up to six years before today, and every report tells the same story:
 - health score (issue 12): the activities say who wrote (Contact), which way (Direction: an
   Inbound ``RE:`` row answers an Outbound e-mail, minutes to days later) and how (Type: Email, Call,
   Meeting), with notes (Description) whose tone follows the topic (escalation, outage, pricing
-  pushback, competitor risk, renewal, expansion, praise, routine with no signal); response rate,
-  response time and tone are computable and all three fall as a relationship fades.
+  pushback, competitor risk, renewal, expansion, praise, routine with no signal): response rate,
+  response time and tone are computable; as a relationship fades the rate falls, the time grows and
+  the tone sours.
 - health map (issue 13): see :mod:`.surveys`: the Success question and two touchpoint questions
   on 0-10 scales, two questionnaires, four waves each, three roles, non-responders as empty
   ratings; every band (Low, Mid, High) of both measures and Silent appear in a few hundred accounts.
@@ -46,12 +47,12 @@ up to six years before today, and every report tells the same story:
   path of early health checks and expansion contracts with few cases.
 
 Everything is vectorised with numpy over a monthly panel (account x month): 100,000 accounts give
-about 500,000 contracts, 5,000,000 activities, a million cases, 1.2 million invoices, 2.4 million
-usage months and 600,000 survey rows. With ``messy=True`` (the default) the exports carry the mess
+about 500,000 contracts, 5,000,000 activities, 950,000 cases, 1,150,000 invoices, 2,300,000 usage
+months and 700,000 survey rows (issue 11's benchmark proportions). With ``messy=True`` (the default) the exports carry the mess
 real ones do (GUIDE section 3): mixed money and date formats, account names spelled differently per
 report (the support system has its own spelling per account, a few with a typo that only a fuzzy
 match or an alias resolves), flags in every dialect, duplicates, blanks, reversed terms and a few
-rows in each report that nothing can rescue.
+rows in each report that nothing can rescue. docs/demo.md tells the same for users.
 """
 
 from __future__ import annotations
