@@ -205,7 +205,7 @@ def _health_checks(rng: np.random.Generator, life: Lives, people: Contacts, con:
     contact = people.first[acc] + (rng.random(n) < 0.5)
     attached = rng.random(n) < np.where(life.arch[acc] == THRIVING, 0.9, 0.72)
     opp, revenue = _opportunities(rng, n, 0.5)
-    return _rows(acc, ts, subject, note, contact, 0, 2, -1, attached, opp, revenue)
+    return _rows(acc, ts, subject, note, contact, OUTBOUND, MEETING, -1, attached, opp, revenue)
 
 
 def _milestones(rng: np.random.Generator, life: Lives, people: Contacts, con: pd.DataFrame):
@@ -297,7 +297,7 @@ def _touches(
         subject,
         _in_group(TOPIC_NOTES, topic, rng.random(n)),
         contact,
-        inbound.astype(np.int8),
+        np.where(inbound, INBOUND, OUTBOUND),
         kind,
         topic,
         rng.random(n) < 0.2,
