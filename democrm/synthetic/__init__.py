@@ -108,7 +108,13 @@ def generate(
     activities_per_account: float = 50.0,
     messy: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """Return the seven reports as string tables in the CRM's columns, by report key."""
+    """Return the seven reports as string tables in the CRM's columns, by report key.
+
+    ``contracts_per_account`` and ``activities_per_account`` are averages to aim at: a
+    relationship of a few years renews its contracts (about two per product line at least), and
+    the health checks and milestones are drawn whatever the activity rate; the conversation
+    fills the rest. ``messy=False`` gives tidy exports (one spelling, ISO dates, no duplicates).
+    """
     return simulate(
         accounts,
         seed,
