@@ -9,14 +9,23 @@ on another host).
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from hcportal.core.errors import ConfigError
 
@@ -25,6 +34,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Locator as PwLocator
 
 BUNDLED = Path(__file__).parent / "profiles"
+ROUTES = ("ui", "url", "api")
 
 
 class _Strict(BaseModel):
@@ -76,6 +86,22 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
 
 
+def _listed(value: Any) -> Any:
+    """One item where a list is expected is a list of one (profiles written for one signal)."""
+    return [value] if isinstance(value, dict | str) else value
+
+
+# Readiness conditions that are not a control on the page.
+EXPORT_ENABLED = "export-enabled"  # the Export control (or its menu) is visible and enabled
+NETWORK_IDLE = "network-idle"  # no request for half a second (Playwright's "networkidle")
+Condition = Literal["export-enabled", "network-idle"]
+Signal = Locator | Condition
+
+
+def describe_signal(signal: Signal) -> str:
+    return signal if isinstance(signal, str) else signal.describe()
+
+
 class Mfa(_Strict):
     """The verification-code (TOTP) step some sign-ins add after the password."""
 
@@ -92,7 +118,11 @@ class SignIn(_Strict):
     username: Locator
     password: Locator
     submit: Locator
-    error: Locator = Locator(role="alert")
+    # Where the CRM says why a sign-in failed; the harvester also reads any visible element whose
+    # class or id says "error", on whatever page the sign-in lands.
+    error: Annotated[list[Locator], BeforeValidator(_listed)] = Field(
+        default_factory=lambda: [Locator(role="alert")]
+    )
     mfa: Mfa | None = None
 
     @property
@@ -103,7 +133,11 @@ class SignIn(_Strict):
 class ReportPage(_Strict):
     path: str
     frame: str | None = None  # title of the iframe holding the report viewer (Lightning)
-    ready: Locator | None = None  # shows once the report has finished generating
+    # Any one of these says the report has finished generating: a control or text (a locator),
+    # "export-enabled", "network-idle". Several, because no one signal is shown by every CRM.
+    ready: Annotated[list[Signal], BeforeValidator(_listed)] = Field(
+        default_factory=lambda: [EXPORT_ENABLED, NETWORK_IDLE]
+    )
     export_button: Locator
     more_actions: Locator | None = None  # a menu that may hold the Export action
     export_menu_item: Locator | None = None
@@ -113,13 +147,55 @@ class ReportPage(_Strict):
     format_option: str
     dialog_export: Locator
     export_url: str
-    expect_footer: bool = False  # exports end with a report footer: one missing means truncated
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "expect_footer" in data:
+            raise ValueError(
+                "expect_footer is now set per route: [expect.ui] footer = ..., "
+                "[expect.url] footer = ... (see docs/harvesting.md)"
+            )
+        return data
 
     @model_validator(mode="after")
     def _menu_pair(self) -> ReportPage:
         if (self.more_actions is None) != (self.export_menu_item is None):
             raise ValueError("more_actions and export_menu_item go together")
         return self
+
+
+class Expect(_Strict):
+    """What a good download over one route looks like (routes of one CRM differ)."""
+
+    footer: bool = False  # every download ends with the report footer: one missing = truncated
+    encoding: str = "auto"  # "auto" (detected) or the codec this route always sends
+    row_caps: list[int] = Field(default_factory=list)  # counts that mean this route's cap
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(f'unknown encoding {value!r} (or "auto")') from None
+        return value
+
+
+class Api(_Strict):
+    """The CRM's API, for the ``api`` route: where a token comes from and how it is used."""
+
+    token_url: str  # the OAuth 2.0 token endpoint (relative to the base URL, or absolute)
+    export_url: str  # with {report_id}; answers the report as CSV
+    auth: str = "bearer"  # how the token rides: "bearer" (Authorization header) or "cookie:<name>"
+
+    @field_validator("auth")
+    @classmethod
+    def _auth_style(cls, value: str) -> str:
+        if value != "bearer" and not re.fullmatch(r"cookie:[A-Za-z0-9_.-]+", value):
+            raise ValueError('must be "bearer" or "cookie:<name>" (e.g. "cookie:sid")')
+        return value
 
 
 class Profile(_Strict):
@@ -130,6 +206,12 @@ class Profile(_Strict):
     )
     sign_in: SignIn
     report: ReportPage
+    expect: dict[Literal["ui", "url", "api"], Expect] = Field(default_factory=dict)
+    api: Api | None = None
+
+    def expectations(self, route: str) -> Expect:
+        """What a download over ``route`` must look like (defaults when the profile is silent)."""
+        return self.expect.get(route, Expect())  # type: ignore[call-overload]
 
     def url(self, base_url: str, path: str) -> str:
         """``path`` (absolute, or relative to the CRM's address) as a full URL."""

@@ -129,6 +129,28 @@ def harvest_reports(
         )
 
 
+def check_profile(
+    config: Config,
+    clock: Clock,
+    *,
+    headless: bool | None = None,
+    progress: Progress | None = None,
+) -> harvest.CheckResult:
+    """``hcportal harvest --check``: the CRM profile walked against the live CRM (the demo CRM
+    started around it when the config asks), downloading nothing; failure screenshots go to
+    ``<build>/check/<run-id>/``."""
+    shots = config.build_dir / "check" / run_id_for(clock())
+    with demo.serving(config.harvest, clock) as (settings, served):
+        return harvest.check(
+            settings,
+            shots,
+            headless=headless,
+            session_dir=config.resolve(config.harvest.session_dir),
+            progress=progress,
+            served=served,
+        )
+
+
 def _expected_reports(config: Config) -> dict[str, harvest.ReportSpec]:
     """What the transform reads: each report with the headers of its required fields."""
     columns = config.transform.columns
