@@ -452,9 +452,10 @@ class _Handler(BaseHTTPRequestHandler):
         enc = query.get("enc", ["UTF-8"])[0]
         with self.crm.generation(report):
             self._attachment(report, details_only=True, encoding=enc, route=URL)
-        with self.crm._lock:
-            self.crm.api_exports += 1
-        self.crm.faults.api_served(self.crm, report, token)
+        if self.command != "HEAD":
+            with self.crm._lock:
+                self.crm.api_exports += 1
+            self.crm.faults.api_served(self.crm, report, token)
         return None
 
     def _token(self, field_) -> None:
@@ -576,6 +577,8 @@ class _Handler(BaseHTTPRequestHandler):
             f"text/csv; charset={charset}",
             {"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+        if self.command == "HEAD":  # headers only (`hcportal harvest --check`): nothing served
+            return
         with self.crm._lock:
             self.crm.exports_served += 1
         self.crm.faults.served(self.crm, report, route)

@@ -319,13 +319,10 @@ class _Harvest:
         except AttemptFailed as e:
             e.generation = generation
             folder = self.staging / POSTMORTEM / name / f"attempt-{route}-{number}"
-            folder.mkdir(parents=True, exist_ok=True)
             if download.is_file():  # what was rejected, its start only: enough to see what it was
+                folder.mkdir(parents=True, exist_ok=True)
                 with download.open("rb") as f:
                     (folder / "download-head.txt").write_bytes(f.read(HEAD_BYTES))
-            (folder / "error.txt").write_text(
-                f"report {name!r}, {label}, step {e.step!r}:\n{e.cause}\n", "utf-8"
-            )
             await capture(
                 page, context, folder, self.secrets, self.opts.trace and context is not None
             )

@@ -78,8 +78,8 @@ def failure_message(
     if (staging / "postmortem").is_dir():
         lines.append(
             f"Post-mortem in {folder}/: manifest.json, and per failed attempt a trace.zip (if "
-            "tracing is on), screenshot.png and page.html (every frame), error.txt, and the "
-            "start of a rejected download."
+            "tracing is on), screenshot.png and page.html (every frame), and the start of a "
+            "rejected download."
         )
     else:
         lines.append(f"What failed, per report: {folder / 'manifest.json'}")
