@@ -658,13 +658,17 @@ async def _frames_hint(page: Page) -> str:
 
 
 async def _names(found: PwLocator, count: int) -> list[str]:
-    """How a person would tell the matches of an ambiguous locator apart."""
+    """How a person would tell the matches of an ambiguous locator apart: their accessible
+    names (a radio button's is its label), else their text."""
     names = []
     for i in range(min(count, 5)):
-        try:
-            text = await found.nth(i).inner_text(timeout=2000)
-        except PlaywrightError:
-            text = ""
+        named = [n for _, n in await pagetext.controls(found.nth(i)) if n]
+        text = named[0] if named else ""
+        if not text:
+            try:
+                text = await found.nth(i).inner_text(timeout=2000)
+            except PlaywrightError:
+                text = ""
         names.append(repr(pagetext.clean(text, 40)) if text.strip() else f"match {i + 1}")
     return names
 

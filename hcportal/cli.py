@@ -307,11 +307,11 @@ def login_cmd(config_path: Path | None, headless: bool) -> None:
     Example:
       hcportal login --config acme.toml
     """
-    from hcportal import harvest
+    from hcportal import harvest, pipeline
 
     config = _config(config_path)
     path = harvest.login(
-        config.harvest,
+        pipeline.harvest_settings(config),
         session_dir=config.resolve(config.harvest.session_dir),
         headless=headless,
     )
