@@ -231,19 +231,62 @@ class Profile(_Strict):
 
 
 def load_profile(name_or_path: str) -> Profile:
-    """Load a bundled profile by name (``democrm``) or any profile TOML file by path."""
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = BUNDLED / f"{name_or_path}.toml"
-    if not path.is_file():
-        bundled = ", ".join(sorted(p.stem for p in BUNDLED.glob("*.toml")))
-        raise ConfigError(f"CRM profile {name_or_path!r} not found (bundled profiles: {bundled})")
+    """Load a bundled profile by name (``democrm``) or any profile TOML file by path.
+
+    A profile may start from another: ``extends = "salesforce"`` (a bundled name, or a path
+    relative to the file) takes every key of that profile, and the file changes only what
+    differs. Tables are merged key by key; a locator (a table with ``role``, ``label`` or
+    ``text``) and every other value is replaced whole.
+    """
+    path = _locate(name_or_path, Path.cwd())
     try:
-        return Profile.model_validate(tomllib.loads(path.read_text("utf-8")))
+        data = _read(path, ())
+        return Profile.model_validate(data)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"CRM profile {path}: not valid TOML: {e}") from None
     except ValidationError as e:
         raise ConfigError(f"CRM profile {path}: {_first_error(e)}") from None
+
+
+def _locate(name_or_path: str, folder: Path) -> Path:
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = BUNDLED / f"{name_or_path}.toml"
+    elif not path.is_absolute():
+        path = folder / path
+    if not path.is_file():
+        bundled = ", ".join(sorted(p.stem for p in BUNDLED.glob("*.toml")))
+        raise ConfigError(f"CRM profile {name_or_path!r} not found (bundled profiles: {bundled})")
+    return path
+
+
+def _read(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """A profile file's keys, on top of those of the profile it extends."""
+    data = tomllib.loads(path.read_text("utf-8"))
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ConfigError(f"CRM profile {path}: extends must be a profile name or path")
+    base_path = _locate(base, path.parent)
+    if base_path.resolve() in seen:
+        raise ConfigError(f"CRM profile {path}: extends {base!r}, which extends it back")
+    return _merge(_read(base_path, (*seen, path.resolve())), data)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        old = merged.get(key)
+        if isinstance(value, dict) and isinstance(old, dict) and not _is_locator(value):
+            merged[key] = _merge(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _is_locator(table: dict[str, Any]) -> bool:
+    return any(k in table for k in ("role", "label", "text"))
 
 
 def _first_error(e: ValidationError) -> str:

@@ -158,7 +158,8 @@ class HarvestSettings(_Strict):
         "",
         description=(
             "A bundled CRM profile name (`democrm`, `salesforce`) or the path of a profile TOML "
-            'file. Blank: `democrm` (`salesforce` for the demo\'s "lightning" look).'
+            "file (relative to this file). Blank: `salesforce` for a `base_url` on "
+            '`salesforce.com` or `force.com` and for the demo\'s "lightning" look, else `democrm`.'
         ),
     )
     username: str = Field(
@@ -299,8 +300,13 @@ class HarvestSettings(_Strict):
         }
 
     def profile_name(self) -> str:
+        from urllib.parse import urlsplit
+
         if self.profile:
             return self.profile
         if self.source == "demo" and self.demo.look == "lightning":
             return "salesforce"
+        host = (urlsplit(self.base_url).hostname or "") if self.source == "crm" else ""
+        if host.endswith((".salesforce.com", ".force.com")):
+            return "salesforce"  # a My Domain address: never the demo's classic profile
         return "democrm"
