@@ -91,6 +91,8 @@ class ApiSession:
         self.rejected_password = ""  # the token endpoint's word on the password, if it refused it
         self._lock = asyncio.Lock()
         secrets.add(access.token, access.client_secret)
+        if credentials is not None:  # an API-only run starts no browser sign-in to register them
+            secrets.add(credentials.password, credentials.totp_secret)
 
     async def start(self) -> None:
         """Get the first token (or learn that the API refuses). Never raises for a refusal."""

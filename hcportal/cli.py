@@ -129,7 +129,8 @@ def main(verbose: bool) -> None:
     "--faults",
     default="",
     metavar="LIST",
-    help="Comma-separated misbehaviour to inject, e.g. slow,http500-once,totp (see docs/harvesting.md).",
+    help="Comma-separated misbehaviour and quirks to inject, e.g. slow,http500-once,totp,"
+    "no-record-count,api-refused (see docs/harvesting.md).",
 )
 @click.option(
     "--slow-seconds",
@@ -151,9 +152,10 @@ def demo_crm(
 ) -> None:
     """Serve the bundled demo CRM until interrupted (Ctrl-C).
 
-    A real web app with a sign-in page, saved reports, an Export dialog and direct export URLs,
-    over deterministic synthetic data placed around today's date. It can misbehave on demand
-    (--faults) and look like Salesforce Lightning (--look lightning).
+    A real web app with a sign-in page, saved reports, an Export dialog, direct export URLs and
+    an OAuth-like API (/services/oauth2/token), over deterministic synthetic data placed around
+    today's date. It can misbehave on demand (--faults) and look like Salesforce Lightning
+    (--look lightning).
 
     \b
     Example:

@@ -33,7 +33,11 @@ def demo_reports() -> dict[str, ReportSpec]:
     from hcportal import democrm
 
     return {
-        key: ReportSpec(report_id=r.report_id, required_columns=list(r.columns[:4]))
+        key: ReportSpec(
+            report_id=r.report_id,
+            required_columns=list(r.columns[:4]),
+            required=getattr(r, "required", True),  # the demo's optional reports, if it has some
+        )
         for key, r in democrm.REPORTS.items()
     }
 

@@ -135,6 +135,23 @@ def test_a_password_the_api_rejects_is_not_typed_into_the_browser_as_well(demo_d
     assert "invalid_grant" in message and "not typed in again" in message
 
 
+def test_an_optional_report_the_api_refuses_is_left_out_and_the_run_goes_on(
+    demo_data, tmp_path, no_browser_anywhere
+):
+    specs = {**reports("accounts"), **reports("contracts", required=False)}
+    with crm_with(demo_data, ["api-refused:contracts"]) as crm:
+        run_dir, manifest = run(crm, tmp_path, policy=API_ONLY, specs=specs, browser=NO_BROWSER)
+    assert manifest.status == "ok" and [e.name for e in manifest.reports] == ["accounts"]
+    (failure,) = manifest.failures
+    assert (failure.name, failure.required, failure.step) == (
+        "contracts",
+        False,
+        "request the API export",
+    )
+    assert "API_DISABLED_FOR_ORG" in failure.error
+    assert (tmp_path / "latest").resolve() == run_dir
+
+
 def test_the_api_route_is_chosen_by_config_for_the_demo(tmp_path, no_browser_anywhere):
     settings = HarvestSettings(routes=["api"], demo=DemoSettings(accounts=30))
     _, manifest = harvest_reports(Config(harvest=settings), fixed(NOW), out=tmp_path)
