@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -28,6 +27,18 @@ from hcportal.harvest import pagetext, wait
 from hcportal.harvest.api import ApiSession
 from hcportal.harvest.auth import check_display
 from hcportal.harvest.browser import find_browser
+from hcportal.harvest.check_table import (
+    AMBIGUOUS,
+    FAILED,
+    FOUND,
+    NOT_FOUND,
+    OK,
+    SIGN_IN,
+    SKIPPED,
+    CheckResult,
+    Row,
+    table,
+)
 from hcportal.harvest.options import BrowserOptions, CrmTarget
 from hcportal.harvest.postmortem import Secrets
 from hcportal.harvest.profile import EXPORT_ENABLED, NETWORK_IDLE, Locator, describe_signal
@@ -36,87 +47,18 @@ from hcportal.harvest.routes import Routes, Steps, dialog_where
 from hcportal.harvest.session import SignedIn
 from hcportal.harvest.settings import ReportSpec
 
-FOUND, NOT_FOUND, AMBIGUOUS = "found", "not found", "ambiguous"
-OK, FAILED, SKIPPED = "ok", "failed", "skipped"
-SIGN_IN = "(sign-in)"
-
-
-@dataclass
-class Row:
-    """One step of the walk."""
-
-    report: str
-    route: str
-    step: str
-    locator: str
-    result: str
-    detail: str = ""  # the candidates seen, an HTTP status, which signal said "ready"
-    seconds: float = 0.0
-    screenshot: str = ""
-    problem: bool = False  # it would stop the harvest on this route
-
-
-@dataclass
-class CheckResult:
-    crm: str
-    profile: str
-    rows: list[Row] = field(default_factory=list)
-    screenshots: Path | None = None
-
-    @property
-    def problems(self) -> list[Row]:
-        return [r for r in self.rows if r.problem]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def summary(self) -> str:
-        counts = {
-            k: sum(r.result == k for r in self.rows) for k in (FOUND, NOT_FOUND, AMBIGUOUS, FAILED)
-        }
-        line = (
-            f"{len(self.rows)} steps: {counts[FOUND]} found, {counts[NOT_FOUND]} not found, "
-            f"{counts[AMBIGUOUS]} ambiguous, {counts[FAILED]} failed; "
-            f"{len(self.problems)} would stop the harvest"
-        )
-        shots = sorted({Path(r.screenshot).parent for r in self.rows if r.screenshot})
-        if shots:
-            line += f"; screenshots in {shots[0]}/"
-        return line
-
-
-def table(result: CheckResult) -> str:
-    """The rows as a plain, aligned table that reads in a terminal and in a log (no colour, no
-    control characters: every cell is CRM text or derived from it)."""
-    heads = ("report", "route", "step", "locator", "result", "time")
-    cells = [
-        (
-            pagetext.clean(r.report, 14),
-            r.route,
-            pagetext.clean(r.step, 28),
-            pagetext.clean(r.locator, 52),
-            r.result + (" !" if r.problem else ""),
-            f"{r.seconds:.1f} s" if r.seconds else "-",
-        )
-        for r in result.rows
-    ]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
-    out = [
-        f"Profile check: {pagetext.clean(result.profile, 60)} at {result.crm}",
-        "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    indent = " " * (widths[0] + 2)
-    for row, cell in zip(result.rows, cells, strict=True):
-        out.append("  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip())
-        if row.detail:
-            out.append(f"{indent}↳ {pagetext.clean(row.detail, 400)}")
-        if row.screenshot:
-            out.append(f"{indent}↳ screenshot: {row.screenshot}")
-    out.append(result.summary())
-    out.append("(! = would stop the harvest on that route)")
-    return "\n".join(out)
+__all__ = [
+    "AMBIGUOUS",
+    "FAILED",
+    "FOUND",
+    "NOT_FOUND",
+    "OK",
+    "SKIPPED",
+    "CheckResult",
+    "Row",
+    "check_crm",
+    "table",
+]
 
 
 async def check_crm(
@@ -297,15 +239,7 @@ class _Walk:
             try:
                 await page.goto(url, timeout=self.timeout_ms)
             except PlaywrightError as e:
-                self._add(
-                    SIGN_IN,
-                    "-",
-                    "open the sign-in page",
-                    form.path,
-                    FAILED,
-                    _line(e),
-                    t0=t0,
-                )
+                self._add(SIGN_IN, "-", "open the sign-in page", form.path, FAILED, _line(e), t0=t0)
                 return None
             if self.profile.signed_in(page.url):
                 self._add(
@@ -318,14 +252,7 @@ class _Walk:
                     t0=t0,
                 )
             else:
-                self._add(
-                    SIGN_IN,
-                    "-",
-                    "open the sign-in page",
-                    form.path,
-                    OK,
-                    t0=t0,
-                )
+                self._add(SIGN_IN, "-", "open the sign-in page", form.path, OK, t0=t0)
                 where = wait.Where(page, page)
                 for step, locator in (
                     ("username field", form.username),
@@ -340,26 +267,12 @@ class _Walk:
         try:
             await session.start()
         except (HcportalError, PlaywrightError) as e:
-            self._add(
-                SIGN_IN,
-                "-",
-                "sign in",
-                "(the whole sign-in)",
-                FAILED,
-                _line(e),
-                t0=t0,
-            )
+            self._add(SIGN_IN, "-", "sign in", "(the whole sign-in)", FAILED, _line(e), t0=t0)
             return None
         how = "with the saved session" if session.reused else "with the credentials"
         user = f" as {self.target.credentials.username}" if self.target.credentials else ""
         self._add(
-            SIGN_IN,
-            "-",
-            "sign in",
-            "(the whole sign-in)",
-            OK,
-            f"signed in{user} {how}",
-            t0=t0,
+            SIGN_IN, "-", "sign in", "(the whole sign-in)", OK, f"signed in{user} {how}", t0=t0
         )
         return session
 
@@ -386,25 +299,11 @@ class _Walk:
         try:
             response = await page.goto(self.profile.url(self.target.base_url, path))
         except PlaywrightError as e:
-            self._add(
-                name,
-                "ui",
-                "open the report page",
-                path,
-                FAILED,
-                _line(e),
-                t0=t0,
-            )
+            self._add(name, "ui", "open the report page", path, FAILED, _line(e), t0=t0)
             return False
         if self.profile.on_sign_in(page.url):
             row = self._add(
-                name,
-                "ui",
-                "open the report page",
-                path,
-                FAILED,
-                "sent to the sign-in page",
-                t0=t0,
+                name, "ui", "open the report page", path, FAILED, "sent to the sign-in page", t0=t0
             )
         elif response is not None and response.status >= 400:
             row = self._add(
@@ -444,14 +343,7 @@ class _Walk:
             )
             await self._shot(page, row)
             return None
-        self._add(
-            name,
-            "ui",
-            "report frame",
-            f"iframe titled {frame!r}",
-            FOUND,
-            t0=t0,
-        )
+        self._add(name, "ui", "report frame", f"iframe titled {frame!r}", FOUND, t0=t0)
         return wait.Where.on(page, frame)
 
     async def _ready(self, page: Page, where: wait.Where, name: str) -> bool:
@@ -465,15 +357,7 @@ class _Walk:
             await self._shot(page, row)
             by = ""
         else:
-            self._add(
-                name,
-                "ui",
-                "report ready",
-                wanted,
-                OK,
-                f"ready by {by}",
-                t0=t0,
-            )
+            self._add(name, "ui", "report ready", wanted, OK, f"ready by {by}", t0=t0)
         for signal in signals:  # each signal, so a profile can drop the ones this CRM never shows
             label = describe_signal(signal)
             if signal == NETWORK_IDLE:
@@ -591,15 +475,7 @@ class _Walk:
                 self._add(name, "url", "export URL (HEAD)", path, OK, said, t0=t0)
             await response.dispose()
         except PlaywrightError as e:
-            self._add(
-                name,
-                "url",
-                "export URL (HEAD)",
-                path,
-                FAILED,
-                _line(e),
-                t0=t0,
-            )
+            self._add(name, "url", "export URL (HEAD)", path, FAILED, _line(e), t0=t0)
         finally:
             await context.close()
 
@@ -608,26 +484,10 @@ class _Walk:
         await api.start()
         where = self.profile.api.token_url if self.profile.api else "-"
         if api.refused:
-            self._add(
-                SIGN_IN,
-                "api",
-                "API token",
-                where,
-                FAILED,
-                api.refused,
-                t0=t0,
-            )
+            self._add(SIGN_IN, "api", "API token", where, FAILED, api.refused, t0=t0)
         else:
             source = self.target.api.token_source if self.target.api.token else "the token endpoint"
-            self._add(
-                SIGN_IN,
-                "api",
-                "API token",
-                where,
-                OK,
-                f"from {source}",
-                t0=t0,
-            )
+            self._add(SIGN_IN, "api", "API token", where, OK, f"from {source}", t0=t0)
 
     async def _api_export(self, api: ApiSession, name: str, spec: ReportSpec) -> None:
         path = (
