@@ -246,7 +246,7 @@ class Signer:
             return await wait.control(
                 where, locator.find(where.page), locator.describe(), min(self.timeout_ms, 10_000)
             )
-        except wait.Missing as e:
+        except (wait.Missing, wait.TimedOut) as e:
             raise HarvestError(
                 f"the sign-in page {_path(where.page.url)} does not fit the profile: {e} "
                 "(check its [sign_in]; `hcportal harvest --check` lists what the page has)"

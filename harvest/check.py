@@ -199,6 +199,10 @@ class _Walk:
         what = where.of(locator.describe())
         try:
             await wait.control(where, found, locator.describe(), self.control_ms)
+        except wait.TimedOut as e:  # there, but never shown
+            row = self._add(report, route, step, what, FAILED, str(e), t0=t0)
+            await self._shot(page, row)
+            return None
         except wait.Missing:
             seen = pagetext.nearest(locator, await pagetext.controls(where.root))
             note = f"saw: {', '.join(seen)}" if seen else "saw nothing like it"
@@ -329,6 +333,10 @@ class _Walk:
         t0 = time.monotonic()
         try:
             await self.routes.report_frame(page, Steps(LogProgress(), name, "check"))
+        except wait.TimedOut as e:
+            row = self._add(name, "ui", "report frame", f"iframe titled {frame!r}", FAILED, str(e))
+            await self._shot(page, row)
+            return None
         except wait.Missing:
             titles = await page.locator("iframe").evaluate_all("els => els.map(e => e.title)")
             seen = ", ".join(repr(pagetext.clean(t, 60)) for t in titles if t) or "no titled iframe"

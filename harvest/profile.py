@@ -138,6 +138,8 @@ class ReportPage(_Strict):
     ready: Annotated[list[Signal], BeforeValidator(_listed)] = Field(
         default_factory=lambda: [EXPORT_ENABLED, NETWORK_IDLE]
     )
+    # While any of these shows (a spinner), the report is still generating, whatever said ready.
+    busy: Annotated[list[Locator], BeforeValidator(_listed)] = Field(default_factory=list)
     export_button: Locator
     more_actions: Locator | None = None  # a menu that may hold the Export action
     export_menu_item: Locator | None = None

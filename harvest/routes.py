@@ -111,6 +111,7 @@ class Routes:
             self.export_control(where),
             self.timeout_ms,
             self.control_ms,
+            self.profile.report.busy,
         )
 
     def export_control(self, where: wait.Where) -> PwLocator:

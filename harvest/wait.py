@@ -88,7 +88,7 @@ async def control(
     """Wait until ``locator`` is visible and return its first match.
 
     Raises :class:`Missing` as soon as the page is idle and nothing has matched for ``grace_ms``
-    (renamed or moved), or when it is still not visible after ``timeout_ms``.
+    (renamed or moved); :class:`TimedOut` when it is there but still hidden after ``timeout_ms``.
     """
     seconds = timeout_ms / 1000
     outcome = await _first(
@@ -101,7 +101,9 @@ async def control(
         return locator.first
     if outcome == "absent":
         raise Missing(f"no {where.of(what)}: nothing matches it once the page is idle")
-    raise Missing(f"{where.of(what)} is on the page but not visible after {seconds:g} s")
+    if await _matches(locator):  # there, still hidden: a slow page, perhaps, not a moved control
+        raise TimedOut(f"{where.of(what)} is on the page but not visible after {seconds:g} s")
+    raise Missing(f"no {where.of(what)} after {seconds:g} s")
 
 
 async def ready(
@@ -110,12 +112,32 @@ async def ready(
     export_control: PwLocator,
     timeout_ms: float,
     grace_ms: float,
+    busy: Iterable[Locator] = (),
 ) -> str:
-    """Wait until any of ``signals`` says the report has generated; return the one that did.
+    """Wait until any of ``signals`` says the report has generated, and none of the ``busy``
+    indicators (a spinner) shows; return the signal that did.
 
     Raises :class:`Missing` when the page goes idle and none of the signals' controls matches
     anything for ``grace_ms``, :class:`TimedOut` when none fires within ``timeout_ms``.
     """
+    t0 = time.monotonic()
+    by = await _signal(where, signals, export_control, timeout_ms, grace_ms)
+    # The network may go quiet before a page's script starts the report (a premature "idle"):
+    # while a busy indicator shows, the report is not ready, whatever said so.
+    for indicator in busy:
+        left = max(timeout_ms - (time.monotonic() - t0) * 1000, 1)
+        what = where.of(f"{indicator.describe()} (busy) to go away")
+        await step(what, where.find(indicator).first.wait_for(state="hidden", timeout=left), left)
+    return by
+
+
+async def _signal(
+    where: Where,
+    signals: list[Signal],
+    export_control: PwLocator,
+    timeout_ms: float,
+    grace_ms: float,
+) -> str:
     if not signals:
         return "no readiness signal (the profile lists none)"
     waits: dict[str, Awaitable[object]] = {}
@@ -154,6 +176,13 @@ async def step(what: str, action: Awaitable[T], timeout_ms: float) -> T:
         return await action
     except PlaywrightTimeout:
         raise TimedOut(f"timed out after {timeout_ms / 1000:g} s waiting for {what}") from None
+
+
+async def _matches(locator: PwLocator) -> bool:
+    try:
+        return await locator.count() > 0
+    except PlaywrightError:
+        return False
 
 
 async def _enabled(locator: PwLocator, timeout_ms: float) -> None:
