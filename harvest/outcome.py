@@ -86,6 +86,7 @@ def failure_message(
     for f in failures:  # the trace of the very attempt each error names
         if f.trace:
             lines.append(
-                f"  view the trace of {f.name!r}: playwright show-trace {folder / f.trace}"
+                f"  view a trace ({f.name!r}, the attempt named above): "
+                f"playwright show-trace {folder / f.trace}"
             )
     return "\n".join(lines)
