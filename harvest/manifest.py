@@ -61,7 +61,8 @@ class ReportFailure(BaseModel):
     step: str
     error: str
     attempts: list[Attempt] = []
-    postmortem: str = ""  # folder with trace.zip, screenshot.png, page.html of the last attempt
+    postmortem: str = ""  # folder with a post-mortem (trace, screenshot, HTML) per failed attempt
+    trace: str = ""  # the trace of the attempt the error names (its last): the one to open first
 
 
 class Manifest(BaseModel):

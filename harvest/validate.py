@@ -16,6 +16,7 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -102,12 +103,19 @@ def accept_export(
     previous_rows: int | None = None,
     previous_run: str = "",
     expect_footer: bool = False,
+    encoding: str = "auto",
+    row_caps: Iterable[int] = (),
 ) -> ExportFacts:
-    """Validate ``src``; write its table, as UTF-8 without the footer, to ``dest`` atomically."""
+    """Validate ``src``; write its table, as UTF-8 without the footer, to ``dest`` atomically.
+
+    The route's expectations: ``expect_footer`` (a missing footer means truncated), ``encoding``
+    (``"auto"``: detected; else the codec the route always sends) and ``row_caps`` (row counts
+    that mean the route's cap, on top of the report's ``suspicious_rows``).
+    """
     size = src.stat().st_size
     if size == 0:
         raise Rejected(f"report {name!r}: the download is empty (0 bytes)", TRANSIENT)
-    encoding = sniff_encoding(src)
+    encoding = sniff_encoding(src) if encoding == "auto" else _declared(src, name, encoding)
     with src.open(encoding=encoding, newline="") as f:
         what = looks_like_html(f.read(4096))
     if what:
@@ -126,7 +134,9 @@ def accept_export(
         if mixed:
             lines = tuple(line for line, _ in mixed.odd_lines)
             facts = replace(facts, other_encoding_lines=lines)
-        _check_table(facts, name, spec, previous_rows, previous_run, expect_footer)
+        _check_table(
+            facts, name, spec, previous_rows, previous_run, expect_footer, frozenset(row_caps)
+        )
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -149,6 +159,30 @@ def _mixed(src: Path) -> Decoded | None:
             if utf8 and other:
                 return decode_mixed(src.read_bytes())
     return None
+
+
+def _declared(src: Path, name: str, encoding: str) -> str:
+    """The route's declared encoding, checked: a file that does not decode is not what the route
+    sends (a BOM still wins for UTF-8, which some exports add whatever was asked)."""
+    codec = codecs.lookup(encoding).name
+    if codec == "utf-8":
+        with src.open("rb") as f:
+            if f.read(3) == codecs.BOM_UTF8:
+                codec = "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        with src.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as e:
+        raise Rejected(
+            f"report {name!r}: the download is not {encoding} as the profile expects for this "
+            f'route (byte {e.start} of a chunk does not decode); set encoding = "auto" in the '
+            "profile's [expect.<route>] if it varies",
+            ROUTE,
+        ) from None
+    return codec
 
 
 def _temp_beside(dest: Path) -> Path:
@@ -247,6 +281,7 @@ def _check_table(
     previous_rows: int | None,
     previous_run: str,
     expect_footer: bool,
+    row_caps: frozenset[int] = frozenset(),
 ) -> None:
     if expect_footer and facts.footer_lines == 0:
         raise Rejected(
@@ -287,6 +322,13 @@ def _check_table(
             f"report {name!r}: the export has exactly {rows:,} rows, a CRM's display cap rather "
             "than the whole report (export Details Only, or the export URL; set "
             "suspicious_rows = [] if the count is real)",
+            ROUTE,
+        )
+    if rows in row_caps:
+        raise Rejected(
+            f"report {name!r}: the export has exactly {rows:,} rows, the cap of this route "
+            "(the profile's [expect.<route>] row_caps): the whole report is not trusted to be "
+            "in it",
             ROUTE,
         )
     max_drop = DEFAULT_MAX_DROP if spec.max_drop is None else spec.max_drop

@@ -132,7 +132,8 @@ def main(verbose: bool) -> None:
     "--faults",
     default="",
     metavar="LIST",
-    help="Comma-separated misbehaviour to inject, e.g. slow,http500-once,totp (see docs/harvesting.md).",
+    help="Comma-separated misbehaviour and quirks to inject, e.g. slow,http500-once,totp,"
+    "no-record-count,api-refused (see docs/harvesting.md).",
 )
 @click.option(
     "--slow-seconds",
@@ -154,9 +155,10 @@ def demo_crm(
 ) -> None:
     """Serve the bundled demo CRM until interrupted (Ctrl-C).
 
-    A real web app with a sign-in page, saved reports, an Export dialog and direct export URLs,
-    over deterministic synthetic data placed around today's date. It can misbehave on demand
-    (--faults) and look like Salesforce Lightning (--look lightning).
+    A real web app with a sign-in page, saved reports, an Export dialog, direct export URLs and
+    an OAuth-like API (/services/oauth2/token), over deterministic synthetic data placed around
+    today's date. It can misbehave on demand (--faults) and look like Salesforce Lightning
+    (--look lightning).
 
     \b
     Example:
@@ -213,9 +215,19 @@ def demo_crm(
     type=click.Path(file_okay=False, path_type=Path),
     help="Take the report files another automation left in this folder instead of the CRM.",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Download nothing: sign in and walk every locator of the CRM profile for each report "
+    "and route, then print what was found (with screenshots of failures under <build>/check/).",
+)
 @reports_errors
 def harvest_cmd(
-    config_path: Path | None, out: Path | None, headed: bool, from_folder: Path | None
+    config_path: Path | None,
+    out: Path | None,
+    headed: bool,
+    from_folder: Path | None,
+    check: bool,
 ) -> None:
     """Download the CRM's reports into a new run folder with a manifest.json.
 
@@ -224,16 +236,25 @@ def harvest_cmd(
     OUT/failed/<run-id>/. Exit status: 0 ok, 1 failed, 2 configuration error, 3 a person must
     sign in (`hcportal login`).
 
+    With --check, nothing is downloaded: the profile's every locator is looked up on the live
+    CRM (found / not found / ambiguous, with the controls the page has instead), which is how a
+    profile is adapted to a new CRM. Exit status 1 if a step would stop the harvest.
+
     \b
     Example:
       hcportal harvest --out build/raw
       hcportal harvest --config acme.toml --headed
       hcportal harvest --from-folder /mnt/reports-dropbox
+      hcportal harvest --check --config acme.toml
     """
     from hcportal import pipeline
     from hcportal.harvest.progress import for_stream
 
     config = _config(config_path)
+    if check:
+        if out is not None or from_folder is not None:
+            raise click.UsageError("--check downloads nothing: no --out or --from-folder with it")
+        return _check(config, headed)
     progress = for_stream(sys.stderr)
     try:
         with pipeline.locked(config):
@@ -250,6 +271,26 @@ def harvest_cmd(
     for r in manifest.reports:
         click.echo(f"{r.name:12} {r.rows:>9,} rows  {r.route:6} {r.file}")
     click.echo(str(run_dir))
+
+
+def _check(config: Config, headed: bool) -> None:
+    from hcportal import pipeline
+    from hcportal.harvest.check import table
+    from hcportal.harvest.progress import for_stream
+
+    progress = for_stream(sys.stderr)
+    try:
+        result = pipeline.check_profile(
+            config, _clock(), headless=False if headed else None, progress=progress
+        )
+    finally:
+        progress.close()
+    click.echo(table(result))
+    if not result.ok:
+        raise Failure(
+            f"the profile check found {len(result.problems)} step(s) that would stop the harvest "
+            "(marked !): adapt the profile's locators to what the page has (docs/harvesting.md)"
+        )
 
 
 @main.command("login")
@@ -272,11 +313,11 @@ def login_cmd(config_path: Path | None, headless: bool) -> None:
     Example:
       hcportal login --config acme.toml
     """
-    from hcportal import harvest
+    from hcportal import harvest, pipeline
 
     config = _config(config_path)
     path = harvest.login(
-        config.harvest,
+        pipeline.harvest_settings(config),
         session_dir=config.resolve(config.harvest.session_dir),
         headless=headless,
     )

@@ -134,7 +134,7 @@ def harvest_reports(
     hold the reports the transform reads, with the columns the config maps.
     """
     from_folder = from_folder or config.drop_folder
-    settings = config.harvest
+    settings = harvest_settings(config)
     if not settings.reports and (from_folder is not None or settings.source == "folder"):
         settings = settings.model_copy(update={"reports": _expected_reports(config)})
     with demo.serving(settings, clock, needed=from_folder is None) as (settings, served):
@@ -144,6 +144,37 @@ def harvest_reports(
             clock,
             headless=headless,
             from_folder=from_folder,
+            session_dir=config.resolve(config.harvest.session_dir),
+            progress=progress,
+            served=served,
+        )
+
+
+def harvest_settings(config: Config) -> harvest.HarvestSettings:
+    """The harvest settings with a profile given as a path resolved like every path of the
+    config: against the config file's folder."""
+    settings = config.harvest
+    if settings.profile and Path(settings.profile).suffix:
+        return settings.model_copy(update={"profile": str(config.resolve(settings.profile))})
+    return settings
+
+
+def check_profile(
+    config: Config,
+    clock: Clock,
+    *,
+    headless: bool | None = None,
+    progress: Progress | None = None,
+) -> harvest.CheckResult:
+    """``hcportal harvest --check``: the CRM profile walked against the live CRM (the demo CRM
+    started around it when the config asks), downloading nothing; failure screenshots go to
+    ``<build>/check/<run-id>/``."""
+    shots = config.build_dir / "check" / run_id_for(clock())
+    with demo.serving(harvest_settings(config), clock) as (settings, served):
+        return harvest.check(
+            settings,
+            shots,
+            headless=headless,
             session_dir=config.resolve(config.harvest.session_dir),
             progress=progress,
             served=served,
