@@ -35,8 +35,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-docs: setup  ## regenerate docs/configuration.md from the config's own field descriptions
+docs: setup  ## regenerate docs/configuration.md (config fields) and docs/data.md's reference (catalogue)
 	$(BIN)/python -m hcportal.config_docs > docs/configuration.md
+	$(BIN)/python -m hcportal.data_docs docs/data.md
 
 goldens: setup  ## rewrite the site's golden files (tests/golden/) after an intended change
 	HCPORTAL_UPDATE_GOLDENS=1 $(BIN)/pytest -q tests/test_site_golden.py
