@@ -82,7 +82,7 @@ def test_a_step_s_output_that_differs_from_its_declaration_is_an_error_naming_bo
 def test_a_step_returning_other_tables_than_it_declares_is_an_error(tmp_path):
     steps = [Step("load", lambda t, c: {"persons": pd.DataFrame()}, makes=("people",))]
     ctx = Context(raw_dir=tmp_path, settings=TransformSettings(), as_of=TODAY)
-    with pytest.raises(TableError, match="step load returned table.s. persons; it declares people"):
+    with pytest.raises(TableError, match=r"step load returned table\(s\) persons; it declares people"):
         plan(steps, SMALL, made_elsewhere=("visits",)).run(ctx)
 
 
@@ -146,7 +146,7 @@ def test_the_transform_s_order_comes_from_the_declarations():
             step = next(s for s in STEPS if s.name == name)
             assert set(step.needs) <= made_before, f"{name} runs before what it needs"
             made_before |= set(step.makes)
-    assert [s.name for s in PLAN.steps][0] == "load accounts"  # every other report is matched to it
+    assert PLAN.steps[0].name == "load accounts"  # every other report is matched to it
 
 
 def test_a_step_that_may_be_skipped_makes_only_optional_tables():
@@ -155,7 +155,7 @@ def test_a_step_that_may_be_skipped_makes_only_optional_tables():
         Step("load", people, ("people",), reports=("surveys",)),
         Step("visit", people, ("visits",), ("people",)),
     ]
-    with pytest.raises(PlanError, match="step load may be skipped .* people must be declared opt"):
+    with pytest.raises(PlanError, match=r"step load may be skipped .* people must be declared opt"):
         plan(steps, cat, optional_reports={"surveys"})
 
 
