@@ -82,7 +82,9 @@ def test_a_step_s_output_that_differs_from_its_declaration_is_an_error_naming_bo
 def test_a_step_returning_other_tables_than_it_declares_is_an_error(tmp_path):
     steps = [Step("load", lambda t, c: {"persons": pd.DataFrame()}, makes=("people",))]
     ctx = Context(raw_dir=tmp_path, settings=TransformSettings(), as_of=TODAY)
-    with pytest.raises(TableError, match=r"step load returned table\(s\) persons; it declares people"):
+    with pytest.raises(
+        TableError, match=r"step load returned table\(s\) persons; it declares people"
+    ):
         plan(steps, SMALL, made_elsewhere=("visits",)).run(ctx)
 
 
