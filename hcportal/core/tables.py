@@ -225,7 +225,9 @@ def write_folder(cat: Catalogue, tables: Tables, out_dir: Path) -> Path:
         raise TableError(f"tables missing from the output: {', '.join(missing)}")
     present = [t for t in cat.values() if t.name in tables.frames]
     for t in present:
-        check(t, tables.frames[t.name], "write")
+        found = problems(t, tables.frames[t.name])
+        if found:
+            raise TableError(f"table {t.name} {'; '.join(found)}: nothing was written")
     with staged_dir(out_dir, is_data_dir, "data") as tmp, ThreadPoolExecutor(1) as pool:
         jobs = [
             pool.submit(write_parquet, tables.frames[t.name], tmp / f"{t.name}.parquet")
