@@ -33,7 +33,7 @@ READS: Reads = {
         "line", "check_date", "rule", "counts", "occasion", "k", "due", "evidence_date",
     ),
 }  # fmt: skip
-# Shown when present (written by the engine's credit step).
+# Shown when present (the credit step's table; a caller's own tables may lack it).
 PIPELINE_READS: Reads = {
     "influenced_pipeline": (
         "account", "owner", "check_date", "opportunity", "activity_date", "revenue", "account_key",
@@ -123,9 +123,9 @@ def check_verdicts(
     label = occasion_names(with_occasion) + " due " + with_occasion["due"].dt.strftime("%Y-%m-%d")
     evidence = with_occasion["evidence_date"]
     other = evidence.notna() & (evidence != with_occasion["check_date"])
-    done_by = DONE_BY.format(date="\0").split("\0")
+    before, after = DONE_BY.split("{date}")
     label = label.where(
-        ~other, label + " (" + done_by[0] + evidence.dt.strftime("%Y-%m-%d") + done_by[1] + ")"
+        ~other, label + " (" + before + evidence.dt.strftime("%Y-%m-%d") + after + ")"
     )
     named = label.groupby(with_occasion["line"].to_numpy(), sort=False).agg("; ".join)
     per_check = checks.groupby("line", sort=False).agg(
@@ -135,9 +135,9 @@ def check_verdicts(
     text = pd.Series("", index=per_check.index, dtype=object)
     for code, r in RULES.items():
         mine = (rule == code).to_numpy()
-        says = r.says.replace("{as_of}", as_of)
         if not mine.any():
             continue
+        says = r.says.replace("{as_of}", as_of)
         if "{occasions}" in says:
             before, after = says.split("{occasions}")
             names = named.reindex(per_check.index[mine]).fillna("")
