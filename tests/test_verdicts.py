@@ -59,11 +59,13 @@ def rows(t: transform.Tables) -> list[tuple]:
 
 
 def test_each_rule_on_a_hand_built_account(tables):
+    # The occasions in their order, each with the checks its window holds by day; then the checks
+    # no window holds, in activity order.
     assert rows(tables) == [
         (2, "counted", (2, "onboarding"), "2026-02-10", True),
         (3, "already_done", (2, "onboarding"), "2026-02-10", True),
-        (3, "counted", (3, "onboarding"), "2026-03-01", True),
         (4, "no_attachment", (2, "renewal"), None, False),
+        (3, "counted", (3, "onboarding"), "2026-03-01", True),
         (5, "outside_window", None, None, False),
         (6, "after_as_of", None, None, False),
         (8, "outside_window", None, None, False),

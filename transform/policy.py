@@ -31,11 +31,19 @@ _EPOCH = np.datetime64("1970-01-01", "D")
 DAYS_OFFSET = 1 << 31  # days since 1970 made non-negative, to pack (key, day) in one int64
 
 
+_NAT = np.iinfo(np.int64).min  # NaT's integer
+NO_DAY = np.iinfo(np.int64).max // 4  # what days() makes of NaT
+
+
 def days(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Dates as whole days since 1970 (int64); NaT becomes a very large sentinel."""
-    d = np.asarray(values, dtype="datetime64[s]").astype("datetime64[D]")
-    out = (d - _EPOCH).astype("int64")
-    out[np.isnat(d)] = np.iinfo(np.int64).max // 4
+    """Dates as whole days since 1970 (int64); NaT becomes a very large sentinel.
+
+    Integer arithmetic on the seconds (floor division, as numpy's own cast to days): two passes
+    over a million dates instead of four.
+    """
+    seconds = np.asarray(values, dtype="datetime64[s]").view("int64")
+    out = seconds // 86_400
+    out[seconds == _NAT] = NO_DAY
     return out
 
 

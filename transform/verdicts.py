@@ -6,9 +6,9 @@ its date, with the rule that decided what it did for that occasion; a check that
 or that is dated after the as-of date, gets one row without an occasion. The X-Ray shows these rows
 in the words of :data:`RULES`: the site restates no rule of its own.
 
-The same searches as the policy's, no loop over rows: the occasions are sorted once by (account,
-window start) packed into one integer, and since every window is equally long, the windows holding
-a day are one contiguous run of that order, found by two binary searches.
+The same searches as the policy's, no loop over rows: the checks are sorted once by (account, day)
+packed into one integer, and the checks an occasion's window holds are one contiguous run of that
+order, found by two binary searches.
 """
 
 from __future__ import annotations
@@ -81,9 +81,9 @@ STEP = Step("verdicts", verdicts_step, makes=("check_verdicts",), needs=("occasi
 
 
 def verdicts(occ: pd.DataFrame, activities: pd.DataFrame, as_of: object) -> pd.DataFrame:
-    """One row per (health-check activity, occasion whose window holds it), and one row per
-    health-check activity no window holds or dated after ``as_of``; in activity order, then in the
-    occasions' order.
+    """One row per (occasion, health-check activity its window holds), in the occasions' order
+    and then by day; then one row per health-check activity that no window holds or that is dated
+    after ``as_of``, in activity order. So a check's rows name its occasions in their order.
 
     ``occ`` needs ``account_key``, ``contract_id``, ``occasion``, ``k``, ``due``,
     ``window_start``, ``window_end`` and ``evidence_date`` (as :func:`policy.apply` makes them);
@@ -91,34 +91,31 @@ def verdicts(occ: pd.DataFrame, activities: pd.DataFrame, as_of: object) -> pd.D
     """
     hc = np.flatnonzero(activities["is_hc"].to_numpy(dtype=bool))
     occ_key, keys = _codes(occ["account_key"])
-    key = positions(activities["account_key"].iloc[hc], keys)
+    key = positions(activities["account_key"].iloc[hc], keys)  # -1: an account without occasions
     day = policy.days(activities["date"].to_numpy()[hc])
     attached = activities["attachment"].to_numpy(dtype=bool)[hc]
     after = day > policy.days(np.array([np.datetime64(as_of, "D")]))[0]
 
-    # Each check against the windows of its account's occasions: those starting at most one
-    # window's length before its day; the window's end is checked after.
-    ws, we = policy.days(occ["window_start"]), policy.days(occ["window_end"])
-    width = int((we - ws).max()) if len(occ) else 0
+    # The checks sorted by (account, day): the checks an occasion's window holds are one run of
+    # them, found by two binary searches per occasion.
     offset = policy.DAYS_OFFSET
-    order = np.argsort((occ_key << 32) | (ws + offset), kind="stable")
-    packed = ((occ_key << 32) | (ws + offset))[order]
     searched = np.flatnonzero((key >= 0) & ~after & (np.abs(day) < offset))
-    k, d = key[searched], day[searched]
-    lo = np.searchsorted(packed, (k << 32) | (d - width + offset), "left")
-    hi = np.searchsorted(packed, (k << 32) | (d + offset), "right")
+    packed = (key[searched] << 32) | (day[searched] + offset)
+    by_day = np.argsort(packed, kind="stable")
+    packed = packed[by_day]
+    high = occ_key << 32
+    lo = np.searchsorted(packed, high | (policy.days(occ["window_start"]) + offset), "left")
+    hi = np.searchsorted(packed, high | (policy.days(occ["window_end"]) + offset), "right")
     n = hi - lo
-    check = np.repeat(searched, n)
-    pos = order[np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)]
-    inside = we[pos] >= day[check]
-    check, pos = check[inside], pos[inside]
+    pos = np.repeat(np.arange(len(occ)), n)
+    check = searched[by_day[np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)]]
 
     evidence = policy.days(occ["evidence_date"])
     pair_rule = np.where(
         ~attached[check],
         _CODE["no_attachment"],
         np.where(evidence[pos] == day[check], _CODE["counted"], _CODE["already_done"]),
-    ).astype(np.int8)
+    )
     in_a_window = np.zeros(len(hc), dtype=bool)
     in_a_window[check] = True
     alone = np.flatnonzero(after | ~in_a_window)
@@ -126,9 +123,7 @@ def verdicts(occ: pd.DataFrame, activities: pd.DataFrame, as_of: object) -> pd.D
 
     check = np.concatenate([check, alone])
     pos = np.concatenate([pos, np.full(len(alone), _NONE)])
-    rule = np.concatenate([pair_rule, alone_rule.astype(np.int8)])
-    by = np.lexsort((pos, check))
-    check, pos, rule = check[by], pos[by], rule[by]
+    rule = np.concatenate([pair_rule, alone_rule]).astype(np.int8)
     rows = hc[check]
     return pd.DataFrame(
         {
