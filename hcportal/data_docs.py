@@ -15,13 +15,13 @@ import sys
 from pathlib import Path
 
 from hcportal.core.tables import reference
-from hcportal.transform import TABLES
+from hcportal.transform import STEPS, TABLES
 from hcportal.transform import reports as input_reports
 
 END = "<!-- end of generated text -->"
 BLOCKS = {
     "input reports": input_reports.reference,
-    "tables": lambda: reference(TABLES),
+    "tables": lambda: reference(TABLES, {s.name for s in STEPS}),
 }
 
 

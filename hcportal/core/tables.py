@@ -14,7 +14,7 @@ knows no table by name, so the render and publish stages use it without the tran
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -395,9 +395,10 @@ def read_csv(table: Table, path: Path) -> pd.DataFrame:
 # -- the reference ------------------------------------------------------------------------------
 
 
-def reference(cat: Catalogue) -> str:
+def reference(cat: Catalogue, steps: Collection[str] = ()) -> str:
     """The Markdown reference of every table in ``cat``: what a row is, who makes it, its key,
-    its CSV export, and each column with its kind and meaning."""
+    its CSV export, and each column with its kind and meaning. ``steps``: the names of the steps
+    (a table's maker that is not one, "every step", is written as it is)."""
     out = [
         "| table | one row per | made by | key | CSV export |",
         "|---|---|---|---|---|",
@@ -409,7 +410,8 @@ def reference(cat: Catalogue) -> str:
         out.append(f"| `{t.name}`{optional} | {t.rows} | {t.made_by} | {key} | {csv} |")
     for t in cat.values():
         out += ["", f"#### `{t.name}`", ""]
-        notes = [f"One row per {t.rows}; made by step `{t.made_by}`."]
+        maker = f"step `{t.made_by}`" if t.made_by in steps else t.made_by
+        notes = [f"One row per {t.rows}; made by {maker}."]
         if t.csv:
             dropped = [c for c in t.names if c not in t.csv]
             but = f" (all but {', '.join(dropped)})" if dropped else ""
