@@ -32,8 +32,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-docs: setup  ## regenerate docs/configuration.md and docs/reliability.md from the code and tests
+docs: setup  ## regenerate docs/configuration.md (config fields), docs/data.md's reference (catalogue) and docs/reliability.md (tests)
 	$(BIN)/python -m hcportal.config_docs > docs/configuration.md
+	$(BIN)/python -m hcportal.data_docs docs/data.md
 	$(BIN)/python -m tests.reliability_doc > docs/reliability.md
 
 goldens: setup  ## rewrite the site's golden files (tests/golden/) after an intended change

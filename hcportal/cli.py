@@ -356,8 +356,9 @@ def transform_cmd(
 ) -> None:
     """Apply the health-check policy to the raw reports and write the tables.
 
-    Writes targets.csv, candidates.csv, efficacy.csv, influenced_pipeline.csv and
-    data_quality.csv (plus typed Parquet tables for the site) into OUT. Rows that cannot be used
+    Writes every table as typed Parquet (what the site is built from) and the CSV exports
+    targets.csv, candidates.csv, efficacy.csv, influenced_pipeline.csv and data_quality.csv
+    into OUT (docs/data.md lists them all). Rows that cannot be used
     are listed in data_quality.csv with file, line and reason, and summed up here; with --strict
     any such row is an error and OUT is left as it was.
 

@@ -34,6 +34,7 @@ from hcportal.harvest.runs import run_id_for
 from hcportal.publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
 from hcportal.publish.history import History
 from hcportal.runreport import RunReport, one_line
+from hcportal.transform.reports import REPORTS
 
 log = logging.getLogger(__name__)
 
@@ -182,17 +183,14 @@ def check_profile(
 
 
 def _expected_reports(config: Config) -> dict[str, harvest.ReportSpec]:
-    """What the transform reads: each report with the headers of its required fields."""
-    columns = config.transform.columns
+    """What the transform reads (its input-report registry): each report, whether a run needs it,
+    and the headers of its required fields as the config maps them."""
     return {
         name: harvest.ReportSpec(
-            required_columns=[
-                header
-                for field, header in getattr(columns, name).model_dump().items()
-                if header and field not in type(getattr(columns, name)).OPTIONAL
-            ]
+            required=report.required,
+            required_columns=getattr(config.transform.columns, name).required_headers(),
         )
-        for name in type(columns).model_fields
+        for name, report in REPORTS.items()
     }
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from hcportal import __version__, site_templates, transform
-from hcportal.core import provenance, safecsv
+from hcportal.core import provenance
 from hcportal.core.errors import RenderError
 from hcportal.core.files import staged_dir
 from hcportal.render import xray
@@ -43,8 +43,6 @@ from hcportal.transform import Tables
 __all__ = ["SiteSettings", "build", "read_tables", "render_site"]
 log = logging.getLogger(__name__)
 
-# Tables the engine adds as CSV; read when present, so a page can use them before and after.
-OPTIONAL_CSV = ("efficacy", "influenced_pipeline")
 # Loaded only when someone exports to Excel, so it costs a page view nothing.
 XLSX_LIBRARY = "static/vendor/write-excel-file-4.1.1/write-excel-file.min.js"
 
@@ -74,18 +72,8 @@ def when(value: object) -> str:
 
 
 def read_tables(data_dir: Path) -> Tables:
-    """The transform's tables, plus the optional CSV tables it may have written."""
-    tables = transform.read(data_dir)
-    for name in OPTIONAL_CSV:
-        path = data_dir / f"{name}.csv"
-        if name not in tables.frames and path.is_file():
-            try:
-                tables.frames[name] = safecsv.restore_frame(
-                    pd.read_csv(path, dtype=str, keep_default_na=False)
-                )
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-                raise RenderError(f"{path} is not a readable CSV file: {e}") from None
-    return tables
+    """The transform's tables, typed as its catalogue declares them (optional ones when present)."""
+    return transform.read(data_dir)
 
 
 def build(data_dir: Path, out_dir: Path, settings: SiteSettings) -> Path:

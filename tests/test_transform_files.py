@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from hcportal import transform
-from hcportal.core.errors import TransformError
+from hcportal.core.errors import TableError, TransformError
 from hcportal.transform.settings import TransformSettings
 from tests.conftest import CLOCK, TODAY
 
@@ -81,7 +81,7 @@ def test_write_is_atomic_and_keeps_the_old_output_on_failure(tmp_path):
     out = transform.write(tables, tmp_path / "data")
     before = (out / "targets.csv").read_bytes()
     del tables.frames["occasions"]
-    with pytest.raises(KeyError):
+    with pytest.raises(TableError, match="tables missing from the output: occasions"):
         transform.write(tables, out)
     assert (out / "targets.csv").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

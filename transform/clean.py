@@ -21,7 +21,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hcportal.transform.settings import LEGAL_SUFFIXES
+# Dropped from the end of account names before matching: Acme Inc, ACME and Acme, LLC agree.
+LEGAL_SUFFIXES = (
+    "inc incorporated llc ltd limited corp corporation co company gmbh ag sa plc bv nv pty srl "
+    "spa oy ab as kk llp lp sarl sas nl se"
+).split()
 
 # -- money ----------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Read the three exports into tidy, typed tables, and record every row that cannot be used.
+"""Read the exports into tidy, typed tables, and record every row that cannot be used.
 
 Columns are looked up through the configured mapping (exactly, else ignoring case), so a user's own
 export headers work; a missing column is one clear error naming what the file does have. Values are
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,9 @@ from hcportal.core.text import NAMES, shown
 from hcportal.transform import clean
 from hcportal.transform.csvfile import Export, read_export
 from hcportal.transform.frames import day_of
-from hcportal.transform.settings import ParseSettings
+
+if TYPE_CHECKING:
+    from hcportal.transform.settings import ParseSettings, TransformSettings
 
 DQ_COLUMNS = ["file", "line", "column", "value", "reason"]
 
@@ -66,14 +69,18 @@ class Quality:
         )
 
     def summary(self) -> dict:
-        """Rows read per file, and how many data-quality rows per file and reason."""
+        """Rows read per file, how many input lines each file has in the report (what the gate
+        compares with the rows read), and how many data-quality rows per file and reason."""
         t = self.table()
         by = t.groupby(["file", "column", "reason"], sort=True).size()
+        lines = t[["file", "line"]].drop_duplicates()
+        per_file = lines.groupby("file", sort=True).size()
         return {
             "rows_read": dict(self.rows_read),
             **({"money": self.money} if self.money else {}),
             "rows": len(t),
-            "input_lines": int(t[["file", "line"]].drop_duplicates().shape[0]),
+            "input_lines": len(lines),
+            "input_lines_by_file": {str(f): int(n) for f, n in per_file.items()},
             "by_reason": [
                 {"file": f, "column": c, "reason": r, "rows": int(n)} for (f, c, r), n in by.items()
             ],
@@ -301,11 +308,11 @@ def _add_dates(dq: Quality, file: str, lines: np.ndarray, column: str, values: l
     dq.add(file, lines[~impossible], column, values[~impossible], reason)
 
 
-# -- per-report cleaning --------------------------------------------------------------------------
+# -- per-report cleaning (each is an input report's entry in transform/reports.py) ---------------
 
 
-def clean_accounts(report: Report, dq: Quality, parsing: ParseSettings) -> pd.DataFrame:
-    file, lines = report.file, report.lines
+def clean_accounts(report: Report, dq: Quality, settings: TransformSettings) -> pd.DataFrame:
+    file, lines, parsing = report.file, report.lines, settings.parsing
     malformed(report, dq)
     account = report.coded("account")
     key = account.keyed(parsing.legal_suffixes)
@@ -338,8 +345,8 @@ def clean_accounts(report: Report, dq: Quality, parsing: ParseSettings) -> pd.Da
     return df.reset_index(drop=True)
 
 
-def clean_contracts(report: Report, dq: Quality, parsing: ParseSettings) -> pd.DataFrame:
-    file, lines = report.file, report.lines
+def clean_contracts(report: Report, dq: Quality, settings: TransformSettings) -> pd.DataFrame:
+    file, lines, parsing = report.file, report.lines, settings.parsing
     malformed(report, dq)
     account = report.coded("account")
     key = account.keyed(parsing.legal_suffixes)
@@ -390,11 +397,10 @@ def clean_contracts(report: Report, dq: Quality, parsing: ParseSettings) -> pd.D
     return df
 
 
-def clean_activities(
-    report: Report, dq: Quality, parsing: ParseSettings, subject_pattern: str
-) -> pd.DataFrame:
+def clean_activities(report: Report, dq: Quality, settings: TransformSettings) -> pd.DataFrame:
     """5,000,000 rows: every column that repeats is kept as a category (codes + distinct values)."""
-    file, lines = report.file, report.lines
+    file, lines, parsing = report.file, report.lines, settings.parsing
+    subject_pattern = settings.policy.evidence_subject
     malformed(report, dq)
     stamp = report.column("timestamp")
     # The two big jobs, names to keys and timestamps to dates, are Arrow kernels that release the
