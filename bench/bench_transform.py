@@ -112,13 +112,14 @@ def child_transform(raw: Path, out: Path) -> dict:
     run_wall, run_cpu = time.perf_counter() - started, _usage()["cpu"] - cpu0
     transform.write(tables, out)
     wall = time.perf_counter() - started
+    timings = json.loads((out / transform.TIMINGS).read_text("utf-8"))  # beside meta.json
     return {
         "run_wall": run_wall,
         "run_cpu": run_cpu,
         "wall": wall,
         "cpu": _usage()["cpu"] - cpu0,
-        "steps": tables.meta["seconds"],
-        "steps_cpu": tables.meta["cpu_seconds"],
+        "steps": timings["seconds"],
+        "steps_cpu": timings["cpu_seconds"],
         **_peak(),
     }
 

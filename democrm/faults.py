@@ -1,8 +1,14 @@
 """Faults the demo CRM can inject on demand, so the harvester can be tested against real misbehaviour.
 
 Each fault is a small object with only the hooks it needs; the server calls every active fault's
-hook at four points (building a report page, answering an export, the export's rows, the export's
-bytes) and after an export is served. The happy-path handlers never test for a fault by name.
+hook at five points (building a report page, answering an export, whether the export has its
+footer, the export's rows, the export's bytes), after an export is served, and for exports asked
+with an API token. The happy-path handlers never test for a fault by name, except the sign-in's
+(``totp``, ``login-error-page``), which are about the user rather than a report.
+
+Some "faults" are quirks rather than misbehaviour: the looks of real CRMs a profile must cope with
+(a viewer without a record count, a Details Only export without a footer, a sign-in error shown on
+a page of its own, a report that takes 20 s to generate: ``slow`` with ``slow_seconds = 20``).
 
 A fault applies to every report, or to one when written ``name:report`` (``truncated:contracts``).
 """
@@ -68,6 +74,17 @@ class Fault:
 
     def served(self, crm: DemoCRM, report: Report, route: str) -> None:
         """Called once an export was served."""
+
+    def footer(self, report: Report, route: str, details_only: bool) -> bool:
+        """Whether the export ends with the report footer (every export does, by default)."""
+        return True
+
+    def answer_api(self, crm: DemoCRM, report: Report, token: str) -> Response | None:
+        """Answer an export asked with an API token instead of the CRM, or None to go on."""
+        return None
+
+    def api_served(self, crm: DemoCRM, token: str) -> None:
+        """Called once an export asked with an API token was served."""
 
 
 class Slow(Fault):
@@ -199,6 +216,72 @@ class Totp(Fault):
     help = "sign-in asks for a TOTP verification code after the password"
 
 
+class NoRecordCount(Fault):
+    name = "no-record-count"
+    help = 'the report viewer shows no record count (no "Total Records"), as some orgs\' do'
+
+    def page(self, report: Report, view: dict) -> None:
+        view["record_count"] = False
+
+
+class DetailsNoFooter(Fault):
+    name = "details-no-footer"
+    help = (
+        "the Export dialog's Details Only download has no report footer (Lightning's); the "
+        "export URL keeps its footer"
+    )
+
+    def footer(self, report: Report, route: str, details_only: bool) -> bool:
+        return not (route == UI and details_only)
+
+
+class LoginErrorPage(Fault):
+    name = "login-error-page"
+    help = (
+        "a failed sign-in lands on an error page of its own (outside the sign-in URL), its "
+        "message in an element styled as an error, with no alert role"
+    )
+
+
+API_DISABLED = (
+    b'[{"errorCode":"API_DISABLED_FOR_ORG","message":"API is not enabled for this '
+    b'Organization or Partner"}]'
+)
+INVALID_SESSION = b'[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]'
+
+
+class ApiRefused(Fault):
+    name = "api-refused"
+    help = "the API refuses every export: HTTP 403 API_DISABLED_FOR_ORG (the browser still works)"
+
+    def answer_api(self, crm: DemoCRM, report: Report, token: str) -> Response | None:
+        return Response(403, API_DISABLED, "application/json")
+
+
+class ApiTokenExpires(Fault):
+    name = "api-token-expires"
+    help = "the first API token expires right after its first export (once); a refresh renews it"
+
+    def __init__(self, report: str | None = None) -> None:
+        super().__init__(report)
+        self.fired = False
+        self._lock = threading.Lock()
+
+    def api_served(self, crm: DemoCRM, token: str) -> None:
+        with self._lock:
+            fire, self.fired = not self.fired, True
+        if fire:
+            crm.expire_token(token)
+
+
+class ApiTokenRejected(Fault):
+    name = "api-token-rejected"
+    help = "every API export answers 401 INVALID_SESSION_ID, even with a fresh token"
+
+    def answer_api(self, crm: DemoCRM, report: Report, token: str) -> Response | None:
+        return Response(401, INVALID_SESSION, "application/json")
+
+
 KINDS: dict[str, type[Fault]] = {
     f.name: f
     for f in (
@@ -215,6 +298,12 @@ KINDS: dict[str, type[Fault]] = {
         Cp1252,
         FooterNoGap,
         Totp,
+        NoRecordCount,
+        DetailsNoFooter,
+        LoginErrorPage,
+        ApiRefused,
+        ApiTokenExpires,
+        ApiTokenRejected,
     )
 }
 
@@ -279,6 +368,20 @@ class Faults:
     def served(self, crm: DemoCRM, report: Report, route: str) -> None:
         for f in self._for(report):
             f.served(crm, report, route)
+
+    def footer(self, report: Report, route: str, details_only: bool) -> bool:
+        return all(f.footer(report, route, details_only) for f in self._for(report))
+
+    def answer_api(self, crm: DemoCRM, report: Report, token: str) -> Response | None:
+        for f in self._for(report):
+            answer = f.answer_api(crm, report, token)
+            if answer is not None:
+                return answer
+        return None
+
+    def api_served(self, crm: DemoCRM, report: Report, token: str) -> None:
+        for f in self._for(report):
+            f.api_served(crm, token)
 
     def _for(self, report: Report) -> list[Fault]:
         return [f for f in self.active if f.applies(report)]

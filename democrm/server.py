@@ -19,6 +19,10 @@ Both looks:
   - ``GET /<report-id>?export=1&enc=UTF-8&xf=csv``: the direct export URL, authorised by the cookie.
   - with the ``totp`` fault, a correct password leads to a "Verification Code" form (TOTP, RFC 6238);
   - three failed sign-ins (password or code) lock the account, as real CRMs do.
+  - an API, modelled on Salesforce's: ``POST /services/oauth2/token`` (OAuth 2.0 password and
+    refresh-token grants) answers an access token, which the export URL accepts as a bearer token
+    (``Authorization: Bearer``, answered 401 ``INVALID_SESSION_ID`` once expired) or as the ``sid``
+    cookie (Salesforce's pattern; sent to the sign-in page once expired).
 
 Exports end with a report footer after a blank line, as Salesforce's do. Misbehaviour on demand
 lives in :mod:`democrm.faults`. The standard library's threading HTTP server is enough here.
@@ -30,6 +34,7 @@ import contextlib
 import csv
 import http.cookies
 import io
+import json
 import secrets
 import threading
 import time
@@ -46,7 +51,7 @@ import pyotp
 
 from hcportal.core.clock import Clock, system
 from hcportal.democrm.catalog import BY_ID, REPORTS, Report
-from hcportal.democrm.faults import UI, URL, Faults, Totp
+from hcportal.democrm.faults import INVALID_SESSION, UI, URL, Faults, LoginErrorPage, Totp
 from hcportal.democrm.synthetic import generate
 
 HERE = Path(__file__).parent
@@ -77,6 +82,7 @@ class Look:
     button: str  # the sign-in button
     next_param: str  # the query parameter carrying the page to return to
     login_error: str
+    login_error_page: str  # where a failed sign-in lands under the `login-error-page` quirk
 
 
 LOOKS = {
@@ -89,6 +95,7 @@ LOOKS = {
         button="Sign in",
         next_param="next",
         login_error="Your login attempt has failed. Check the username and password.",
+        login_error_page="/login/failed",
     ),
     "lightning": Look(
         name="lightning",
@@ -102,8 +109,11 @@ LOOKS = {
             "Please check your username and password. If you still can't log in, contact your "
             "Salesforce administrator."
         ),
+        login_error_page="/secur/login_error.jsp",
     ),
 }
+TOKEN_PATH = "/services/oauth2/token"
+TOKEN_SECONDS = 2 * 3600
 
 
 @dataclass
@@ -120,16 +130,20 @@ class DemoCRM:
     # Its footers and file names carry the time: the caller's clock (hcportal.core.clock).
     clock: Clock = system
     sessions: dict[str, float] = field(default_factory=dict)
+    api_tokens: dict[str, float] = field(default_factory=dict)  # access token -> expiry
+    refresh_tokens: set[str] = field(default_factory=set)
     # What happened, for tests and for a person watching the console.
     sign_ins: int = 0
     password_attempts: int = 0
     failed_sign_ins: int = 0
     code_attempts: int = 0
     exports_served: int = 0
+    tokens_issued: int = 0  # by the API's token endpoint (a refresh included)
+    api_exports: int = 0  # exports served to an API token
     generating: int = 0  # reports being generated right now
     peak_generating: int = 0  # the most at once: how concurrent a harvest really was
     _pending_mfa: dict[str, float] = field(default_factory=dict)
-    _exports: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    _exports: dict[tuple[str, str, str, bool], bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -226,6 +240,36 @@ class DemoCRM:
                 self.generating -= 1
         yield
 
+    # -- the API's tokens -------------------------------------------------------------------------
+
+    def issue_token(self) -> dict[str, str]:
+        """A new access token (and a refresh token) for the API."""
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self._lock:
+            self.api_tokens[access] = time.monotonic() + TOKEN_SECONDS
+            self.refresh_tokens.add(refresh)
+            self.tokens_issued += 1
+        return {"access_token": access, "refresh_token": refresh, "token_type": "Bearer"}
+
+    def refresh(self, refresh_token: str) -> dict[str, str] | None:
+        """A new access token for a known refresh token (which stays: it is not reissued)."""
+        access = secrets.token_urlsafe(32)
+        with self._lock:
+            if refresh_token not in self.refresh_tokens:
+                return None
+            self.api_tokens[access] = time.monotonic() + TOKEN_SECONDS
+            self.tokens_issued += 1
+        return {"access_token": access, "token_type": "Bearer"}
+
+    def token_valid(self, token: str | None) -> bool:
+        with self._lock:
+            expiry = self.api_tokens.get(token or "")
+            return expiry is not None and expiry >= time.monotonic()
+
+    def expire_token(self, token: str) -> None:
+        with self._lock:
+            self.api_tokens.pop(token, None)
+
     def expire_sessions(self) -> None:
         """End every session now, as a CRM's session timeout or an admin's reset does."""
         with self._lock:
@@ -237,7 +281,8 @@ class DemoCRM:
         """The report as CSV bytes (cached: big reports take seconds to format), faults applied."""
         original = self.data[report.key]
         df = self.faults.rows(report, original, route)
-        key = (report.key, "details" if details_only else "formatted", encoding)
+        footer = self.faults.footer(report, route, details_only)
+        key = (report.key, "details" if details_only else "formatted", encoding, footer)
         with self._lock:
             cached = self._exports.get(key) if df is original else None
         if cached is None:
@@ -246,7 +291,8 @@ class DemoCRM:
                 # A formatted report carries a title block above the table, as a human wants it.
                 buf.write(f'"{report.title}"\r\n"{self.company}"\r\n\r\n')
             df.to_csv(buf, index=False, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-            buf.write(self._footer(report))
+            if footer:
+                buf.write(self._footer(report))
             cached = buf.getvalue().encode(ENCODINGS.get(encoding, "utf-8"), errors="replace")
             if df is original:
                 with self._lock:
@@ -273,9 +319,16 @@ class DemoCRM:
         class Handler(_Handler):
             crm = app
 
-        server = ThreadingHTTPServer((host, port), Handler)
+        server = _Server((host, port), Handler)
         server.daemon_threads = True
         return server
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a burst of clients (a load test, a harvest with
+    # many workers) overflows it and the kernel drops their connections. The kernel caps this at
+    # net.core.somaxconn.
+    request_queue_size = 1024
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -352,6 +405,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.crm.sign_out(self._cookie(SESSION_COOKIE))
             clear = f"{SESSION_COOKIE}=; Max-Age=0; Path=/"
             return self._redirect(look.sign_in, {"Set-Cookie": clear})
+        if path == look.login_error_page:
+            locked = query.get("e") == ["locked"]
+            error = "Your account is locked." if locked else look.login_error
+            return self._page("login_error.html", error=error)
+        bearer = _bearer(self.headers.get("Authorization", ""))
+        if bearer is not None and not self.crm.token_valid(bearer):
+            return self._send(401, INVALID_SESSION, "application/json")
+        cookie = self._cookie(SESSION_COOKIE)
+        api_token = bearer or (cookie if self.crm.token_valid(cookie) else None)
+        if api_token is not None:
+            return self._api_get(path, query, api_token)
         if not self._require_session():
             return None
         if path in ("/", "/reports", look.home):
@@ -384,6 +448,55 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect(look.report.format(id=report.report_id))
         return self._report_page(report, framed=False)
 
+    def _api_get(self, path: str, query: dict[str, list[str]], token: str) -> None:
+        """What an API token may ask: the export URL (Salesforce's pattern), nothing else."""
+        report = BY_ID.get(path.lstrip("/"))
+        if report is None or query.get("export") != ["1"] or query.get("xf", ["csv"]) != ["csv"]:
+            return self._json(404, [{"errorCode": "NOT_FOUND", "message": "Not found"}])
+        answer = self.crm.faults.answer_api(self.crm, report, token)
+        if answer is not None:
+            return self._send(answer.status, answer.body, answer.content_type)
+        enc = query.get("enc", ["UTF-8"])[0]
+        with self.crm.generation(report):
+            self._attachment(report, details_only=True, encoding=enc, route=URL)
+        if self.command != "HEAD":
+            with self.crm._lock:
+                self.crm.api_exports += 1
+            self.crm.faults.api_served(self.crm, report, token)
+        return None
+
+    def _token(self, field_) -> None:
+        """The OAuth 2.0 token endpoint: the password and refresh-token grants."""
+        grant = field_("grant_type")
+        if grant == "password":
+            if not self.crm.check_password(field_("username"), field_("password")):
+                return self._json(
+                    400, {"error": "invalid_grant", "error_description": "authentication failure"}
+                )
+            token: dict[str, str] | None = self.crm.issue_token()
+        elif grant == "refresh_token":
+            token = self.crm.refresh(field_("refresh_token"))
+            if token is None:
+                return self._json(
+                    400,
+                    {"error": "invalid_grant", "error_description": "expired access/refresh token"},
+                )
+        else:
+            return self._json(
+                400,
+                {
+                    "error": "unsupported_grant_type",
+                    "error_description": "grant type not supported",
+                },
+            )
+        assert token is not None
+        issued = str(int(self.crm.clock().timestamp() * 1000))
+        host = self.headers.get("Host", "127.0.0.1")
+        return self._json(200, {**token, "instance_url": f"http://{host}", "issued_at": issued})
+
+    def _json(self, status: int, data: object) -> None:
+        self._send(status, json.dumps(data).encode(), "application/json")
+
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -391,6 +504,8 @@ class _Handler(BaseHTTPRequestHandler):
         field_ = lambda name: form.get(name, [""])[0]  # noqa: E731
         look = self.crm.paths
         path = url.path.rstrip("/") or "/"
+        if path == TOKEN_PATH:
+            return self._token(field_)
         if path == look.sign_in:
             return self._post_sign_in(field_("username"), field_("password"), field_("next"))
         if path == look.verify:
@@ -413,6 +528,10 @@ class _Handler(BaseHTTPRequestHandler):
         look = self.crm.paths
         nxt = _safe_next([nxt_field], look.home)
         if not self.crm.check_password(username, password):
+            if self.crm.faults.has(LoginErrorPage.name):  # the error on a page of its own
+                return self._redirect(
+                    look.login_error_page + ("?e=locked" if self.crm.locked else "")
+                )
             error = "Your account is locked." if self.crm.locked else look.login_error
             return self._sign_in_page(error=error, username=username, nxt=nxt)
         if self.crm.mfa:
@@ -446,6 +565,7 @@ class _Handler(BaseHTTPRequestHandler):
             "export_label": "Export",
             "export_in_menu": framed,  # Lightning keeps Export under "More Actions"
             "generating": False,
+            "record_count": True,
         }
         return self._page("report.html", **self.crm.faults.page(report, view))
 
@@ -464,6 +584,8 @@ class _Handler(BaseHTTPRequestHandler):
             f"text/csv; charset={charset}",
             {"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+        if self.command == "HEAD":  # headers only (`hcportal harvest --check`): nothing served
+            return
         with self.crm._lock:
             self.crm.exports_served += 1
         self.crm.faults.served(self.crm, report, route)
@@ -474,6 +596,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._page("not_found.html", status=404)
         kind = {".css": "text/css", ".js": "text/javascript"}.get(path.suffix, "text/plain")
         self._send(200, path.read_bytes(), f"{kind}; charset=utf-8")
+
+
+def _bearer(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if there is one."""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def _safe_next(values: list[str] | None, default: str) -> str:

@@ -19,21 +19,26 @@ from pathlib import Path
 
 from hcportal.core.clock import Clock
 from hcportal.core.errors import ConfigError, NeedsPersonError
-from hcportal.harvest.auth import Credentials, find_credentials, session_file
+from hcportal.harvest.api import ApiAccess
+from hcportal.harvest.auth import Credentials, find_api_access, find_credentials, session_file
+from hcportal.harvest.check import CheckResult
 from hcportal.harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
 from hcportal.harvest.folder import harvest_folder
 from hcportal.harvest.manifest import Manifest, read_manifest
-from hcportal.harvest.profile import load_profile
+from hcportal.harvest.profile import Profile, load_profile
 from hcportal.harvest.progress import Progress
 from hcportal.harvest.runs import resolve_run
 from hcportal.harvest.settings import HarvestSettings, ReportSpec
 from hcportal.harvest.worker import run_in_worker
 
 __all__ = [
+    "CheckResult",
     "HarvestSettings",
     "Manifest",
     "ReportSpec",
     "Served",
+    "check",
+    "crm_target",
     "login",
     "read_manifest",
     "resolve_run",
@@ -87,18 +92,62 @@ def run(
         attempts=settings.attempts,
         backoff_seconds=settings.backoff_seconds,
     )
+    target = crm_target(settings, session_dir, served)
+    return harvest_crm(target, settings.report_specs(), out_root, clock, browser, retry, progress)
+
+
+def crm_target(
+    settings: HarvestSettings, session_dir: Path | None = None, served: Served | None = None
+) -> CrmTarget:
+    """Where and as whom to harvest, from the settings (and the demo CRM, if one was started)."""
+    profile = load_profile(settings.profile_name())
+    if "api" in settings.routes and profile.api is None:
+        raise ConfigError(
+            f'harvest.routes lists "api", but the CRM profile {profile.name!r} has no [api] '
+            "section (its token and export endpoints): add one, or drop the route"
+        )
     if settings.source == "demo":
         if served is None:
             raise ConfigError('harvest.source = "demo" needs the demo CRM started by hcportal')
-        target = CrmTarget(
+        return CrmTarget(
             base_url=served.url,
-            profile=load_profile(settings.profile_name()),
+            profile=profile,
             credentials=served.credentials,
             source="demo",
+            # The demo's API takes its one user's password (the OAuth password grant).
+            api=ApiAccess(grant="password", client_id=settings.api.client_id),
         )
-    else:
-        target = _crm_target(settings, session_dir)
-    return harvest_crm(target, settings.report_specs(), out_root, clock, browser, retry, progress)
+    return _crm_target(settings, session_dir, profile)
+
+
+def check(
+    settings: HarvestSettings,
+    screenshots: Path,
+    *,
+    headless: bool | None = None,
+    session_dir: Path | None = None,
+    progress: Progress | None = None,
+    served: Served | None = None,
+) -> CheckResult:
+    """``hcportal harvest --check``: sign in and walk every locator of the profile for each
+    configured report and route, downloading nothing; screenshots of failures go to
+    ``screenshots``. Returns the rows (:func:`hcportal.harvest.check.table` prints them)."""
+    from hcportal.harvest.check import check_crm
+
+    if settings.source == "folder":
+        raise ConfigError(
+            '--check walks a CRM profile against a live CRM; harvest.source = "folder" has none'
+        )
+    target = crm_target(settings, session_dir, served)
+    job = check_crm(
+        target,
+        settings.report_specs(),
+        list(settings.routes),
+        _browser(settings, headless),
+        screenshots,
+        progress,
+    )
+    return run_in_worker(job, "check")
 
 
 def login(
@@ -141,7 +190,7 @@ def _session_dir(settings: HarvestSettings, session_dir: Path | None) -> Path:
     return session_dir if session_dir is not None else Path(settings.session_dir)
 
 
-def _crm_target(settings: HarvestSettings, session_dir: Path | None) -> CrmTarget:
+def _crm_target(settings: HarvestSettings, session_dir: Path | None, profile: Profile) -> CrmTarget:
     if not settings.base_url:
         raise ConfigError('harvest.base_url is not set (needed when harvest.source = "crm")')
     if not settings.reports:
@@ -155,17 +204,20 @@ def _crm_target(settings: HarvestSettings, session_dir: Path | None) -> CrmTarge
             f"harvest.reports.{missing[0]}.report_id is not set (the id in the report's URL)"
         )
     creds, why = find_credentials(settings)
+    api = find_api_access(settings) if "api" in settings.routes else ApiAccess()
     saved = session_file(_session_dir(settings, session_dir), settings.base_url)
-    if creds is None and not saved.is_file():
+    api_alone = settings.routes == ["api"] and (api.token or api.grant == "client_credentials")
+    if creds is None and not saved.is_file() and not api_alone:
         raise NeedsPersonError(
             f"CRM credentials missing and no saved session for {settings.base_url}: run "
             f"`hcportal login`, or {why}"
         )
     return CrmTarget(
         base_url=settings.base_url,
-        profile=load_profile(settings.profile_name()),
+        profile=profile,
         credentials=creds,
         source="crm",
         session_file=saved,
         why_no_credentials=why,
+        api=api,
     )

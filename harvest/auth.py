@@ -12,6 +12,7 @@ ends the run with :class:`NeedsPersonError` (exit status 3).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -27,12 +28,14 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from hcportal.core.errors import HarvestError, NeedsPersonError, SessionExpiredError
 from hcportal.core.files import atomic_write_text
+from hcportal.harvest import pagetext, wait
 from hcportal.harvest.postmortem import Secrets
-from hcportal.harvest.profile import Profile
+from hcportal.harvest.profile import Locator, Profile
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
+    from hcportal.harvest.api import ApiAccess
     from hcportal.harvest.settings import HarvestSettings
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,49 @@ def find_credentials(
             )
         return None, "; ".join(parts) + (f" ({why})" if why else "")
     return Credentials(username, password, totp), ""
+
+
+def find_api_access(settings: HarvestSettings, env: Mapping[str, str] = os.environ) -> ApiAccess:
+    """The API route's token and OAuth client: from the environment, else the keyring."""
+    from hcportal.harvest.api import ApiAccess
+
+    api = settings.api
+    token = env.get(api.token_env) or None
+    secret = env.get(api.client_secret_env) or None
+    source = f"${api.token_env}"
+    owner = env.get(settings.username_env) or settings.username or api.client_id
+    if owner and not (token and secret):
+        found = _keyring_entries(
+            settings.keyring_service,
+            {"token": f"{owner}:api-token", "secret": f"{owner}:client-secret"},
+        )
+        if not token and found.get("token"):
+            token, source = found["token"], f"the keyring entry {owner}:api-token"
+        secret = secret or found.get("secret")
+    return ApiAccess(
+        token=token,
+        token_source=source,
+        grant=api.grant,
+        client_id=api.client_id,
+        client_secret=secret,
+    )
+
+
+def _keyring_entries(service: str, entries: dict[str, str]) -> dict[str, str]:
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # pragma: no cover
+        return {}
+    found = {}
+    for key, entry in entries.items():
+        try:
+            value = keyring.get_password(service, entry)
+        except KeyringError:  # no backend (a server): the environment is the way
+            return found
+        if value:
+            found[key] = value
+    return found
 
 
 def _keyring(service: str, username: str) -> tuple[dict[str, str], str]:
@@ -139,6 +185,7 @@ class Signer:
         self.secrets = secrets
         self.timeout_ms = timeout_ms
         self.why_no_credentials = why_no_credentials
+        self.refuse_password = ""  # set when the CRM's API rejected this password tonight
         self._last_code = ""
         if credentials:
             secrets.add(credentials.password, credentials.totp_secret)
@@ -160,15 +207,6 @@ class Signer:
         try:
             page = await context.new_page()
             await self.fill_in(page, self.credentials)
-            if not self.profile.signed_in(page.url):
-                try:
-                    await page.wait_for_url(self.profile.signed_in, timeout=self.timeout_ms)
-                except PlaywrightTimeout:
-                    raise NeedsPersonError(
-                        f"sign-in to {self.base_url} did not finish: the browser stayed on "
-                        f"{_path(page.url)} (an SSO or MFA step the profile does not know?); "
-                        + LOGIN_HINT
-                    ) from None
             state = await context.storage_state()
         finally:
             await context.close()
@@ -177,7 +215,8 @@ class Signer:
         return state
 
     async def fill_in(self, page: Page, creds: Credentials, *, person: bool = False) -> None:
-        """Open the sign-in page, submit the password, answer a TOTP prompt if one comes.
+        """Open the sign-in page, submit the password, answer a TOTP prompt if one comes, and read
+        what the CRM says about it.
 
         With ``person`` (``hcportal login``), someone is at the window: what the harvester cannot
         answer (a code without a TOTP secret, a rejected password) is left to them, not raised.
@@ -186,20 +225,83 @@ class Signer:
         await page.goto(self.profile.url(self.base_url, form.path))
         if self.profile.signed_in(page.url):
             return  # a single-sign-on cookie was enough
-        await form.username.find(page).fill(creds.username)
-        await form.password.find(page).fill(creds.password)
-        async with page.expect_navigation():
-            await form.submit.find(page).click()
-        if await self._on_mfa(page):
-            if person and not creds.totp_secret:
-                return
-            await self._answer_mfa(page, creds)
-        elif self.profile.on_sign_in(page.url) and not person:
-            said = await self._said(page)
+        if self.refuse_password and not person:
             raise NeedsPersonError(
-                f"sign-in to {self.base_url} failed: the CRM said: {said} (not retried, so as not "
-                "to lock the account; check the credentials)"
+                f"sign-in to {self.base_url} not tried: the CRM's API rejected this username and "
+                f"password moments ago ({self.refuse_password}); it is not typed in again, so as "
+                "not to lock the account. Check the credentials (a Salesforce API sign-in from "
+                "outside the trusted IP ranges also needs the security token), or " + LOGIN_HINT
             )
+        where = wait.Where(page, page)
+        for locator, value in ((form.username, creds.username), (form.password, creds.password)):
+            field_ = await self._control(where, locator)
+            await field_.fill(value)
+        submit = await self._control(where, form.submit)
+        async with page.expect_navigation():
+            await submit.click()
+        await self._outcome(page, creds, person)
+
+    async def _control(self, where: wait.Where, locator: Locator):
+        try:
+            return await wait.control(
+                where, locator.find(where.page), locator.describe(), min(self.timeout_ms, 10_000)
+            )
+        except (wait.Missing, wait.TimedOut) as e:
+            raise HarvestError(
+                f"the sign-in page {_path(where.page.url)} does not fit the profile: {e} "
+                "(check its [sign_in]; `hcportal harvest --check` lists what the page has)"
+            ) from None
+
+    async def _outcome(self, page: Page, creds: Credentials, person: bool) -> None:
+        """Follow the sign-in to its end: signed in, an MFA prompt answered, or the CRM's own word
+        on why not, read at once on whatever page it is shown; a page that asks for something
+        the profile does not know is an SSO or MFA step for a person."""
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        answered = False
+        while True:
+            if self.profile.signed_in(page.url):
+                return
+            if not answered and await self._on_mfa(page):
+                if person and not creds.totp_secret:
+                    return
+                await self._answer_mfa(page, creds)
+                answered = True
+                continue
+            if person:
+                return  # the person at the window reads the page and does the rest
+            said = await pagetext.error_text(page, self.profile.sign_in.error)
+            if said:
+                at = " at the verification code" if answered else ""
+                check = (
+                    "the TOTP secret and this machine's clock" if answered else "the credentials"
+                )
+                raise NeedsPersonError(
+                    f"sign-in to {self.base_url} failed{at}: the CRM said: {said} (not retried, "
+                    f"so as not to lock the account; check {check})"
+                )
+            left = deadline - time.monotonic()
+            if await wait.idle(page, max(min(left, 5) * 1000, 1)):
+                asked = await pagetext.question(page)
+                if asked and (self.profile.on_sign_in(page.url) or answered):
+                    raise NeedsPersonError(
+                        f"sign-in to {self.base_url} failed: the CRM showed {asked} again at "
+                        f"{_path(page.url)} without saying why (not retried; check the "
+                        "credentials)"
+                    )
+                if asked:
+                    raise NeedsPersonError(
+                        f"sign-in to {self.base_url} stopped at {_path(page.url)}: the page shows "
+                        f"{asked}, a step the profile does not know (SSO, or an MFA it cannot "
+                        "answer); " + LOGIN_HINT
+                    )
+            if left <= 0:
+                raise NeedsPersonError(
+                    f"sign-in to {self.base_url} did not finish within {self.timeout_ms / 1000:g} "
+                    f"s: the browser stayed on {_path(page.url)}; " + LOGIN_HINT
+                )
+            # The next page, or a moment for this one to say more.
+            with contextlib.suppress(PlaywrightTimeout):
+                await page.wait_for_url(_other_than(page.url), timeout=min(left, 2) * 1000)
 
     async def _on_mfa(self, page: Page) -> bool:
         mfa = self.profile.sign_in.mfa
@@ -219,12 +321,6 @@ class Signer:
         await mfa.code.find(page).fill(code)
         async with page.expect_navigation():
             await mfa.submit.find(page).click()
-        if await self._on_mfa(page) or self.profile.on_sign_in(page.url):
-            said = await self._said(page)
-            raise NeedsPersonError(
-                f"sign-in to {self.base_url} failed at the verification code: the CRM said: "
-                f"{said} (not retried; check the TOTP secret and this machine's clock)"
-            )
 
     async def _fresh_code(self, secret: str) -> str:
         """The current TOTP code, waiting for the next one rather than sending a code twice
@@ -245,11 +341,9 @@ class Signer:
         self.secrets.add(code)
         return code
 
-    async def _said(self, page: Page) -> str:
-        alert = self.profile.sign_in.error.find(page)
-        if await alert.count():
-            return (await alert.first.inner_text()).strip() or "no reason given"
-        return "no reason given"
+
+def _other_than(url: str):
+    return lambda u: u != url
 
 
 def _path(url: str) -> str:

@@ -1,11 +1,13 @@
 """Download reports from a CRM's web UI with Playwright, as a person would, several at a time.
 
-Per report, two routes (:mod:`harvest.routes`, in the configured order, the next tried when one
-fails): **ui** opens the report, waits for it to generate, clicks Export (a button, or an item of a
-"More Actions" menu), chooses "Details Only" and CSV in the dialog and catches the download; **url**
-asks the direct export URL through the context's own authenticated request (``context.request``).
-A passing fault is retried with backoff in a fresh context; a route that cannot work hands over to
-the next; wrong data is not retried.
+Per report, up to three routes (in the configured order, the next tried when one fails): **ui**
+opens the report, waits for it to generate, clicks Export (a button, or an item of a "More
+Actions" menu), chooses "Details Only" and CSV in the dialog and catches the download; **url**
+asks the direct export URL through the context's own authenticated request (``context.request``)
+(both in :mod:`harvest.routes`); **api** asks the CRM's API with a token, no browser at all
+(:mod:`harvest.api`). A passing fault is retried with backoff in a fresh context; a route that
+cannot work hands over to the next at once; wrong data is not retried. The browser is started,
+and the session signed in, only when a report first needs a browser route.
 
 Concurrency: Playwright's sync API is bound to one thread, and one page does one thing at a time.
 The harvester therefore runs Playwright's *async* API on an event loop in a worker thread of its
@@ -26,12 +28,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from hcportal.core.clock import Clock
 from hcportal.core.errors import HarvestError, HcportalError
+from hcportal.harvest.api import ApiSession
 from hcportal.harvest.auth import Credentials, check_display
 from hcportal.harvest.browser import find_browser
 from hcportal.harvest.manifest import Attempt, Manifest, ReportFailure, accepted
@@ -85,8 +88,10 @@ def harvest_crm(
         try:
             outcomes = run_in_worker(job.run())
         except HcportalError as e:
-            # A run stopped at sign-in: say where its post-mortem is, if it has one.
+            # A run stopped at sign-in: say where its post-mortem is, if it has one, and keep a
+            # manifest beside it (every failed run folder has one) saying what stopped it.
             if (staging / POSTMORTEM).exists():
+                stopped_manifest(staging, target, reports, run_id, started, clock(), previous, e)
                 e.args = (f"{e} (post-mortem in {failed_dir(out_root, run_id)}/)",)
             raise
         manifest = conclude(
@@ -121,25 +126,31 @@ class _Harvest:
         self.profile = target.profile
         self.secrets = Secrets()
         self.timeout_ms = opts.timeout_seconds * 1000
-        self.routes = Routes(target.profile, target.base_url, opts.control_timeout_seconds * 1000)
+        self.routes = Routes(
+            target.profile, target.base_url, opts.control_timeout_seconds * 1000, self.timeout_ms
+        )
+        self.browser: Browser | None = None
+        self.session: SignedIn | None = None
+        self.api: ApiSession | None = None
+        self._starting = asyncio.Lock()
+        self._start_error: HcportalError | None = None
 
     async def run(self) -> list[Outcome]:
         (self.staging / ".downloads").mkdir(exist_ok=True)
-        check_display(self.opts.headless)
         async with async_playwright() as p:
-            executable = find_browser(self.opts.executable, p)  # type: ignore[arg-type]
-            log.info("harvest %s: browser %s", self.target.base_url, executable)
-            self.browser = await p.chromium.launch(
-                executable_path=executable, headless=self.opts.headless
-            )
+            self.playwright = p
             try:
-                self.session = SignedIn(self.browser, self.target, self.secrets, self.timeout_ms)
-                try:
-                    await self.session.start()
-                except PlaywrightError as e:
-                    raise HarvestError(
-                        f"signing in to {self.target.base_url} failed: {_line(e)}"
-                    ) from None
+                if "api" in self.retry.routes:
+                    self.api = ApiSession(
+                        p,
+                        self.profile,
+                        self.target.base_url,
+                        self.target.api,
+                        self.target.credentials,
+                        self.secrets,
+                        self.timeout_ms,
+                    )
+                    await self.api.start()
                 limit = asyncio.Semaphore(self.opts.concurrency)
                 try:
                     async with asyncio.TaskGroup() as group:
@@ -152,7 +163,40 @@ class _Harvest:
                     raise _first(eg) from None
                 return [t.result() for t in tasks]
             finally:
-                await self.browser.close()
+                if self.browser is not None:
+                    await self.browser.close()
+                if self.api is not None:
+                    await self.api.close()
+
+    async def _signed_in(self) -> SignedIn:
+        """The browser and the signed-in session, started by the first report that needs them
+        (a night served wholly by the API starts no browser)."""
+        async with self._starting:
+            if self._start_error is not None:
+                raise self._start_error  # signed in once, failed: never tried again tonight
+            if self.session is not None:
+                return self.session
+            try:
+                check_display(self.opts.headless)
+                executable = find_browser(self.opts.executable, self.playwright)  # type: ignore[arg-type]
+                log.info("harvest %s: browser %s", self.target.base_url, executable)
+                self.browser = await self.playwright.chromium.launch(
+                    executable_path=executable, headless=self.opts.headless
+                )
+                session = SignedIn(self.browser, self.target, self.secrets, self.timeout_ms)
+                if self.api is not None:
+                    session.signer.refuse_password = self.api.rejected_password
+                try:
+                    await session.start()
+                except PlaywrightError as e:
+                    raise HarvestError(
+                        f"signing in to {self.target.base_url} failed: {_line(e)}"
+                    ) from None
+            except HcportalError as e:
+                self._start_error = e
+                raise
+            self.session = session
+            return session
 
     # -- one report: routes, attempts, backoff ---------------------------------------------------
 
@@ -174,7 +218,7 @@ class _Harvest:
                         log.warning("report %s: %s failed at %r: %s", name, label, e.step, e.cause)
                         if e.kind in (FATAL, ROUTE):
                             break
-                        if e.kind == SESSION:
+                        if e.kind == SESSION and self.session is not None:
                             await self.session.renew(e.generation, name, e.step)
                         elif number < self.retry.attempts:
                             delay = self.retry.backoff_seconds * 2 ** (number - 1)
@@ -199,6 +243,8 @@ class _Harvest:
             assert last is not None
             self.progress.done(name, False, f"failed at {last.step!r}: {last.cause}")
             tried = attempts[-1]
+            # The post-mortem of the attempt the error names: the one to open first.
+            named = f"{POSTMORTEM}/{name}/attempt-{tried.route}-{tried.number}"
             return ReportFailure(
                 name=name,
                 required=spec.required,
@@ -209,30 +255,44 @@ class _Harvest:
                 postmortem=f"{POSTMORTEM}/{name}"
                 if (self.staging / POSTMORTEM / name).exists()
                 else "",
+                trace=f"{named}/trace.zip"
+                if (self.staging / named / "trace.zip").is_file()
+                else "",
             )
 
     async def _attempt(
         self, name: str, spec: ReportSpec, route: str, label: str, number: int
     ) -> tuple[str, ExportFacts, Path]:
-        generation = self.session.generation
-        context = await self.browser.new_context(
-            storage_state=self.session.state, accept_downloads=True
-        )
-        context.set_default_timeout(self.timeout_ms)
-        if self.opts.trace:
-            await context.tracing.start(screenshots=True, snapshots=True, title=f"{name}: {label}")
+        if route == "api":
+            assert self.api is not None
+            context, generation = None, self.api.generation
+        else:
+            session = await self._signed_in()
+            generation = session.generation
+            context = await session.new_context()
+            context.set_default_timeout(self.timeout_ms)
+            if self.opts.trace:
+                await context.tracing.start(
+                    screenshots=True, snapshots=True, title=f"{name}: {label}"
+                )
         step = Steps(self.progress, name, label)
         page: Page | None = None
         download = self.staging / ".downloads" / f"{name}-{route}-{number}"
         try:
             try:
-                if route == "ui":
+                if route == "api":
+                    assert self.api is not None
+                    url = await self.api.export(spec, download, step)
+                elif route == "ui":
+                    assert context is not None
                     page = await context.new_page()
                     url = await self.routes.via_ui(page, spec, download, step)
                 else:
+                    assert context is not None
                     url = await self.routes.via_url(context, spec, download, step)
                 step("validate")
                 prev = self.previous.report(name) if self.previous else None
+                expect = self.profile.expectations(route)
                 facts = await asyncio.to_thread(
                     accept_export,
                     download,
@@ -241,14 +301,17 @@ class _Harvest:
                     spec,
                     previous_rows=prev.rows if prev else None,
                     previous_run=self.previous.run_id if self.previous else "",
-                    expect_footer=self.profile.report.expect_footer,
+                    expect_footer=expect.footer,
+                    encoding=expect.encoding,
+                    row_caps=expect.row_caps,
                 )
             except Rejected as e:
+                kind = ROUTE if e.kind == SESSION and route == "api" else e.kind
                 raise AttemptFailed(
-                    e.kind, step.now, str(e).removeprefix(f"report {name!r}: ")
+                    kind, step.now, str(e).removeprefix(f"report {name!r}: ")
                 ) from None
             except PlaywrightTimeout as e:
-                raise AttemptFailed(TRANSIENT, step.now, f"timed out: {_line(e)}") from None
+                raise AttemptFailed(TRANSIENT, step.now, _timed_out(e)) from None
             except PlaywrightError as e:
                 raise AttemptFailed(
                     TRANSIENT, step.now, f"the browser failed: {_line(e)}"
@@ -260,15 +323,53 @@ class _Harvest:
                 folder.mkdir(parents=True, exist_ok=True)
                 with download.open("rb") as f:
                     (folder / "download-head.txt").write_bytes(f.read(HEAD_BYTES))
-            await capture(page, context, folder, self.secrets, self.opts.trace)
+            await capture(
+                page, context, folder, self.secrets, self.opts.trace and context is not None
+            )
             raise
         else:
-            if self.opts.trace:
+            if self.opts.trace and context is not None:
                 await context.tracing.stop()  # a good attempt's trace is not kept
             return url, facts, self.staging / f"{name}.csv"
         finally:
-            await context.close()
+            if context is not None:
+                await context.close()
             download.unlink(missing_ok=True)
+
+
+def stopped_manifest(
+    staging: Path,
+    target: CrmTarget,
+    reports: dict[str, ReportSpec],
+    run_id: str,
+    started: datetime,
+    finished: datetime,
+    previous: Manifest | None,
+    error: Exception,
+) -> None:
+    """The manifest of a run that stopped before its reports were done (a sign-in that needs a
+    person): every report failed with that cause."""
+    cause = str(error).splitlines()[0] if str(error) else type(error).__name__
+    Manifest(
+        run_id=run_id,
+        source=target.source,
+        crm=target.base_url,
+        started=started,
+        finished=finished,
+        status="failed",
+        previous_run=previous.run_id if previous else "",
+        reports=[],
+        failures=[
+            ReportFailure(
+                name=name,
+                required=spec.required,
+                step="sign in",
+                error=cause,
+                postmortem=f"{POSTMORTEM}/{name}" if (staging / POSTMORTEM / name).exists() else "",
+            )
+            for name, spec in reports.items()
+        ],
+    ).write(staging)
 
 
 def _attempt_record(
@@ -298,6 +399,15 @@ def _first(eg: BaseExceptionGroup) -> BaseException:
 
     walk(eg)
     return next((e for e in leaves if isinstance(e, HcportalError)), leaves[0])
+
+
+def _timed_out(e: Exception) -> str:
+    """A Playwright time-out, with what it was waiting for (its call log's "waiting for" line)."""
+    waiting = next(
+        (ln.strip(" -") for ln in str(e).splitlines() if ln.strip(" -").startswith("waiting for")),
+        "",
+    )
+    return f"timed out: {_line(e)}" + (f" ({waiting})" if waiting else "")
 
 
 def _line(e: Exception) -> str:

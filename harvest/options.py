@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from hcportal.harvest.api import ApiAccess
 from hcportal.harvest.auth import Credentials
 from hcportal.harvest.profile import Profile
 
@@ -20,6 +21,7 @@ class CrmTarget:
     source: str = "crm"
     session_file: Path | None = None  # a saved session to reuse, refreshed after a sign-in
     why_no_credentials: str = ""
+    api: ApiAccess = field(default_factory=ApiAccess)  # the API route's token and client
 
 
 @dataclass(frozen=True)

@@ -75,16 +75,18 @@ def failure_message(
     lines = [f"harvest failed ({len(failures)} of {total} reports); {kept}."]
     for f in failures:
         lines.append(f"  report {f.name!r}, step {f.step!r}: {f.error}")
-    found = sorted(staging.glob("postmortem/*/*/trace.zip"), key=lambda t: t.stat().st_size)
     if (staging / "postmortem").is_dir():
         lines.append(
             f"Post-mortem in {folder}/: manifest.json, and per failed attempt a trace.zip (if "
-            "tracing is on), screenshot.png and page.html, and the start of a rejected download."
+            "tracing is on), screenshot.png and page.html (every frame), and the start of a "
+            "rejected download."
         )
     else:
         lines.append(f"What failed, per report: {folder / 'manifest.json'}")
-    if found:  # the richest trace (a UI attempt's, with screenshots) is the one to open first
-        lines.append(
-            f"  view a trace: playwright show-trace {folder / found[-1].relative_to(staging)}"
-        )
+    for f in failures:  # the trace of the very attempt each error names
+        if f.trace:
+            lines.append(
+                f"  view a trace ({f.name!r}, the attempt named above): "
+                f"playwright show-trace {folder / f.trace}"
+            )
     return "\n".join(lines)

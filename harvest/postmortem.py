@@ -93,7 +93,8 @@ def scrub_tree(folder: Path, secrets: Secrets) -> None:
 
 
 async def capture(page, context, folder: Path, secrets: Secrets, tracing: bool) -> list[str]:
-    """Save the page's screenshot and HTML and the context's trace into ``folder``, scrubbed.
+    """Save the page's screenshot and HTML (every frame's) and the context's trace into
+    ``folder``, scrubbed.
 
     Best effort: a page that crashed still yields what can be had. Returns the files written.
     """
@@ -112,12 +113,41 @@ async def capture(page, context, folder: Path, secrets: Secrets, tracing: bool) 
         except Exception as e:  # the page may have crashed or be mid-navigation
             log.debug("no screenshot: %s", e)
         try:
-            (folder / "page.html").write_text(await page.content(), "utf-8")
+            (folder / "page.html").write_text(await all_frames_html(page), "utf-8")
             written.append("page.html")
         except Exception as e:
             log.debug("no page HTML: %s", e)
     scrub_tree(folder, secrets)
     return written
+
+
+async def all_frames_html(page) -> str:
+    """The page's HTML, then each of its frames' (a report viewer is often in an iframe, and the
+    outer page alone shows nothing of where the harvest stopped), each under a comment that says
+    which frame it is."""
+    frames = page.frames
+    head = f"hcportal post-mortem: the page ({page.url}), then its {len(frames) - 1} frame(s)"
+    parts = [f"<!-- {_comment(head)} -->\n"]
+    parts.append(await page.content())
+    for number, frame in enumerate(frames[1:], start=1):
+        title = ""
+        try:
+            element = await frame.frame_element()
+            title = await element.get_attribute("title") or ""
+        except Exception:  # a detached frame has no element any more
+            pass
+        label = _comment(f"frame {number}: title={title!r} name={frame.name!r} url={frame.url}")
+        try:
+            html_text = await frame.content()
+        except Exception as e:  # navigating, or gone: say so instead of dropping it silently
+            html_text = _comment(f"no HTML: {str(e).splitlines()[0] if str(e) else e!r}")
+        parts.append(f"\n\n<!-- ===== {label} ===== -->\n{html_text}")
+    return "".join(parts)
+
+
+def _comment(text: str) -> str:
+    """Text safe inside an HTML comment (a hostile title cannot close it)."""
+    return text.replace("--", "- -").replace(">", "&gt;")
 
 
 def iter_secret_hits(folder: Path, values: Iterable[str]) -> list[str]:

@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from playwright.async_api import BrowserContext, Download, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import Locator as PwLocator
 
-from hcportal.harvest.profile import Profile
+from hcportal.harvest import wait
+from hcportal.harvest.profile import Locator, Profile
 from hcportal.harvest.progress import Progress
 from hcportal.harvest.settings import ReportSpec
 from hcportal.harvest.validate import ROUTE, SESSION, TRANSIENT
@@ -41,69 +42,108 @@ class Steps:
 
 
 class Routes:
-    """The routes for one CRM profile; a control missing for ``control_ms`` is missing."""
+    """The routes for one CRM profile; a control missing for ``control_ms`` is missing, and one
+    that matches nothing once the page is idle is missing at once."""
 
-    def __init__(self, profile: Profile, base_url: str, control_ms: float) -> None:
-        self.profile, self.base_url, self.control_ms = profile, base_url, control_ms
+    def __init__(
+        self, profile: Profile, base_url: str, control_ms: float, timeout_ms: float = 60_000
+    ) -> None:
+        self.profile, self.base_url = profile, base_url
+        self.control_ms, self.timeout_ms = control_ms, timeout_ms
 
     async def via_ui(self, page: Page, spec: ReportSpec, dest: Path, step: Steps) -> str:
         ui = self.profile.report
         url = self.profile.url(self.base_url, ui.path.format(report_id=spec.report_id))
         step("open the report page")
-        response = await page.goto(url)
+        try:
+            response = await wait.step(f"the report page {url}", page.goto(url), self.timeout_ms)
+        except wait.TimedOut as e:
+            raise AttemptFailed(TRANSIENT, step.now, str(e)) from None
         if self.profile.on_sign_in(page.url):
             raise AttemptFailed(SESSION, step.now, "the CRM sent the browser to its sign-in page")
         if response is not None and response.status >= 400:
             raise AttemptFailed(TRANSIENT, step.now, f"the CRM answered HTTP {response.status}")
-        scope = page.frame_locator(f'iframe[title="{ui.frame}"]') if ui.frame else page
-        if ui.ready is not None:
+        try:
+            where = await self.report_frame(page, step)
             step("wait for the report to generate")
-            await ui.ready.find(scope).first.wait_for(state="visible")
-        step("find the Export control")
-        await self._open_export(scope, step)
-        step("fill in the export dialog")
-        dialog = ui.dialog.find(scope)
-        await self._visible(dialog, step, f"no export dialog ({ui.dialog.describe()}) opened")
-        await ui.details_only.find(dialog).check()
-        await ui.format.find(dialog).select_option(label=ui.format_option)
-        step("download")
-        download = await self._download(page, ui.dialog_export.find(dialog).click, step)
+            await self.ready(where)
+            step("find the Export control")
+            await self._open_export(where, step)
+            step("fill in the export dialog")
+            dialog = await self._control(where, ui.dialog, "export dialog")
+            details = await self._control(dialog_where(where, dialog), ui.details_only)
+            await wait.step(where.of(ui.details_only.describe()), details.check(), self.timeout_ms)
+            fmt = await self._control(dialog_where(where, dialog), ui.format)
+            await wait.step(
+                where.of(f"the option {ui.format_option!r} of {ui.format.describe()}"),
+                fmt.select_option(label=ui.format_option),
+                self.timeout_ms,
+            )
+            step("download")
+            button = await self._control(dialog_where(where, dialog), ui.dialog_export)
+            download = await self._download(page, button.click, step)
+        except wait.Missing as e:
+            raise AttemptFailed(ROUTE, step.now, f"{e} (renamed or moved?)") from None
+        except wait.TimedOut as e:
+            raise AttemptFailed(TRANSIENT, step.now, str(e)) from None
         failure = await download.failure()
         if failure:
             raise AttemptFailed(TRANSIENT, step.now, f"the download broke off: {failure}")
         await download.save_as(dest)  # before the context closes, which deletes the download
         return url
 
-    async def _open_export(self, scope, step: Steps) -> None:
+    async def report_frame(self, page: Page, step: Steps) -> wait.Where:
+        """Where the report is: the page, or the profile's iframe (which must be there)."""
+        frame = self.profile.report.frame
+        if frame:
+            step("find the report frame")
+            holder = page.locator(f"iframe[title={wait._css_string(frame)}]")
+            await wait.control(
+                wait.Where(page, page), holder, f"an iframe titled {frame!r}", self.control_ms
+            )
+        return wait.Where.on(page, frame)
+
+    async def ready(self, where: wait.Where) -> str:
+        """Wait for any readiness signal of the profile; return the one that came."""
+        return await wait.ready(
+            where,
+            self.profile.report.ready,
+            self.export_control(where),
+            self.timeout_ms,
+            self.control_ms,
+            self.profile.report.busy,
+        )
+
+    def export_control(self, where: wait.Where) -> PwLocator:
+        """The Export button, or the menu that holds Export."""
+        ui = self.profile.report
+        button = where.find(ui.export_button)
+        return button.or_(where.find(ui.more_actions)) if ui.more_actions else button
+
+    async def _control(self, where: wait.Where, locator: Locator, what: str = "") -> PwLocator:
+        return await wait.control(
+            where, where.find(locator), what or locator.describe(), self.control_ms
+        )
+
+    async def _open_export(self, where: wait.Where, step: Steps) -> None:
         """Click Export: a button of its own, or an item of the "More Actions" menu."""
         ui = self.profile.report
-        button = ui.export_button.find(scope)
-        menu = ui.more_actions.find(scope) if ui.more_actions else None
+        button = where.find(ui.export_button)
         wanted = ui.export_button.describe() + (
             f" (nor a menu {ui.more_actions.describe()})" if ui.more_actions else ""
         )
-        await self._visible(
-            button.or_(menu) if menu is not None else button,
-            step,
-            f"no {wanted} on the report page (renamed or moved?)",
-        )
+        await wait.control(where, self.export_control(where), wanted, self.control_ms)
         if await button.first.is_visible():
-            await button.first.click()
+            await wait.step(where.of(wanted), button.first.click(), self.timeout_ms)
             return
-        assert menu is not None and ui.export_menu_item is not None
+        assert ui.more_actions is not None and ui.export_menu_item is not None
         step("open the More Actions menu")
-        await menu.first.click()
-        item = ui.export_menu_item.find(scope)
-        await self._visible(item, step, f"the menu has no {ui.export_menu_item.describe()}")
-        await item.first.click()
-
-    async def _visible(self, locator, step: Steps, missing: str) -> None:
-        """Wait briefly for a control: one that is not there once the page is ready was renamed
-        or moved, and this route cannot work (the next one may)."""
-        try:
-            await locator.first.wait_for(state="visible", timeout=self.control_ms)
-        except PlaywrightTimeout:
-            raise AttemptFailed(ROUTE, step.now, missing) from None
+        menu = where.find(ui.more_actions)
+        await wait.step(where.of(ui.more_actions.describe()), menu.first.click(), self.timeout_ms)
+        item = await self._control(
+            where, ui.export_menu_item, f"{ui.export_menu_item.describe()} in the menu"
+        )
+        await wait.step(where.of(ui.export_menu_item.describe()), item.click(), self.timeout_ms)
 
     async def _download(
         self, page: Page, click: Callable[[], Awaitable[None]], step: Steps
@@ -151,7 +191,14 @@ class Routes:
         ui = self.profile.report
         url = self.profile.url(self.base_url, ui.export_url.format(report_id=spec.report_id))
         step("request the export URL")
-        response = await context.request.get(url)
+        try:
+            response = await wait.step(
+                f"the export URL {url}",
+                context.request.get(url, timeout=self.timeout_ms),
+                self.timeout_ms,
+            )
+        except wait.TimedOut as e:
+            raise AttemptFailed(TRANSIENT, step.now, str(e)) from None
         try:
             dest.write_bytes(await response.body())  # an error page too: for the post-mortem
             if self.profile.on_sign_in(response.url):
@@ -161,6 +208,11 @@ class Routes:
         finally:
             await response.dispose()
         return url
+
+
+def dialog_where(where: wait.Where, dialog: PwLocator) -> wait.Where:
+    """Controls inside the export dialog (two buttons are named Export otherwise)."""
+    return wait.Where(where.page, dialog, where.frame)
 
 
 def _quiet(future: asyncio.Future) -> None:

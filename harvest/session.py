@@ -14,7 +14,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, BrowserContext, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -46,6 +46,7 @@ class SignedIn:
         )
         self.secrets = secrets
         self.state: dict | None = None
+        self.reused = False  # the saved session was accepted: no sign-in was needed
         self.generation = 0
         self._lock = asyncio.Lock()
 
@@ -55,7 +56,7 @@ class SignedIn:
         if saved is not None:
             if await self._accepted(saved):
                 log.info("reusing the saved session %s", saved_at)
-                self.state = saved
+                self.state, self.reused = saved, True
                 return
             log.info("the saved session %s has expired", saved_at)
             self.state = await self.signer.sign_in(f"the CRM no longer accepts {saved_at}")
@@ -80,6 +81,10 @@ class SignedIn:
                 ) from None
             self.generation += 1
             self._save()
+
+    async def new_context(self) -> BrowserContext:
+        """A fresh context made from the signed-in state: one per report attempt."""
+        return await self.browser.new_context(storage_state=self.state, accept_downloads=True)
 
     def _save(self) -> None:
         if self.target.session_file and self.state is not None:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Route = Literal["ui", "url"]
+Route = Literal["ui", "url", "api"]
 DEFAULT_MAX_DROP = 0.8
 
 
@@ -78,14 +78,56 @@ class DemoSettings(_Strict):
     faults: list[str] = Field(
         default_factory=list,
         description=(
-            "Misbehaviour to inject, to see the harvester cope: slow, http500-once, "
+            "Misbehaviour and quirks to inject, to see the harvester cope: slow, http500-once, "
             "session-expires, export-renamed, export-in-menu, html-as-csv, truncated, empty, "
-            'cap2000, bom, cp1252, footer, totp; `"name:report"` limits one to a report '
-            "(see docs/harvesting.md). Checked against the demo's own list when the config loads."
+            "cap2000, bom, cp1252, footer, totp, no-record-count, details-no-footer, "
+            "login-error-page, api-refused, api-token-expires, api-token-rejected; "
+            '`"name:report"` limits one to a report (see docs/harvesting.md). Checked against '
+            "the demo's own list when the config loads."
         ),
     )
     slow_seconds: float = Field(
-        3, ge=0, description="How long report generation takes under the `slow` fault."
+        3,
+        ge=0,
+        description=(
+            "How long report generation takes under the `slow` fault (20 for the report that "
+            "takes 20 s of docs/harvesting.md)."
+        ),
+    )
+
+
+class ApiSettings(_Strict):
+    """The CRM's API, for the ``api`` route (list it in ``harvest.routes``): how to get a token."""
+
+    token_env: str = Field(
+        "HCPORTAL_CRM_API_TOKEN",
+        description=(
+            "Environment variable holding a ready API token (e.g. a Salesforce session id); "
+            "else the keyring entry `<username>:api-token`. Without one, a token is asked from "
+            "the profile's token endpoint with `grant`."
+        ),
+    )
+    grant: Literal["password", "client_credentials"] = Field(
+        "password",
+        description=(
+            'How to get a token from the CRM\'s OAuth 2.0 token endpoint: "password" (the CRM '
+            "username and password, plus the client below if the CRM wants one) or "
+            '"client_credentials" (the client alone).'
+        ),
+    )
+    client_id: str = Field(
+        "",
+        description=(
+            "The OAuth client id (a Salesforce connected app's consumer key); not a secret. "
+            "Blank: none sent."
+        ),
+    )
+    client_secret_env: str = Field(
+        "HCPORTAL_CRM_CLIENT_SECRET",
+        description=(
+            "Environment variable holding the OAuth client secret; else the keyring entry "
+            "`<username>:client-secret` (or `<client_id>:client-secret` without a username)."
+        ),
     )
 
 
@@ -116,7 +158,8 @@ class HarvestSettings(_Strict):
         "",
         description=(
             "A bundled CRM profile name (`democrm`, `salesforce`) or the path of a profile TOML "
-            'file. Blank: `democrm` (`salesforce` for the demo\'s "lightning" look).'
+            "file (relative to this file). Blank: `salesforce` for a `base_url` on "
+            '`salesforce.com` or `force.com` and for the demo\'s "lightning" look, else `democrm`.'
         ),
     )
     username: str = Field(
@@ -183,8 +226,10 @@ class HarvestSettings(_Strict):
         default_factory=lambda: ["ui", "url"],
         min_length=1,
         description=(
-            'Export routes, in the order tried: "ui" (the Export dialog) and "url" (the direct '
-            "export URL with the signed-in session). The next is tried when one fails."
+            'Export routes, in the order tried: "ui" (the Export dialog), "url" (the direct '
+            'export URL with the signed-in session) and "api" (the CRM\'s API with a token, no '
+            'browser: see `[harvest.api]`). The next is tried when one fails; put "api" first '
+            "to need no browser when the CRM grants API access."
         ),
     )
     attempts: int = Field(
@@ -214,6 +259,7 @@ class HarvestSettings(_Strict):
             "when the attempt fails."
         ),
     )
+    api: ApiSettings = Field(default_factory=ApiSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     reports: dict[str, ReportSpec] = Field(
         default_factory=dict,
@@ -254,8 +300,13 @@ class HarvestSettings(_Strict):
         }
 
     def profile_name(self) -> str:
+        from urllib.parse import urlsplit
+
         if self.profile:
             return self.profile
         if self.source == "demo" and self.demo.look == "lightning":
             return "salesforce"
+        host = (urlsplit(self.base_url).hostname or "") if self.source == "crm" else ""
+        if host.endswith((".salesforce.com", ".force.com")):
+            return "salesforce"  # a My Domain address: never the demo's classic profile
         return "democrm"

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hcportal.core.errors import HarvestError
+from hcportal.core.text import Decoded, allow_long_fields, decode_mixed, shown
 from hcportal.harvest.settings import DEFAULT_MAX_DROP, ReportSpec
 
 # What a retry can achieve, per kind of rejection.
@@ -42,6 +45,9 @@ class ExportFacts:
     columns: list[str]
     encoding: str = "utf-8"
     footer_lines: int = 0
+    # Lines in another encoding than the file's (decoded in their own, and listed by the
+    # transform in data_quality.csv): a Windows-1252 line pasted into a UTF-8 export.
+    other_encoding_lines: tuple[int, ...] = ()
 
 
 _BOMS = (
@@ -97,29 +103,86 @@ def accept_export(
     previous_rows: int | None = None,
     previous_run: str = "",
     expect_footer: bool = False,
+    encoding: str = "auto",
+    row_caps: Iterable[int] = (),
 ) -> ExportFacts:
-    """Validate ``src``; write its table, as UTF-8 without the footer, to ``dest`` atomically."""
+    """Validate ``src``; write its table, as UTF-8 without the footer, to ``dest`` atomically.
+
+    The route's expectations: ``expect_footer`` (a missing footer means truncated), ``encoding``
+    (``"auto"``: detected; else the codec the route always sends) and ``row_caps`` (row counts
+    that mean the route's cap, on top of the report's ``suspicious_rows``).
+    """
     size = src.stat().st_size
     if size == 0:
         raise Rejected(f"report {name!r}: the download is empty (0 bytes)", TRANSIENT)
-    encoding = sniff_encoding(src)
+    encoding = sniff_encoding(src) if encoding == "auto" else _declared(src, name, encoding)
     with src.open(encoding=encoding, newline="") as f:
         what = looks_like_html(f.read(4096))
     if what:
         kind = SESSION if what == "a sign-in page" else TRANSIENT
         raise Rejected(f"report {name!r}: the download is {what}, not a CSV export", kind)
+    mixed = _mixed(src) if encoding in ("cp1252", "latin-1") else None
     tmp = _temp_beside(dest)
     try:
         with (
-            src.open(encoding=encoding, newline="") as f,
+            io.StringIO(mixed.text, newline="")
+            if mixed
+            else src.open(encoding=encoding, newline="") as f,
             tmp.open("w", encoding="utf-8", newline="") as out,
         ):
-            facts = _copy_table(f, out, name, encoding)
-        _check_table(facts, name, spec, previous_rows, previous_run, expect_footer)
+            facts = _copy_table(f, out, name, mixed.encoding if mixed else encoding)
+        if mixed:
+            lines = tuple(line for line, _ in mixed.odd_lines)
+            facts = replace(facts, other_encoding_lines=lines)
+        _check_table(
+            facts, name, spec, previous_rows, previous_run, expect_footer, frozenset(row_caps)
+        )
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
     return facts
+
+
+def _mixed(src: Path) -> Decoded | None:
+    """The file decoded line by line when its lines are in two encodings (UTF-8 and
+    Windows-1252), else None (one encoding throughout: streamed as usual)."""
+    utf8 = other = 0
+    with src.open("rb") as f:
+        for line in f:
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                other += 1
+            if utf8 and other:
+                return decode_mixed(src.read_bytes())
+    return None
+
+
+def _declared(src: Path, name: str, encoding: str) -> str:
+    """The route's declared encoding, checked: a file that does not decode is not what the route
+    sends (a BOM still wins for UTF-8, which some exports add whatever was asked)."""
+    codec = codecs.lookup(encoding).name
+    if codec == "utf-8":
+        with src.open("rb") as f:
+            if f.read(3) == codecs.BOM_UTF8:
+                codec = "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        with src.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as e:
+        raise Rejected(
+            f"report {name!r}: the download is not {encoding} as the profile expects for this "
+            f'route (byte {e.start} of a chunk does not decode); set encoding = "auto" in the '
+            "profile's [expect.<route>] if it varies",
+            ROUTE,
+        ) from None
+    return codec
 
 
 def _temp_beside(dest: Path) -> Path:
@@ -159,6 +222,7 @@ def _copy_table(f, out, name: str, encoding: str) -> ExportFacts:
     The footer is what follows the first blank line, or a run of one-field rows at the very end
     when the export puts no blank line before it.
     """
+    allow_long_fields()  # a long note is a field like any other
     lines = _Lines(f)
     # strict: a quote left open at the end of the file is an error (a truncated download),
     # not a field that silently swallows the rest.
@@ -217,6 +281,7 @@ def _check_table(
     previous_rows: int | None,
     previous_run: str,
     expect_footer: bool,
+    row_caps: frozenset[int] = frozenset(),
 ) -> None:
     if expect_footer and facts.footer_lines == 0:
         raise Rejected(
@@ -228,7 +293,7 @@ def _check_table(
     if missing:
         raise Rejected(
             f"report {name!r}: the export lacks required column(s) {', '.join(missing)} "
-            f"(it has: {', '.join(facts.columns) or 'none'})",
+            f"(it has: {shown(', '.join(facts.columns), 300) or 'none'})",
             FATAL,
         )
     rows = facts.rows
@@ -257,6 +322,13 @@ def _check_table(
             f"report {name!r}: the export has exactly {rows:,} rows, a CRM's display cap rather "
             "than the whole report (export Details Only, or the export URL; set "
             "suspicious_rows = [] if the count is real)",
+            ROUTE,
+        )
+    if rows in row_caps:
+        raise Rejected(
+            f"report {name!r}: the export has exactly {rows:,} rows, the cap of this route "
+            "(the profile's [expect.<route>] row_caps): the whole report is not trusted to be "
+            "in it",
             ROUTE,
         )
     max_drop = DEFAULT_MAX_DROP if spec.max_drop is None else spec.max_drop

@@ -21,6 +21,7 @@ from hcportal.config import Config, load_config
 from hcportal.core import clock
 from hcportal.core.errors import HcportalError
 from hcportal.core.logs import redact, setup_logging
+from hcportal.core.text import shown
 
 log = logging.getLogger("hcportal")
 
@@ -53,7 +54,7 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(str(e), e.exit_code) from None
         except OSError as e:  # the machine's doing (a path under a file, no permission, disk full)
             log.debug("details", exc_info=True)
-            where = f" ({e.filename})" if e.filename else ""
+            where = f" ({shown(e.filename)})" if e.filename else ""
             raise Failure(f"{e.strerror or e}{where}", 1) from None
         except KeyboardInterrupt:
             raise Failure("interrupted", 130) from None
@@ -93,6 +94,8 @@ def main(verbose: bool) -> None:
     \b
     The nightly job is `hcportal run`: harvest -> transform -> build -> publish.
     With no configuration it runs against the bundled demo CRM.
+    One command at a time writes into the build folder (run, harvest, transform,
+    build, publish hold its lock); a second one stops with a message saying so.
 
     \b
     Example:
@@ -129,7 +132,8 @@ def main(verbose: bool) -> None:
     "--faults",
     default="",
     metavar="LIST",
-    help="Comma-separated misbehaviour to inject, e.g. slow,http500-once,totp (see docs/harvesting.md).",
+    help="Comma-separated misbehaviour and quirks to inject, e.g. slow,http500-once,totp,"
+    "no-record-count,api-refused (see docs/harvesting.md).",
 )
 @click.option(
     "--slow-seconds",
@@ -151,9 +155,10 @@ def demo_crm(
 ) -> None:
     """Serve the bundled demo CRM until interrupted (Ctrl-C).
 
-    A real web app with a sign-in page, saved reports, an Export dialog and direct export URLs,
-    over deterministic synthetic data placed around today's date. It can misbehave on demand
-    (--faults) and look like Salesforce Lightning (--look lightning).
+    A real web app with a sign-in page, saved reports, an Export dialog, direct export URLs and
+    an OAuth-like API (/services/oauth2/token), over deterministic synthetic data placed around
+    today's date. It can misbehave on demand (--faults) and look like Salesforce Lightning
+    (--look lightning).
 
     \b
     Example:
@@ -210,9 +215,19 @@ def demo_crm(
     type=click.Path(file_okay=False, path_type=Path),
     help="Take the report files another automation left in this folder instead of the CRM.",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Download nothing: sign in and walk every locator of the CRM profile for each report "
+    "and route, then print what was found (with screenshots of failures under <build>/check/).",
+)
 @reports_errors
 def harvest_cmd(
-    config_path: Path | None, out: Path | None, headed: bool, from_folder: Path | None
+    config_path: Path | None,
+    out: Path | None,
+    headed: bool,
+    from_folder: Path | None,
+    check: bool,
 ) -> None:
     """Download the CRM's reports into a new run folder with a manifest.json.
 
@@ -221,31 +236,61 @@ def harvest_cmd(
     OUT/failed/<run-id>/. Exit status: 0 ok, 1 failed, 2 configuration error, 3 a person must
     sign in (`hcportal login`).
 
+    With --check, nothing is downloaded: the profile's every locator is looked up on the live
+    CRM (found / not found / ambiguous, with the controls the page has instead), which is how a
+    profile is adapted to a new CRM. Exit status 1 if a step would stop the harvest.
+
     \b
     Example:
       hcportal harvest --out build/raw
       hcportal harvest --config acme.toml --headed
       hcportal harvest --from-folder /mnt/reports-dropbox
+      hcportal harvest --check --config acme.toml
     """
     from hcportal import pipeline
     from hcportal.harvest.progress import for_stream
 
     config = _config(config_path)
+    if check:
+        if out is not None or from_folder is not None:
+            raise click.UsageError("--check downloads nothing: no --out or --from-folder with it")
+        return _check(config, headed)
     progress = for_stream(sys.stderr)
     try:
-        run_dir, manifest = pipeline.harvest_reports(
-            config,
-            _clock(),
-            out=out,
-            headless=False if headed else None,
-            from_folder=from_folder,
-            progress=progress,
-        )
+        with pipeline.locked(config):
+            run_dir, manifest = pipeline.harvest_reports(
+                config,
+                _clock(),
+                out=out,
+                headless=False if headed else None,
+                from_folder=from_folder,
+                progress=progress,
+            )
     finally:
         progress.close()
     for r in manifest.reports:
         click.echo(f"{r.name:12} {r.rows:>9,} rows  {r.route:6} {r.file}")
     click.echo(str(run_dir))
+
+
+def _check(config: Config, headed: bool) -> None:
+    from hcportal import pipeline
+    from hcportal.harvest.check import table
+    from hcportal.harvest.progress import for_stream
+
+    progress = for_stream(sys.stderr)
+    try:
+        result = pipeline.check_profile(
+            config, _clock(), headless=False if headed else None, progress=progress
+        )
+    finally:
+        progress.close()
+    click.echo(table(result))
+    if not result.ok:
+        raise Failure(
+            f"the profile check found {len(result.problems)} step(s) that would stop the harvest "
+            "(marked !): adapt the profile's locators to what the page has (docs/harvesting.md)"
+        )
 
 
 @main.command("login")
@@ -268,11 +313,11 @@ def login_cmd(config_path: Path | None, headless: bool) -> None:
     Example:
       hcportal login --config acme.toml
     """
-    from hcportal import harvest
+    from hcportal import harvest, pipeline
 
     config = _config(config_path)
     path = harvest.login(
-        config.harvest,
+        pipeline.harvest_settings(config),
         session_dir=config.resolve(config.harvest.session_dir),
         headless=headless,
     )
@@ -311,8 +356,9 @@ def transform_cmd(
 ) -> None:
     """Apply the health-check policy to the raw reports and write the tables.
 
-    Writes targets.csv, candidates.csv, efficacy.csv, influenced_pipeline.csv and
-    data_quality.csv (plus typed Parquet tables for the site) into OUT. Rows that cannot be used
+    Writes every table as typed Parquet (what the site is built from) and the CSV exports
+    targets.csv, candidates.csv, efficacy.csv, influenced_pipeline.csv and data_quality.csv
+    into OUT (docs/data.md lists them all). Rows that cannot be used
     are listed in data_quality.csv with file, line and reason, and summed up here; with --strict
     any such row is an error and OUT is left as it was.
 
@@ -321,7 +367,7 @@ def transform_cmd(
       hcportal transform --raw build/raw --out build/data --as-of 2026-11-23
       hcportal transform --raw exports/ --out data/ --config acme.toml --strict
     """
-    from hcportal import harvest, transform
+    from hcportal import harvest, pipeline, transform
 
     now = _clock()
     day = _as_of(as_of) or now().date()
@@ -329,9 +375,10 @@ def transform_cmd(
     settings = config.transform
     if strict:
         settings = settings.model_copy(update={"strict": True})
-    run_dir = harvest.resolve_run(raw)
-    tables = transform.run(run_dir, settings, day, clock=now)
-    transform.write(tables, out)
+    with pipeline.locked(config):
+        run_dir = harvest.resolve_run(raw)
+        tables = transform.run(run_dir, settings, day, clock=now)
+        transform.write(tables, out)
     counts, quality = tables.meta["counts"], tables.meta["data_quality"]
     for r in quality["by_reason"]:
         click.echo(f"  {r['file']}: {r['rows']:,} x {r['reason']}", err=True)
@@ -363,10 +410,11 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     Example:
       hcportal build --data build/data --out build/site
     """
-    from hcportal import render
+    from hcportal import pipeline, render
 
     config = _config(config_path)
-    click.echo(str(render.build(data, out, config.site)))
+    with pipeline.locked(config):
+        click.echo(str(render.build(data, out, config.site)))
 
 
 FORCE_OPTION = click.option(
@@ -399,7 +447,9 @@ def publish_cmd(
 
     The gate refuses (exit 4, the published site untouched) when the harvest behind the data
     failed, a report lost too many rows since the last good run, too many rows were rejected,
-    or the site fails its own checks. Prints where readers open the published site.
+    the site fails its own checks (a session, trace or key in it, whatever its name), or the
+    data the site was built from is unknown. Each publish is kept in the history as an entry of
+    its own, marked manual. Prints where readers open the published site.
 
     \b
     Example:

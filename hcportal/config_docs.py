@@ -26,13 +26,15 @@ against the bundled demo CRM. Unknown keys are errors. Relative paths are relati
 file's folder. Secrets (passwords, TOTP secrets) never go in this file: it names the environment
 variables that hold them.
 
-A minimal file for your own CRM:
+A minimal file for your own CRM (here a Salesforce org: the `salesforce` profile, which is also
+what a blank `profile` means for a `salesforce.com` address):
 
+<!-- example: config -->
 ```toml
 [harvest]
 source = "crm"
 base_url = "https://acme.my.salesforce.com"
-profile = "democrm"
+profile = "salesforce"
 
 [harvest.reports.activities]
 report_id = "00O5e000001AbCd"

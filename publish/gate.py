@@ -1,15 +1,17 @@
 """The gate: a bad night must never replace a good site.
 
 :func:`evaluate` looks at what the night produced and answers, check by check, whether it may be
-published. The evidence is read from files (manifests, ``data_quality.csv``, the built site), so
-the gate works the same inside ``hcportal run`` and for a bare ``hcportal publish``.
+published. The evidence is read from files (manifests, the data folder's ``meta.json``, the built
+site), so the gate works the same inside ``hcportal run`` and for a bare ``hcportal publish``.
 
 - ``harvest``: the harvest that produced the data completed (a manifest exists; when the harvester
   records a status in it, that status is good);
 - ``row_drop``: no report lost more than ``max_row_drop`` of its rows since the last good run;
 - ``data_quality``: no report has more than ``max_reject_fraction`` of its rows in
-  ``data_quality.csv``;
-- ``site``: the built site passes :func:`publish.sitecheck.check_site`.
+  ``data_quality.csv`` (counted by the transform: ``meta.json``'s data-quality summary), and the
+  transform read as many rows of each file as the harvest counted;
+- ``site``: the built site passes :func:`publish.sitecheck.check_site`;
+- ``provenance`` (a publish by hand): the data the site was built from is known.
 
 A refusal is :class:`GateRefused` (exit status 4). ``--force REASON`` publishes anyway; the reason
 and every overridden check are logged and kept in the run report and the history.
@@ -17,13 +19,13 @@ and every overridden check are logged and kept in the run report and the history
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from hcportal.core.errors import PublishError
+from hcportal.core.errors import PublishError, TableError
+from hcportal.core.tables import META, read_meta
 from hcportal.publish.settings import GateSettings
 from hcportal.publish.sitecheck import check_site
 
@@ -55,9 +57,12 @@ class Evidence:
 
     manifest: dict | None = None  # the harvest run's manifest.json, as parsed JSON
     previous: dict | None = None  # the last good (published) run's manifest
-    data_dir: Path | None = None  # the transform's output (data_quality.csv)
+    data_dir: Path | None = None  # the transform's output (its meta.json)
     site_dir: Path | None = None
     harvest_error: str | None = None
+    # A publish by hand: where the site's data was found (None: unknown, which is refused).
+    manual: bool = False
+    built_from: str | None = None
 
 
 @dataclass
@@ -119,7 +124,20 @@ def evaluate(evidence: Evidence, settings: GateSettings) -> Verdict:
                 problems,
             )
         )
+    if evidence.manual:
+        checks.append(_provenance(evidence))
     return Verdict(checks)
+
+
+def _provenance(ev: Evidence) -> Check:
+    if ev.built_from:
+        return Check("provenance", True, f"the site was built from {ev.built_from}")
+    return Check(
+        "provenance",
+        False,
+        "the data this site was built from is unknown: it is not the data folder's nor any kept "
+        "run's (rebuild it with `hcportal build`, or publish it with --force REASON)",
+    )
 
 
 def enforce(verdict: Verdict, force: str | None) -> Verdict:
@@ -180,39 +198,40 @@ def _row_drop(ev: Evidence, limit: float) -> Check:
 
 
 def _data_quality(ev: Evidence, limit: float) -> Check:
-    path = ev.data_dir / "data_quality.csv" if ev.data_dir else None
-    if path is None or not path.is_file():
-        return Check("data_quality", True, "no data_quality.csv to check", skipped=True)
-    rejected: dict[str, set[str]] = {}
+    if ev.data_dir is None or not (ev.data_dir / META).is_file():
+        return Check("data_quality", True, "no transform output to check", skipped=True)
     try:
-        with path.open(newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                rejected.setdefault(row.get("file") or "", set()).add(row.get("line") or "")
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        message = f"{path} cannot be read: {e}"
+        quality = read_meta(ev.data_dir)["data_quality"]
+        rejected = {str(f): int(n) for f, n in quality["input_lines_by_file"].items()}
+        rows_read = {str(f): int(n) for f, n in quality["rows_read"].items()}
+    except TableError as e:
+        return Check("data_quality", False, str(e), [str(e)])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        message = (
+            f"{ev.data_dir / META} has no data-quality counts per file (written by an older "
+            "version); run transform again"
+        )
         return Check("data_quality", False, message, [message])
-    rows_by_file = {r.get("file", f"{n}.csv"): r["rows"] for n, r in _reports(ev.manifest).items()}
-    if not rows_by_file:
-        rows_by_file = _rows_read(ev.data_dir)
-    problems = []
+    # The rows the transform read are the truth of what the data holds; the harvest's count of
+    # the same file must agree (a file cut short between the two would otherwise pass).
+    harvested = {r.get("file", f"{n}.csv"): r["rows"] for n, r in _reports(ev.manifest).items()}
+    problems = [
+        f"{file}: the transform read {rows_read[file]:,} of the {rows:,} rows the harvest counted"
+        for file, rows in sorted(harvested.items())
+        if file in rows_read and rows_read[file] != rows
+    ]
+    rows_by_file = {**harvested, **rows_read}
     for file, lines in sorted(rejected.items()):
         total = rows_by_file.get(file)
         if not total:
             continue
-        share = len(lines) / total
+        share = lines / total
         if share > limit:
-            problems.append(f"{file} {len(lines):,} of {total:,} rows ({share:.1%})")
+            problems.append(f"{file} {lines:,} of {total:,} rows ({share:.1%})")
     if problems:
-        message = f"more than {limit:.0%} of a report's rows in data_quality.csv"
+        message = (
+            f"more than {limit:.0%} of a report's rows in data_quality.csv, or not every row read"
+        )
     else:
         message = f"no report has more than {limit:.0%} of its rows in data_quality.csv"
     return Check("data_quality", not problems, message, problems)
-
-
-def _rows_read(data_dir: Path | None) -> dict[str, int]:
-    """Without a manifest (a plain folder of exports): the data rows the transform read per file."""
-    try:
-        meta = json.loads((data_dir / "meta.json").read_text("utf-8"))  # type: ignore[operator]
-        return {str(f): int(n) for f, n in meta["data_quality"]["rows_read"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 if __name__ != "hcportal.render":
     raise ImportError(f"import hcportal.render, not {__name__}")
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from hcportal import __version__, site_templates, transform
+from hcportal.core import provenance
 from hcportal.core.errors import RenderError
 from hcportal.core.files import staged_dir
 from hcportal.render import xray
@@ -40,8 +42,6 @@ from hcportal.transform import Tables
 __all__ = ["SiteSettings", "build", "read_tables", "render_site"]
 log = logging.getLogger(__name__)
 
-# Tables the engine adds as CSV; read when present, so a page can use them before and after.
-OPTIONAL_CSV = ("efficacy", "influenced_pipeline")
 # Loaded only when someone exports to Excel, so it costs a page view nothing.
 XLSX_LIBRARY = "static/vendor/write-excel-file-4.1.1/write-excel-file.min.js"
 
@@ -71,16 +71,8 @@ def when(value: object) -> str:
 
 
 def read_tables(data_dir: Path) -> Tables:
-    """The transform's tables, plus the optional CSV tables it may have written."""
-    tables = transform.read(data_dir)
-    for name in OPTIONAL_CSV:
-        path = data_dir / f"{name}.csv"
-        if name not in tables.frames and path.is_file():
-            try:
-                tables.frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-                raise RenderError(f"{path} is not a readable CSV file: {e}") from None
-    return tables
+    """The transform's tables, typed as its catalogue declares them (optional ones when present)."""
+    return transform.read(data_dir)
 
 
 def build(data_dir: Path, out_dir: Path, settings: SiteSettings) -> Path:
@@ -111,6 +103,9 @@ def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
         site = _Site(tables=tables, out=tmp, settings=settings, pages=pages, env=environment())
         for page in pages:
             site.render(page)
+        # Which data this site shows, so that a publish by hand can say (and the gate check).
+        stamp = provenance.stamp(tables.meta, __version__)
+        (tmp / provenance.STAMP).write_text(json.dumps(stamp, indent=2) + "\n", "utf-8")
     log.info(
         "site: %d page(s), %d data file(s) of %.1f MB in %s (%.1f s)",
         site.pages_written, site.data_files, site.data_bytes / 1e6, out_dir,

@@ -1,8 +1,10 @@
 """The tables the pages ship to the browser, each built from the transform's tables.
 
-Each :class:`Dataset` says exactly which tables and columns it reads (``reads``), so that a caller
-who filters the tables (publishing one site per region or owner) knows what to filter, and so that
-a dataset whose table is absent (``efficacy`` before the engine writes it) is simply skipped.
+The tables arrive typed (dates, numbers, flags, account keys: as the transform's catalogue declares
+them), so a dataset selects, labels and sorts; it never parses or re-derives a value. Each
+:class:`Dataset` says exactly which tables and columns it reads (``reads``), so that a caller who
+filters the tables (publishing one site per region or owner) knows what to filter, and so that a
+dataset whose table is absent (an optional table, or one a caller left out) is simply skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import pandas as pd
 
 from hcportal.render.shards import UNASSIGNED
 from hcportal.transform import Tables
-from hcportal.transform.clean import account_key
 
 TARGET_STATUSES = ("overdue", "pending", "upcoming")
 BLANK = "(blank)"
@@ -54,27 +55,6 @@ def labelled(df: pd.DataFrame, cols: tuple[str, ...], label: str = UNASSIGNED) -
     return df
 
 
-def dates(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
-    for col in cols:
-        df[col] = pd.to_datetime(df[col], errors="coerce").astype("datetime64[s]")
-    return df
-
-
-def numbers(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
-    for col in cols:
-        df[col] = pd.to_numeric(df[col], errors="coerce")
-    return df
-
-
-def flags(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
-    for col in cols:
-        s = df[col]
-        if not pd.api.types.is_bool_dtype(s):
-            s = s.astype(str).str.strip().str.lower().isin(("true", "1", "yes", "y", "t"))
-        df[col] = s.astype(bool)
-    return df
-
-
 def target_occasions(t: Tables) -> pd.DataFrame:
     occ = t["occasions"]
     return occ[occ["status"].isin(TARGET_STATUSES)]
@@ -95,9 +75,6 @@ def targets(t: Tables) -> pd.DataFrame:
     df = target_occasions(t)[list(TARGET_READS["occasions"])].copy()
     df = labelled(df, ("owner", "geo", "region"))
     df = labelled(df, ("product", "fiscal_quarter"), BLANK)
-    df = dates(df, ("due", "window_start", "window_end"))
-    df = numbers(df, ("amount",))
-    df = flags(df, ("unattached_hc",))
     df = df.sort_values(["amount", "due", "account"], ascending=[False, True, True], kind="stable")
     return df.reset_index(drop=True)
 
@@ -105,20 +82,16 @@ def targets(t: Tables) -> pd.DataFrame:
 CANDIDATE_READS: Reads = {
     "candidates": (
         "account", "owner", "geo", "region", "status", "next_due", "amount", "occasions",
+        "account_key",
     ),
 }  # fmt: skip
 
 
 def candidates(t: Tables) -> pd.DataFrame:
-    """One row per account due a check (candidates.csv), largest amount first.
-
-    candidates.csv carries no account key (its columns are the published contract), but the name it
-    shows is the one the key was made from, so the transform's own key function gives it back.
-    """
+    """One row per account due a check (candidates.csv, with its account key), largest amount
+    first."""
     df = t["candidates"][list(CANDIDATE_READS["candidates"])].copy()
-    df["account_key"] = account_key(df["account"])
     df = labelled(df, ("owner", "geo", "region"))
-    df = numbers(dates(df, ("next_due",)), ("amount", "occasions"))
     df = df.sort_values(["amount", "account"], ascending=[False, True], kind="stable")
     return df.reset_index(drop=True)
 
@@ -141,7 +114,6 @@ def owners(t: Tables) -> pd.DataFrame:
         }
     )
     occ = labelled(target_occasions(t)[list(OWNER_READS["occasions"])].copy(), ("owner",))
-    occ = numbers(dates(occ, ("due",)), ("amount",))
     counts = occ.pivot_table(index="owner", columns="status", values="due", aggfunc="size")
     counts = counts.reindex(columns=list(TARGET_STATUSES), fill_value=0)
     amount = occ.drop_duplicates("contract_id").groupby("owner")["amount"].sum()
@@ -171,7 +143,6 @@ def efficacy(t: Tables) -> pd.DataFrame:
     """Per owner and per region and fiscal quarter: checks due, done on time or late, missed."""
     df = t["efficacy"][list(EFFICACY_READS["efficacy"])].copy()
     df = labelled(df, ("name",))
-    df = numbers(df, (*EFFICACY_COUNTS, "on_time_rate"))
     df = df.sort_values(["period", "level", "name"], ascending=[False, True, True], kind="stable")
     return df.reset_index(drop=True)
 
@@ -181,8 +152,7 @@ QUALITY_READS: Reads = {"data_quality": ("file", "line", "column", "value", "rea
 
 def quality(t: Tables) -> pd.DataFrame:
     """Every input row or value the transform could not use as is, with its reason."""
-    df = t["data_quality"][list(QUALITY_READS["data_quality"])].copy()
-    return numbers(df, ("line",)).reset_index(drop=True)
+    return t["data_quality"][list(QUALITY_READS["data_quality"])].reset_index(drop=True)
 
 
 DATASETS: dict[str, Dataset] = {

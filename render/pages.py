@@ -21,7 +21,6 @@ from hcportal.render.datasets import (
     Reads,
     available,
     labelled,
-    numbers,
 )
 from hcportal.render.shards import slug
 from hcportal.transform import Tables
@@ -84,9 +83,8 @@ HOME_READS: Reads = {
 
 def home(t: Tables, _: Shard, _memo: dict) -> dict:
     """Freshness per report, totals by status, and the way to every region and owner."""
-    occ = numbers(
-        labelled(t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)),
-        ("amount",),
+    occ = labelled(
+        t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)
     )
     counts = occ["status"].value_counts()
     amounts = occ.drop_duplicates(["contract_id", "status"]).groupby("status")["amount"].sum()

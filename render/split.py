@@ -6,10 +6,11 @@ The result is one site tree: the manager root (the whole portal, plus ``folders.
 rows, so nothing of another region or owner is in it, not even inside its data files:
 
 - a slice is a set of accounts: those whose row in the accounts table has that region (owner);
-- a table with ``account_key`` keeps the rows of those accounts (so an activity logged by a
-  colleague on one of my accounts is mine, and mine on theirs is not);
-- else a table with the slice's column (``region`` / ``owner``) keeps the rows with that value;
-- any other table, and ``data_quality`` (its values can name any account), ships empty.
+- a table whose declaration in the transform's catalogue names the column with each row's account
+  key (``Table.account``) keeps the rows of those accounts (so an activity logged by a colleague
+  on one of my accounts is mine, and mine on theirs is not);
+- any other table ships empty: ``data_quality`` (its values can name any account), ``efficacy``
+  (rows per owner and region, of every account), and any table the catalogue does not declare.
 
 Rows that belong to no account of the accounts report stay in the manager root only.
 
@@ -23,10 +24,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from hcportal import transform
 from hcportal.core.files import staged_dir
+from hcportal.core.tables import counts
 from hcportal.render import is_site_dir, read_tables, render_site
 from hcportal.render.settings import SiteSettings
 from hcportal.render.shards import ascii_dashes
@@ -68,14 +71,12 @@ def slice_tables(
     """Only the rows of one slice, every table (see the module docstring for the rules)."""
     frames: dict[str, pd.DataFrame] = {}
     for name, df in tables.frames.items():
-        if name == "data_quality":
-            keep = pd.Series(False, index=df.index)
-        elif "account_key" in df.columns:
-            keep = df["account_key"].isin(keys)
-        elif column in df.columns:
-            keep = df[column].astype(str) == value
+        declared = transform.TABLES.get(name)
+        by = declared.account if declared is not None else None
+        if by is not None and by in df.columns:
+            keep = df[by].isin(keys).to_numpy()
         else:
-            keep = pd.Series(False, index=df.index)
+            keep = np.zeros(len(df), dtype=bool)
         frames[name] = df[keep].reset_index(drop=True)
     return transform.Tables(frames=frames, meta=_slice_meta(tables.meta, frames, column, value))
 
@@ -86,10 +87,7 @@ def _slice_meta(meta: dict, frames: dict[str, pd.DataFrame], column: str, value:
     raw = dict(meta.get("raw", {}))
     raw["reports"] = [{k: v for k, v in r.items() if k != "rows"} for r in raw.get("reports", [])]
     out["raw"] = raw
-    counts = {name: len(df) for name, df in frames.items() if name != "targets"}
-    if "targets" in frames and "status" in frames["targets"]:
-        counts["targets"] = frames["targets"]["status"].value_counts().to_dict()
-    out["counts"] = counts
+    out["counts"] = counts(transform.TABLES, frames)
     out["slice"] = {"column": column, "value": value}
     return out
 

@@ -4,20 +4,19 @@ There is one X-Ray page; it takes the account key from its URL and loads the one
 account (``data/xray/<bucket>.<hash>.js``, see :func:`render.shards.bucket`). 100,000 accounts make a few
 thousand files, not 100,000 pages.
 
-Each health-check activity gets a verdict the seller can act on: it counted (for which occasion),
-or it did not, and why (no attachment, outside every window, after the as-of date, no date).
+Each health-check activity shows its verdict: whether it counted (for which occasion) or not, and
+why. The transform decides (its ``check_verdicts`` table: one row per check and occasion, with the
+rule that decided) and words each rule (:data:`hcportal.transform.RULES`); this page shows them.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 
-from hcportal.render.datasets import Reads, available, dates, flags, labelled, numbers
+from hcportal.render.datasets import Reads, available, labelled
 from hcportal.render.shards import bucket
-from hcportal.transform import Tables
+from hcportal.transform import DONE_BY, RULES, Tables
 
 READS: Reads = {
     "accounts": ("account_key", "account", "owner", "geo", "region"),
@@ -27,14 +26,17 @@ READS: Reads = {
         "status", "evidence_date", "unattached_date", "fiscal_quarter", "product", "amount",
     ),
     "activities": (
-        "account_key", "owner", "subject", "opportunity", "revenue", "timestamp", "date",
-        "attachment", "is_hc",
+        "account_key", "owner", "subject", "opportunity", "revenue", "timestamp", "attachment",
+        "is_hc", "_line",
+    ),
+    "check_verdicts": (
+        "line", "check_date", "rule", "counts", "occasion", "k", "due", "evidence_date",
     ),
 }  # fmt: skip
-# Shown when present (written by the engine's credit step).
+# Shown when present (the credit step's table; a caller's own tables may lack it).
 PIPELINE_READS: Reads = {
     "influenced_pipeline": (
-        "account", "owner", "check_date", "opportunity", "activity_date", "revenue",
+        "account", "owner", "check_date", "opportunity", "activity_date", "revenue", "account_key",
     )
 }  # fmt: skip
 
@@ -45,22 +47,14 @@ COUNTED, NOT_COUNTED = "counted", "not counted"
 
 def tables(t: Tables) -> dict[str, pd.DataFrame]:
     """The X-Ray tables, each with an ``account_key`` column to cut them by."""
-    as_of = date.fromisoformat(str(t.meta["as_of"]))
     contracts = t["contracts"][list(READS["contracts"])].copy()
     occasions = t["occasions"][list(READS["occasions"])].copy()
     accounts = _accounts(t["accounts"], contracts)
-    contracts = numbers(dates(contracts.drop(columns="account"), ("start", "end")), ("amount",))
-    occasions = dates(
-        occasions, ("due", "window_start", "window_end", "evidence_date", "unattached_date")
-    )
-    occasions = numbers(occasions, ("amount", "k"))
+    contracts = contracts.drop(columns="account")
     occasions["label"] = occasion_names(occasions)
     activities = t["activities"][list(READS["activities"])].reset_index(drop=True)
-    activities = flags(dates(activities, ("date",)), ("attachment", "is_hc"))
-    activities["timestamp"] = pd.to_datetime(activities["timestamp"], errors="coerce")
-    activities["revenue"] = pd.to_numeric(activities["revenue"], errors="coerce")
-    verdict, why = hc_verdicts(activities, occasions, as_of)
-    activities = activities.assign(verdict=verdict, why=why).drop(columns="date")
+    verdict, why = check_verdicts(activities, t["check_verdicts"], str(t.meta["as_of"]))
+    activities = activities.assign(verdict=verdict, why=why).drop(columns="_line")
     out = {
         "accounts": accounts,
         "contracts": _in_key_order(contracts, "start"),
@@ -86,14 +80,8 @@ def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pipeline(pipeline: pd.DataFrame) -> pd.DataFrame:
-    """Opportunities logged after a done check, keyed by account (the engine's key if it wrote
-    one, else the key of the account's name, as the transform makes it)."""
-    from hcportal.transform.clean import account_key
-
+    """Opportunities logged after a done check, keyed by the account's key."""
     df = pipeline[list(PIPELINE_READS["influenced_pipeline"])].copy()
-    has_key = "account_key" in pipeline.columns
-    df["account_key"] = pipeline["account_key"] if has_key else account_key(df["account"])
-    df = numbers(dates(df, ("check_date", "activity_date")), ("revenue",))
     return df.drop(columns="account").sort_values(["account_key", "activity_date"], kind="stable")
 
 
@@ -116,57 +104,52 @@ def _in_key_order(df: pd.DataFrame, then: str) -> pd.DataFrame:
     return df.sort_values(["account_key", then], kind="stable", key=as_text)
 
 
-def hc_verdicts(
-    activities: pd.DataFrame, occasions: pd.DataFrame, as_of: date
+def check_verdicts(
+    activities: pd.DataFrame, checks: pd.DataFrame, as_of: str
 ) -> tuple[pd.Series, pd.Series]:
-    """For each health-check activity: whether it counted, and why, in the policy's own terms.
+    """Each activity's verdict (counted / not counted) and why, in the words of the transform's
+    rules: the occasions a check counted for, or was in the window of, are named; an occasion whose
+    evidence is another check says so. Empty strings for activities that are not health checks.
 
-    Returns two Series aligned with ``activities`` (empty strings for other activities).
+    ``checks``: the transform's ``check_verdicts`` rows (one per check and occasion, in the
+    occasions' order), matched to ``activities`` by their line in activities.csv.
     """
     verdict = pd.Series("", index=activities.index, dtype=object)
     why = pd.Series("", index=activities.index, dtype=object)
-    hc = activities[activities["is_hc"]]
-    if hc.empty:
+    if checks.empty:
         return verdict, why
-    due = occasions["due"].dt.strftime("%Y-%m-%d").fillna("?")
-    occ = occasions.assign(label=occasions["label"] + " due " + due)[
-        ["account_key", "window_start", "window_end", "evidence_date", "label"]
-    ]
-    pairs = hc[["account_key", "date"]].reset_index(names="_act").merge(occ, on="account_key")
-    pairs = pairs[(pairs["date"] >= pairs["window_start"]) & (pairs["date"] <= pairs["window_end"])]
-    first = pairs["evidence_date"] == pairs["date"]
-    earlier = pairs["evidence_date"].notna() & ~first
-    pairs = pairs.assign(
-        text=pairs["label"].where(
-            ~earlier,
-            pairs["label"] + " (already done by the check of "
-            + pairs["evidence_date"].dt.strftime("%Y-%m-%d") + ")",
-        )
-    )  # fmt: skip
-    windows = pairs.groupby("_act")["text"].agg("; ".join)
-
-    in_window = pd.Series(windows.reindex(hc.index)).fillna("")
-    no_date = hc["date"].isna()
-    future = hc["date"] > pd.Timestamp(as_of)
-    attached = hc["attachment"]
-    counted = ~no_date & ~future & attached & (in_window != "")
-    reasons = np.select(
-        [
-            no_date,
-            future,
-            in_window == "",
-            ~attached,
-        ],
-        [
-            "no readable date, so it cannot be placed in a window",
-            f"dated after the as-of date ({as_of.isoformat()})",
-            "outside every health-check window of this account",
-            "no attachment, so its credit is not logged; in the window of " + in_window,
-        ],
-        "counts for " + in_window,
+    checks = checks.reset_index(drop=True)
+    with_occasion = checks[checks["occasion"].notna()]
+    label = occasion_names(with_occasion) + " due " + with_occasion["due"].dt.strftime("%Y-%m-%d")
+    evidence = with_occasion["evidence_date"]
+    other = evidence.notna() & (evidence != with_occasion["check_date"])
+    before, after = DONE_BY.split("{date}")
+    label = label.where(
+        ~other, label + " (" + before + evidence.dt.strftime("%Y-%m-%d") + after + ")"
     )
-    verdict[hc.index] = np.where(counted, COUNTED, NOT_COUNTED)
-    why[hc.index] = reasons
+    named = label.groupby(with_occasion["line"].to_numpy(), sort=False).agg("; ".join)
+    per_check = checks.groupby("line", sort=False).agg(
+        rule=("rule", "first"), counts=("counts", "any")
+    )
+    rule = per_check["rule"].astype(str)
+    text = pd.Series("", index=per_check.index, dtype=object)
+    for code, r in RULES.items():
+        mine = (rule == code).to_numpy()
+        if not mine.any():
+            continue
+        says = r.says.replace("{as_of}", as_of)
+        if "{occasions}" in says:
+            before, after = says.split("{occasions}")
+            names = named.reindex(per_check.index[mine]).fillna("")
+            text[mine] = (before + names + after).to_numpy(dtype=object)
+        else:
+            text[mine] = says
+    line = activities["_line"]
+    shown = line.isin(per_check.index).to_numpy()
+    verdict[shown] = np.where(
+        per_check["counts"].reindex(line[shown]).to_numpy(), COUNTED, NOT_COUNTED
+    )
+    why[shown] = text.reindex(line[shown]).to_numpy()
     return verdict, why
 
 

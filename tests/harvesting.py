@@ -11,14 +11,17 @@ from hcportal.core.clock import fixed
 from hcportal.demo import demo_reports
 from hcportal.democrm.faults import Faults
 from hcportal.democrm.server import DemoCRM, Running
+from hcportal.harvest.api import ApiAccess
 from hcportal.harvest.auth import Credentials
 from hcportal.harvest.crm import BrowserOptions, CrmTarget, RetryPolicy, harvest_crm
-from hcportal.harvest.profile import load_profile
+from hcportal.harvest.profile import Profile, load_profile
 from hcportal.harvest.settings import ReportSpec
 from tests.conftest import NOW
 
-# Short waits: a missing control is declared missing after 2 s, retries back off 0.1 s.
-FAST = BrowserOptions(timeout_seconds=30, control_timeout_seconds=2)
+# Short waits: retries back off 0.1 s. A control that matches nothing is declared missing once
+# the page is idle; one that is there but slow to show gets the production 10 s (the test machine
+# is shared, and a loaded one is slow to render).
+FAST = BrowserOptions(timeout_seconds=30, control_timeout_seconds=10)
 QUICK_RETRY = RetryPolicy(attempts=2, backoff_seconds=0.1)
 
 
@@ -38,26 +41,31 @@ def target(
     totp: bool = True,
     credentials: bool = True,
     session_file: Path | None = None,
-    profile: str | None = None,
+    profile: str | Profile | None = None,
+    api: ApiAccess | None = None,
 ) -> CrmTarget:
     creds = (
         Credentials(crm.username, password or crm.password, crm.totp_secret if totp else None)
         if credentials
         else None
     )
+    if not isinstance(profile, Profile):
+        profile = load_profile(
+            profile or ("salesforce" if crm.crm.look == "lightning" else "democrm")
+        )
     return CrmTarget(
         base_url=crm.url,
-        profile=load_profile(
-            profile or ("salesforce" if crm.crm.look == "lightning" else "democrm")
-        ),
+        profile=profile,
         credentials=creds,
         session_file=session_file,
         why_no_credentials="" if credentials else "set HCPORTAL_CRM_PASSWORD",
+        api=api or ApiAccess(),
     )
 
 
 def reports(*names: str, **changes: object) -> dict[str, ReportSpec]:
-    """The default report specs (all three when no names), with ``changes`` applied to each."""
+    """The default report specs (every report of the demo CRM when no names), with ``changes``
+    applied to each."""
     every = demo_reports()
     return {n: every[n].model_copy(update=changes) for n in (names or every)}
 
@@ -75,3 +83,17 @@ def harvest(
     return harvest_crm(
         target(crm, **target_kw), specs or reports("accounts"), out, fixed(now), browser, retry
     )
+
+
+def shipped(look: str) -> str:
+    """The bundled profile for a look of the demo CRM."""
+    return "salesforce" if look == "lightning" else "democrm"
+
+
+def profile_with(name: str, *, sign_in: dict | None = None, **report: object) -> Profile:
+    """A bundled profile with some of its [report] (and [sign_in]) keys changed."""
+    profile = load_profile(name)
+    data = profile.model_dump(exclude_none=True)
+    data["report"].update(report)
+    data["sign_in"].update(sign_in or {})
+    return Profile.model_validate({k: v for k, v in data.items() if v is not None})

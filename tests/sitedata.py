@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from hcportal import democrm, render, transform
+from hcportal.core.tables import read_csv
 from hcportal.render.settings import SiteSettings
 from hcportal.transform.settings import TransformSettings
 from tests.conftest import CLOCK, TODAY
@@ -43,9 +42,7 @@ def fixture_tables(extras: bool = True) -> transform.Tables:
     for name in ("efficacy", "influenced_pipeline"):
         tables.frames.pop(name, None)
         if extras:
-            tables.frames[name] = pd.read_csv(
-                FIXTURE / f"{name}.csv", dtype=str, keep_default_na=False
-            )
+            tables.frames[name] = read_csv(transform.TABLES[name], FIXTURE / f"{name}.csv")
     return tables
 
 

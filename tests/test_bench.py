@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["harvest", "publish", "site", "transform"])
+@pytest.mark.parametrize("name", ["handover", "harvest", "publish", "site", "transform"])
 def test_the_benchmark_runs_at_a_small_scale(name: str, tmp_path: Path) -> None:
     env = {
         **os.environ,

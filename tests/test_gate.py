@@ -80,6 +80,10 @@ def test_a_report_missing_altogether_counts_as_all_rows_lost(tmp_path, good_nigh
     assert "accounts 60 -> 0 rows (-100%)" in failed(evaluate(ev, GateSettings()))["row_drop"]
 
 
+@pytest.mark.reliability(
+    "more than the allowed share of a report's rows in data_quality.csv",
+    "refused by the gate",
+)
 def test_too_many_rejected_rows_are_refused(tmp_path):
     build = tmp_path / "build"
     run_id = night(build, NOW, bad_contract_rows=40)
@@ -96,12 +100,27 @@ def test_without_a_manifest_rejects_are_counted_against_the_rows_the_transform_r
     assert failed(evaluate(plain, GateSettings()))["data_quality"].startswith("contracts.csv ")
 
 
-def test_an_unreadable_data_quality_file_is_refused_not_a_crash(tmp_path):
+def test_rejects_are_counted_by_the_transform_not_read_back_from_the_csv_export(tmp_path):
+    build = tmp_path / "build"
+    run_id = night(build, NOW, bad_contract_rows=40)
+    (build / "data" / "data_quality.csv").write_text("file,line\n")  # an export, not evidence
+    assert failed(evaluate(evidence_for(build, run_id), GateSettings()))["data_quality"].startswith(
+        "contracts.csv "
+    )
+
+
+def test_an_unreadable_meta_json_is_refused_not_a_crash(tmp_path):
     build = tmp_path / "build"
     run_id = night(build, NOW)
-    (build / "data" / "data_quality.csv").write_bytes(b"file,line\n\xff\xfe,1\n")
+    meta = build / "data" / "meta.json"
+    meta.write_bytes(b'{"data_quality": \xff\xfe')
     assert (
         "cannot be read"
+        in failed(evaluate(evidence_for(build, run_id), GateSettings()))["data_quality"]
+    )
+    meta.write_text('{"as_of": "2026-11-23"}')  # an older version's, or a hand-made one
+    assert (
+        "run transform again"
         in failed(evaluate(evidence_for(build, run_id), GateSettings()))["data_quality"]
     )
 

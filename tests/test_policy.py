@@ -218,4 +218,5 @@ def test_candidates_take_the_most_urgent_status_and_count_each_contract_once():
     assert acme["status"] == "overdue"
     assert acme["amount"] == 1500.0
     assert acme["next_due"] == pd.Timestamp("2026-04-01")
-    assert list(cand.columns) == outputs.CANDIDATE_COLUMNS
+    assert list(cand.columns) == [*outputs.CANDIDATE_COLUMNS, "account_key"]  # the key travels
+    assert cand["account_key"].tolist() == ["beta", "acme"]

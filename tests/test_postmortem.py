@@ -78,3 +78,60 @@ def test_no_artifact_of_a_failed_run_holds_the_password_cookie_or_totp(demo_data
     assert manifest["status"] == "failed" and len(manifest["failures"]) == 2
     for text in (str(err.value), caplog.text, json.dumps(manifest)):
         assert not any(s in text for s in secrets)
+
+
+def test_a_post_mortem_shows_where_it_was_every_frame_and_the_named_attempt(demo_data, tmp_path):
+    """Lightning's report viewer is an iframe: page.html holds its HTML too, and the trace hint
+    points at the attempt the error names (the last), not at whichever trace is largest."""
+    from hcportal.harvest.crm import RetryPolicy
+
+    faults = ["export-renamed", "html-as-csv"]
+    with crm_with(demo_data, faults, look="lightning") as crm, pytest.raises(HarvestError) as err:
+        harvest(crm, tmp_path, retry=RetryPolicy(attempts=2, backoff_seconds=0.1))
+    (failed,) = (tmp_path / "failed").iterdir()
+    message = str(err.value)
+    # ui: the renamed menu item (route given up at once); url: two HTML pages.
+    assert "(route url, attempt 2; 3 attempt(s) in all)" in message
+    named = failed / "postmortem/accounts/attempt-url-2/trace.zip"
+    assert f"playwright show-trace {named}" in message
+    assert named.is_file()
+    manifest = json.loads((failed / "manifest.json").read_text())
+    assert manifest["failures"][0]["trace"] == "postmortem/accounts/attempt-url-2/trace.zip"
+    ui = manifest["failures"][0]["attempts"][0]
+    assert "menuitem 'Export' in the menu in frame 'Report Viewer'" in ui["error"]
+    page = (failed / "postmortem/accounts/attempt-ui-1/page.html").read_text()
+    assert "frame 1: title='Report Viewer'" in page
+    assert page.index("<iframe") < page.index("frame 1:") < page.index("Download</li>")
+
+
+def test_a_run_stopped_by_its_session_keeps_a_manifest_beside_its_post_mortem(demo_data, tmp_path):
+    """The session ends mid-run and nobody can sign in again: the failed run folder has the
+    attempt's post-mortem and a manifest saying what stopped the run."""
+    from dataclasses import replace
+
+    from hcportal.core.errors import SessionExpiredError
+    from tests.harvesting import FAST
+
+    with crm_with(demo_data, ["session-expires"]) as crm:
+        saved = tmp_path / "session.json"
+        saved.write_text(json.dumps({"cookies": [_sid_cookie(sign_in(crm))], "origins": []}))
+        with pytest.raises(SessionExpiredError):
+            harvest(
+                crm,
+                tmp_path / "raw",
+                reports("accounts", "contracts"),
+                credentials=False,
+                session_file=saved,
+                browser=replace(FAST, concurrency=1),
+            )
+    (failed,) = (tmp_path / "raw" / "failed").iterdir()
+    assert (failed / "postmortem").is_dir()
+    manifest = json.loads((failed / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    assert {f["name"] for f in manifest["failures"]} == {"accounts", "contracts"}
+    assert all(f["error"].startswith("session expired") for f in manifest["failures"])
+
+
+def _sid_cookie(value: str) -> dict:
+    return {"name": "sid", "value": value, "domain": "127.0.0.1", "path": "/", "expires": -1,
+            "httpOnly": True, "secure": False, "sameSite": "Lax"}  # fmt: skip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ from hcportal.render.pages import PAGES, Shard
 from hcportal.render.settings import SiteSettings
 from hcportal.render.shards import bucket, slug
 from hcportal.transform import Tables
-from tests.sitedata import FIXTURE, fixture_site, fixture_tables
+from tests.sitedata import fixture_site, fixture_tables
 
 # -- encodings ------------------------------------------------------------------------------------
 
@@ -254,16 +253,25 @@ def test_available_checks_tables_and_columns():
 # -- the command ----------------------------------------------------------------------------------
 
 
-def test_hcportal_build_reads_the_engine_s_optional_tables(tmp_path):
-    tables = fixture_tables(extras=False)
-    transform.write(tables, tmp_path / "data")
-    shutil.copy(FIXTURE / "efficacy.csv", tmp_path / "data" / "efficacy.csv")
-    result = CliRunner().invoke(
-        main, ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "site")]
-    )
+def test_hcportal_build_reads_the_typed_tables_and_refuses_another_version_s(tmp_path):
+    transform.write(fixture_tables(), tmp_path / "data")
+    args = ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "site")]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("index.html")
     assert (tmp_path / "site" / "efficacy.html").is_file()
+    before = (tmp_path / "site" / "index.html").read_bytes()
+    # A table without a column this version declares: written by another version.
+    path = tmp_path / "data" / "efficacy.parquet"
+    pd.read_parquet(path).drop(columns="on_time_rate").to_parquet(path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert (
+        "efficacy.parquet does not match" in result.output
+        and "lacks column(s) on_time_rate" in (result.output)
+    )
+    assert "run transform again" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "site" / "index.html").read_bytes() == before
 
 
 def test_hcportal_build_of_a_folder_without_tables_is_one_clear_line(tmp_path):

@@ -61,13 +61,16 @@ def site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("hostile")
     tables = transform.run(hostile_raw(tmp / "raw"), TransformSettings(), TODAY, clock=CLOCK)
     tables.frames["efficacy"] = pd.DataFrame(
-        {"level": "owner", "name": HOSTILE, "period": HOSTILE, "due": "1", "done_on_time": "1",
-         "done_late": "0", "missed": "0", "unattached": "0", "open": "0", "on_time_rate": "1"}
+        {"level": "owner", "name": HOSTILE, "geo": "", "period": HOSTILE, "due": 1,
+         "done_on_time": 1, "done_late": 0, "missed": 0, "open": 0, "unattached": 0,
+         "on_time_rate": 1.0}
     )  # fmt: skip
     tables.frames["influenced_pipeline"] = pd.DataFrame(
-        {"account": [f"{h} Corp {i}" for i, h in enumerate(HOSTILE)], "owner": HOSTILE,
-         "check_date": "2026-10-02", "opportunity": HOSTILE, "activity_date": "2026-10-20",
-         "revenue": "100"}
+        {"account": tables["accounts"]["account"], "owner": HOSTILE, "geo": HOSTILE,
+         "region": HOSTILE, "check_date": pd.Timestamp("2026-10-02"), "checked_by": HOSTILE,
+         "opportunity": HOSTILE, "activity_date": pd.Timestamp("2026-10-20"), "revenue": 100.0,
+         "logged_by": HOSTILE, "days_after": 18, "line": range(2, 2 + len(HOSTILE)),
+         "account_key": tables["accounts"]["account_key"]}
     )  # fmt: skip
     return render.render_site(tables, tmp / "site", SiteSettings()).parent
 
@@ -84,6 +87,10 @@ def pages_of(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")) + xrays
 
 
+@pytest.mark.reliability(
+    "account names, subjects and owners written as markup (<script>, onerror, </script>)",
+    "shown as text on every page; no script runs, no CSP violation",
+)
 def test_no_script_from_the_data_runs_on_any_page(site, page: Page):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -97,20 +97,23 @@ def test_a_slice_ships_no_data_quality_rows_and_no_table_it_cannot_attribute():
 
     frames = {
         "accounts": pd.DataFrame({"account": ["A", "B"], "account_key": ["a", "b"], "region": ["X", "Y"]}),
-        "candidates": pd.DataFrame({"account": ["A", "B"], "region": ["X", "Y"]}),
+        "candidates": pd.DataFrame({"account": ["A", "B"], "region": ["X", "X"], "account_key": ["a", "b"]}),
         "data_quality": pd.DataFrame({"file": ["accounts.csv"], "line": [2], "value": ["A"]}),
         "efficacy": pd.DataFrame({"level": ["region", "region"], "name": ["X", "Y"]}),
+        "not_declared": pd.DataFrame({"account_key": ["a"], "region": ["X"]}),
     }  # fmt: skip
     meta = {"as_of": "2026-11-23", "raw": {"reports": [{"name": "accounts", "rows": 2}]},
             "counts": {"accounts": 2}}  # fmt: skip
     part = slice_tables(transform.Tables(frames, meta), "region", "X", {"a"})
     assert part["accounts"]["account"].tolist() == ["A"]
+    # By the account key the catalogue declares, not by a region column that may say otherwise.
     assert part["candidates"]["account"].tolist() == ["A"]
     assert part["data_quality"].empty and list(part["data_quality"].columns) == [
         "file",
         "line",
         "value",
     ]
-    assert part["efficacy"].empty  # no account_key, no region column: never shipped to a folder
+    assert part["efficacy"].empty  # no account column declared: never shipped to a folder
+    assert part["not_declared"].empty  # the catalogue does not say whose rows these are
     assert part.meta["counts"]["accounts"] == 1
     assert part.meta["raw"]["reports"] == [{"name": "accounts"}]  # not the whole CRM's row count

@@ -164,3 +164,26 @@ def test_markup_inside_cells_is_data_not_an_html_page(tmp_path):
     body = HEADER + '"<script>alert(1)</script>","<html>Acme</html>","AMS","East"\r\n'
     facts, dest = accept(tmp_path, body + FOOTER)
     assert facts.rows == 1 and dest.read_bytes().decode() == body
+
+
+# -- per-route expectations (the profile's [expect.<route>]) ----------------------------------------
+
+
+def test_a_route_s_row_cap_is_never_trusted_while_other_counts_pass(tmp_path):
+    err = rejected(tmp_path, HEADER + rows(3), row_caps=[3])
+    assert err.kind == ROUTE and "the cap of this route" in str(err)
+    facts, _ = accept(tmp_path, HEADER + rows(4), row_caps=[3])  # a count that is no cap
+    assert facts.rows == 4
+
+
+def test_a_declared_encoding_is_used_and_a_file_that_does_not_decode_is_refused(tmp_path):
+    text = HEADER + '"Zoë","Société Générale","EMEA","France"\r\n'
+    a, b, c = (tmp_path / n for n in "abc")
+    for folder in (a, b, c):
+        folder.mkdir()
+    facts, dest = accept(a, text.encode("cp1252"), encoding="cp1252")
+    assert facts.encoding == "cp1252" and "Société Générale" in dest.read_text("utf-8")
+    err = rejected(b, text.encode("cp1252"), encoding="utf-8")
+    assert err.kind == ROUTE and "not utf-8 as the profile expects" in str(err)
+    facts, _ = accept(c, b"\xef\xbb\xbf" + text.encode(), encoding="utf-8")
+    assert facts.encoding == "utf-8-sig"  # a BOM is allowed whatever was declared

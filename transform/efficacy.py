@@ -11,6 +11,7 @@ team management to assess efficacy of the delivery"): two tables built from the 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import numpy as np
@@ -18,6 +19,7 @@ import pandas as pd
 
 from hcportal.transform import policy
 from hcportal.transform.frames import nonblank, positions, take, values_at
+from hcportal.transform.steps import Context, Frames, Step
 
 EFFICACY_COLUMNS = [
     "level", "name", "geo", "period", "due", "done_on_time", "done_late", "missed", "open",
@@ -31,6 +33,26 @@ UNASSIGNED = "(unassigned)"
 NO_REGION = "(no region)"
 
 _COUNTS = ["due", "done_on_time", "done_late", "missed", "open", "unattached"]
+
+
+def credit_step(t: Frames, ctx: Context) -> Frames:
+    """Efficacy per owner and region, and the pipeline each done check influenced."""
+    occ, days = t["occasions"], ctx.settings.policy.influence_days
+    with ThreadPoolExecutor(1) as pool:  # numpy's sorts and searches release the GIL
+        pipeline = pool.submit(influenced, occ, t["activities"], days, ctx.as_of)
+        per_owner = efficacy(occ, ctx.as_of)
+        pipeline, repeated = pipeline.result()
+    ctx.quality.add("activities.csv", repeated["line"].to_numpy(), "opportunity",
+                    repeated["opportunity"], "duplicate activity row (its opportunity counted once)")  # fmt: skip
+    return {"efficacy": per_owner, "influenced_pipeline": pipeline}
+
+
+STEP = Step(
+    "credit",
+    credit_step,
+    makes=("efficacy", "influenced_pipeline"),
+    needs=("occasions", "activities"),
+)
 
 
 def efficacy(occ: pd.DataFrame, as_of: date) -> pd.DataFrame:

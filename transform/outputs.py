@@ -1,12 +1,15 @@
-"""The published tables: ``targets`` and ``candidates``, exactly as GUIDE section 4 defines them."""
+"""The policy step: every occasion with its status, and the published tables ``targets`` and
+``candidates``, exactly as GUIDE section 4 defines them."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from hcportal.transform import policy
 from hcportal.transform.frames import positions, take, take_category, values_at
 from hcportal.transform.policy import TARGET_STATUSES, URGENCY
+from hcportal.transform.steps import Context, Frames, Step
 
 TARGET_COLUMNS = [
     "account", "owner", "geo", "region", "product", "contract_start", "contract_end", "amount",
@@ -16,6 +19,23 @@ TARGET_COLUMNS = [
 CANDIDATE_COLUMNS = [
     "account", "owner", "geo", "region", "status", "next_due", "amount", "occasions",
 ]  # fmt: skip
+# Beside the published columns, the typed tables keep what identifies each row and its account
+# (the CSV exports leave them out).
+TARGET_IDS = ["contract_id", "k", "account_key"]
+
+
+def policy_step(t: Frames, ctx: Context) -> Frames:
+    occ = policy.apply(t["contracts"], t["activities"], ctx.settings.policy, ctx.as_of)
+    enriched = enrich(occ, t["contracts"], t["accounts"])
+    return {"occasions": enriched, "targets": targets(enriched), "candidates": candidates(enriched)}
+
+
+STEP = Step(
+    "policy",
+    policy_step,
+    makes=("occasions", "targets", "candidates"),
+    needs=("contracts", "activities", "accounts"),
+)
 
 
 def enrich(occ: pd.DataFrame, contracts: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
@@ -44,7 +64,7 @@ def targets(enriched: pd.DataFrame) -> pd.DataFrame:
     t = enriched[_targeted(enriched)].rename(columns={"due": "due_date"})
     order = np.lexsort((_rank(t["account"]), t["due_date"].to_numpy(), -t["amount"].to_numpy()))
     # Repeating text (status, owner, region, ...) stays categorical: written as text all the same.
-    return t.iloc[order][TARGET_COLUMNS].reset_index(drop=True)
+    return t.iloc[order][TARGET_COLUMNS + TARGET_IDS].reset_index(drop=True)
 
 
 def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +72,10 @@ def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
     its targeted contracts' amounts (each contract once) and how many occasions; largest first."""
     t = enriched[_targeted(enriched)]
     if t.empty:
-        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+        typed = {"next_due": "datetime64[s]", "amount": "float64", "occasions": "int64"}
+        return pd.DataFrame(
+            {c: pd.Series(dtype=typed.get(c, "str")) for c in [*CANDIDATE_COLUMNS, "account_key"]}
+        )
     group, _ = pd.factorize(t["account_key"])  # integer groups: cheap at a million occasions
     urgency = t["status"].astype("str").map(URGENCY).to_numpy()
     frame = pd.DataFrame(
@@ -72,11 +95,12 @@ def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
     amounts = pd.Series(t["amount"].to_numpy()[once]).groupby(group[once]).sum()
     out["amount"] = amounts.reindex(out.index).to_numpy()
     rows = out["_row"].to_numpy()
-    for col in ("account", "owner", "geo", "region"):
+    for col in ("account", "owner", "geo", "region", "account_key"):
         out[col] = values_at(t[col], rows)
     out["status"] = np.asarray(TARGET_STATUSES, dtype=object)[out["_urgency"].to_numpy()]
     out = out.sort_values(["amount", "account"], ascending=[False, True], kind="stable")
-    return out[CANDIDATE_COLUMNS].reset_index(drop=True).astype({"status": "str"})
+    columns = [*CANDIDATE_COLUMNS, "account_key"]
+    return out[columns].reset_index(drop=True).astype({"status": "str", "account_key": "str"})
 
 
 def _targeted(enriched: pd.DataFrame) -> np.ndarray:

@@ -28,14 +28,22 @@ OCCASIONS = ("onboarding", "renewal", "periodic")
 
 _DAY = np.timedelta64(1, "D")
 _EPOCH = np.datetime64("1970-01-01", "D")
-_DAYS_OFFSET = 1 << 31  # days since 1970 made non-negative, to pack (key, day) in one int64
+DAYS_OFFSET = 1 << 31  # days since 1970 made non-negative, to pack (key, day) in one int64
+
+
+_NAT = np.iinfo(np.int64).min  # NaT's integer
+NO_DAY = np.iinfo(np.int64).max // 4  # what days() makes of NaT
 
 
 def days(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Dates as whole days since 1970 (int64); NaT becomes a very large sentinel."""
-    d = np.asarray(values, dtype="datetime64[s]").astype("datetime64[D]")
-    out = (d - _EPOCH).astype("int64")
-    out[np.isnat(d)] = np.iinfo(np.int64).max // 4
+    """Dates as whole days since 1970 (int64); NaT becomes a very large sentinel.
+
+    Integer arithmetic on the seconds (floor division, as numpy's own cast to days): two passes
+    over a million dates instead of four.
+    """
+    seconds = np.asarray(values, dtype="datetime64[s]").view("int64")
+    out = seconds // 86_400
+    out[seconds == _NAT] = NO_DAY
     return out
 
 
@@ -108,14 +116,14 @@ def _first_in_window(
 ) -> np.ndarray:
     """For each (key, [ws, we]) the first ``check_day`` of the same key inside, as datetime64[s]."""
     out = np.full(len(key), np.datetime64("NaT"), dtype="datetime64[s]")
-    known = (check_key >= 0) & (np.abs(check_day) < _DAYS_OFFSET)  # packable: no NaT sentinel
+    known = (check_key >= 0) & (np.abs(check_day) < DAYS_OFFSET)  # packable: no NaT sentinel
     if len(key) == 0 or not known.any():
         return out
-    packed = np.sort((check_key[known] << 32) | (check_day[known] + _DAYS_OFFSET))
-    want = (key.astype(np.int64) << 32) | (ws + _DAYS_OFFSET)
+    packed = np.sort((check_key[known] << 32) | (check_day[known] + DAYS_OFFSET))
+    want = (key.astype(np.int64) << 32) | (ws + DAYS_OFFSET)
     i = np.minimum(np.searchsorted(packed, want, side="left"), len(packed) - 1)
     hit = packed[i]
-    day = (hit & 0xFFFFFFFF) - _DAYS_OFFSET
+    day = (hit & 0xFFFFFFFF) - DAYS_OFFSET
     ok = (hit >> 32 == key) & (day >= ws) & (day <= we) & (key >= 0)
     out[ok] = (_EPOCH + day[ok]).astype("datetime64[s]")
     return out
@@ -129,12 +137,12 @@ def last_on_or_before(
     out = np.full(len(key), -1, dtype=np.int64)
     if len(key) == 0 or len(check_key) == 0:
         return out
-    packed = (check_key << 32) | (check_day + _DAYS_OFFSET)
+    packed = (check_key << 32) | (check_day + DAYS_OFFSET)
     order = np.argsort(packed, kind="stable")
     packed = packed[order]
-    i = np.searchsorted(packed, (key << 32) | (day + _DAYS_OFFSET), side="right") - 1
+    i = np.searchsorted(packed, (key << 32) | (day + DAYS_OFFSET), side="right") - 1
     hit = packed[np.maximum(i, 0)]
-    hit_day = (hit & 0xFFFFFFFF) - _DAYS_OFFSET
+    hit_day = (hit & 0xFFFFFFFF) - DAYS_OFFSET
     ok = (i >= 0) & (hit >> 32 == key) & (day - hit_day <= within)
     out[ok] = order[i[ok]]
     return out

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-# Dropped from the end of account names before matching: Acme Inc, ACME and Acme, LLC agree.
-LEGAL_SUFFIXES = (
-    "inc incorporated llc ltd limited corp corporation co company gmbh ag sa plc bv nv pty srl "
-    "spa oy ab as kk llp lp sarl sas nl se"
-).split()
+from hcportal.transform.clean import LEGAL_SUFFIXES
+from hcportal.transform.reports import REPORTS
 
 
 class _Strict(BaseModel):
@@ -63,73 +60,15 @@ class PolicySettings(_Strict):
         return v
 
 
-_OPTIONAL = ' Optional: set it to "" if your export has no such column.'
-
-
-class _Columns(_Strict):
-    """A report's header mapping. Fields listed in ``OPTIONAL`` may be mapped to "" (absent)."""
-
-    OPTIONAL: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="after")
-    def _required_are_named(self) -> _Columns:
-        for name, header in self.model_dump().items():
-            if not header.strip() and name not in self.OPTIONAL:
-                raise ValueError(f"{name}: this column is required; name its header")
-        return self
-
-
-class ActivityColumns(_Columns):
-    """Headers of the Activities export."""
-
-    OPTIONAL = frozenset({"owner", "opportunity", "revenue"})
-
-    owner: str = Field("Name", description="Who logged the activity." + _OPTIONAL)
-    account: str = Field("Account", description="The account it was logged on.")
-    opportunity: str = Field(
-        "Opportunity", description="The opportunity it relates to, if any." + _OPTIONAL
-    )
-    subject: str = Field("Subject", description="What it was; matched against evidence_subject.")
-    revenue: str = Field("Revenue", description="The opportunity's revenue." + _OPTIONAL)
-    timestamp: str = Field("Timestamp", description="When it happened.")
-    attachment: str = Field(
-        "Attachment",
-        description="Whether a deliverable is attached (yes/no, or a count of attachments).",
-    )
-
-
-class AccountColumns(_Columns):
-    """Headers of the Accounts export. Its other columns (Tier, Industry, ...) are kept as they are."""
-
-    OPTIONAL = frozenset({"owner", "geo", "region"})
-
-    owner: str = Field("Owner", description="The account's owner (seller)." + _OPTIONAL)
-    account: str = Field("Account", description="The account's name.")
-    geo: str = Field("GEO", description="Its geography (AMS, EMEA, JAPAC, ...)." + _OPTIONAL)
-    region: str = Field("Region", description="Its region within the geography." + _OPTIONAL)
-
-
-class ContractColumns(_Columns):
-    """Headers of the Contracts export."""
-
-    OPTIONAL = frozenset({"product", "end", "amount"})
-
-    account: str = Field("Account", description="The account holding the contract.")
-    product: str = Field("Product", description="What was sold." + _OPTIONAL)
-    start: str = Field("Start Date", description="First day of the term.")
-    end: str = Field(
-        "End Date",
-        description="Last day of the term; blank for evergreen contracts." + _OPTIONAL,
-    )
-    amount: str = Field("Amount", description="The contract's value." + _OPTIONAL)
-
-
-class ColumnSettings(_Strict):
-    """Map your CRM's export headers to the fields hcportal reads (defaults: the seed's headers)."""
-
-    activities: ActivityColumns = Field(default_factory=ActivityColumns)
-    accounts: AccountColumns = Field(default_factory=AccountColumns)
-    contracts: ContractColumns = Field(default_factory=ContractColumns)
+# One section per input report, each the report's own mapping class: derived from the registry
+# (transform/reports.py), so adding a report there adds its section here.
+_SECTIONS: dict = {r.name: (r.columns, Field(default_factory=r.columns)) for r in REPORTS.values()}
+ColumnSettings = create_model(
+    "ColumnSettings",
+    __base__=_Strict,
+    __doc__="Map your CRM's export headers to the fields hcportal reads (defaults: the seed's headers).",
+    **_SECTIONS,
+)
 
 
 class ParseSettings(_Strict):
@@ -151,6 +90,34 @@ class ParseSettings(_Strict):
             "(case and dots ignored), so that Acme Inc and ACME match."
         ),
     )
+    currency: str = Field(
+        "USD",
+        pattern=r"^[A-Z]{3}$",
+        description=(
+            "The book's currency (ISO 4217 code): every amount is summed in it. An amount written "
+            "in another (€, £, EUR 1200, or a currency column that says so) is converted with "
+            "`rates`, or else listed in data_quality.csv and not counted. A bare $ is this "
+            "currency when it is a dollar, else USD."
+        ),
+    )
+    rates: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Conversion into `currency`: what one unit of another currency is worth in it, e.g. "
+            "`rates = { EUR = 1.08, GBP = 1.27 }`. Amounts in a currency with no rate are never "
+            "summed with the others."
+        ),
+    )
+
+    @field_validator("rates")
+    @classmethod
+    def _rates_are_codes(cls, v: dict[str, float]) -> dict[str, float]:
+        for code, rate in v.items():
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                raise ValueError(f"{code!r} is not a currency code like EUR")
+            if not rate > 0:
+                raise ValueError(f"the rate for {code} must be a positive number")
+        return v
 
 
 class TransformSettings(_Strict):

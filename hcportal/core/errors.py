@@ -40,6 +40,11 @@ class TransformError(HcportalError):
     """The raw reports cannot be turned into tables."""
 
 
+class TableError(HcportalError):
+    """A table does not match its declaration: a step's output, or a data folder written by
+    another version."""
+
+
 class RenderError(HcportalError):
     """The site cannot be built from the tables."""
 

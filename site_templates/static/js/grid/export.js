@@ -36,12 +36,19 @@
     return { header, rows };
   }
 
+  // A text a spreadsheet would run as a formula (= + - @, or a tab or CR, after any spaces it
+  // trims) gets a leading apostrophe: OWASP's advice for CSV injection, the rule the transform's
+  // own CSV files follow (hcportal/core/safecsv.py). Excel files get it too, so a sheet saved
+  // again as CSV stays safe.
+  function safeText(value) {
+    const text = String(value);
+    return /^'*(?:[\t\r]|[\s\x0b\x1c-\x1f\x85]*[=+\-@])/.test(text) ? "'" + text : text;
+  }
+
   function csv({ header, rows }) {
-    // Excel opens a CSV as UTF-8 only with a BOM; a text starting with = + - @ would be taken
-    // as a formula, so it is prefixed with ' (OWASP's advice for CSV injection).
+    // Excel opens a CSV as UTF-8 only with a BOM.
     const text = (s) => {
-      let out = String(s);
-      if (/^[=+\-@\t\r]/.test(out)) out = "'" + out;
+      const out = safeText(s);
       return /[",\r\n]/.test(out) || /^\s|\s$/.test(out) ? '"' + out.replace(/"/g, '""') + '"' : out;
     };
     const value = (c) => {
@@ -68,7 +75,7 @@
         }
         if (c.t === "b") return { type: Boolean, value: c.v };
         if (c.t === "d") return { type: Date, value: c.at, format: c.time ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
-        return { type: String, value: c.v };
+        return { type: String, value: safeText(c.v) };
       }));
     }
     const widths = columns.map((c) => ({ width: HCP.cells.numeric(c.type) ? 14 : 24 }));
@@ -79,5 +86,6 @@
   const fileName = (name, tag, ext) =>
     name + (tag ? "-" + tag : "") + (HCP.asOf ? "-" + HCP.asOf : "") + "." + ext;
 
-  HCP.exporting = { cell, cells, csv, xlsx, fileName };
+  HCP.exporting = { cell, cells, csv, xlsx, fileName, safeText };
+  HCP.safeText = safeText;
 })(window.HCP);

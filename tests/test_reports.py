@@ -1,0 +1,119 @@
+"""The input reports are a registry: the config's mapping sections, a drop folder's expectations and
+the load steps all come from its entries, and a new report is one entry plus its cleaning."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import Field, create_model
+
+from hcportal.config import from_mapping
+from hcportal.core.tables import FLOAT, INT, TEXT, Column, Table, catalogue
+from hcportal.pipeline import _expected_reports
+from hcportal.transform.catalogue import STEPS, TABLES
+from hcportal.transform.load import Quality, Report
+from hcportal.transform.reports import REPORTS, ColumnMapping, InputReport
+from hcportal.transform.settings import TransformSettings
+from hcportal.transform.steps import Context, plan
+from tests.conftest import TODAY
+from tests.sitedata import FIXTURE
+
+
+def test_the_config_has_one_mapping_section_per_report():
+    columns = type(TransformSettings().columns).model_fields
+    assert list(columns) == list(REPORTS)
+    for name, field in columns.items():
+        assert field.annotation is REPORTS[name].columns
+    mapped = from_mapping({"transform": {"columns": {"contracts": {"amount": ""}}}})
+    assert mapped.transform.columns.contracts.amount == ""
+
+
+def test_a_drop_folder_expects_what_the_registry_and_the_mapping_say():
+    config = from_mapping({"transform": {"columns": {"activities": {"owner": "Assigned To"}}}})
+    expected = _expected_reports(config)
+    assert list(expected) == list(REPORTS)
+    activities = expected["activities"]
+    assert activities.required
+    assert activities.required_columns == ["Account", "Subject", "Timestamp", "Attachment"]
+    config = from_mapping({"transform": {"columns": {"activities": {"owner": ""}}}})
+    assert "Name" not in _expected_reports(config)["activities"].required_columns
+
+
+# -- a fourth report, as the next issue adds them ---------------------------------------------
+
+
+class SurveyColumns(ColumnMapping):
+    """Headers of the Surveys export."""
+
+    OPTIONAL = frozenset({"rating"})
+    account: str = Field("Account", description="The surveyed account.")
+    rating: str = Field("Rating", description="The answer; blank when invited, not answered.")
+
+
+def clean_surveys(report: Report, dq: Quality, settings: TransformSettings) -> pd.DataFrame:
+    account = report.coded("account")
+    rating = pd.to_numeric(report.coded("rating").series(), errors="coerce")
+    bad = rating.isna().to_numpy() & (report.coded("rating").series() != "").to_numpy()
+    dq.add(report.file, report.lines[bad], "rating", report.coded("rating").at(bad), "no rating")
+    return pd.DataFrame(
+        {
+            "account": account.series(),
+            "rating": rating.astype("float64"),
+            "account_key": account.keyed(settings.parsing.legal_suffixes).series(),
+            "_line": report.lines,
+        }
+    )
+
+
+SURVEYS = InputReport("surveys", SurveyColumns, clean_surveys, required=False)
+SURVEY_TABLE = Table(
+    "surveys", "survey answer", "load surveys",
+    (
+        Column("account", TEXT, "The account."),
+        Column("rating", FLOAT, "The answer."),
+        Column("account_key", TEXT, "Its key."),
+        Column("_line", INT, "Its line."),
+    ),
+    key=("_line",), optional=True, account="account_key",
+)  # fmt: skip
+
+
+def run_with_surveys(raw) -> tuple[dict, Context]:
+    runner = plan(
+        [*STEPS, SURVEYS.step],
+        catalogue([*TABLES.values(), SURVEY_TABLE]),
+        optional_reports={"surveys"},
+        made_elsewhere=("data_quality",),
+    )
+    sections = create_model(
+        "Columns",
+        __base__=type(TransformSettings().columns),
+        surveys=(SurveyColumns, Field(default_factory=SurveyColumns)),
+    )
+    settings = TransformSettings().model_copy(update={"columns": sections()})
+    ctx = Context(raw_dir=raw, settings=settings, as_of=TODAY)
+    return runner.run(ctx), ctx
+
+
+def test_a_new_optional_report_is_one_entry_and_its_absence_is_no_error(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("accounts", "contracts", "activities"):
+        (raw / f"{name}.csv").write_bytes((FIXTURE / "raw" / f"{name}.csv").read_bytes())
+    frames, ctx = run_with_surveys(raw)
+    assert "surveys" not in frames and "occasions" in frames
+    assert ctx.skipped == {
+        "load surveys": "the optional report surveys.csv is not in the raw folder"
+    }
+    (raw / "surveys.csv").write_text(
+        "Account,Rating,Contact\nACME ORG.,9,x\nNobody Ltd,5,y\nDelta Foods,,z\nCedar Labs,n/a,w\n"
+    )
+    frames, ctx = run_with_surveys(raw)
+    assert ctx.skipped == {}
+    surveys = frames["surveys"]
+    assert surveys["account_key"].tolist() == ["acme org", "nobody", "delta foods", "cedar labs"]
+    assert surveys["rating"].tolist()[:2] == [9.0, 5.0]
+    dq = ctx.quality.table()
+    assert dq[dq["file"] == "surveys.csv"][["line", "reason"]].values.tolist() == [
+        [3, "account not in the accounts report"],
+        [5, "no rating"],
+    ]

@@ -1,0 +1,247 @@
+"""The catalogue: every table the transform makes, declared once, and the steps that make them.
+
+Each :class:`~hcportal.core.tables.Table` names its columns with their kinds and meanings, its
+key, the column with each row's account key (a site cut for one region or owner keeps the rows of
+its accounts), its CSV export for people (the published contract of GUIDE section 4) and the
+step that makes it. The runner orders :data:`STEPS` from what each needs and makes (:data:`PLAN`)
+and checks every output against these declarations; the data folder, ``meta.json``'s counts,
+the site's loading and ``docs/data.md``'s reference are all derived from them.
+
+Adding a table: its step in its own module (a function and a :class:`~transform.steps.Step`
+naming what it needs and makes), its entry below, and the step in :data:`STEPS`.
+"""
+
+from __future__ import annotations
+
+from hcportal.core.tables import BOOL, DATE, FLOAT, INT, TEXT, TIMESTAMP, Column, Table, catalogue
+from hcportal.transform import efficacy, outputs, verdicts
+from hcportal.transform.reports import LOAD_STEPS, REPORTS
+from hcportal.transform.steps import plan
+
+C = Column
+KEY = "The account's matching key (case, accents, punctuation and legal suffixes ignored)."
+LINE = "Its line in {file} (the header is line 1; a title block above it counts)."
+OWNER = "The account's owner (seller), from the accounts report; blank if none."
+GEO = "The account's geography (AMS, EMEA, JAPAC, ...), from the accounts report."
+REGION = "The account's region within its geography, from the accounts report."
+ACCOUNT = "The account's name as the accounts report spells it (else as this report does)."
+OCCASION = "`onboarding`, `renewal` or `periodic`."
+STATUSES = "`done`, `missed`, `overdue`, `pending`, `upcoming` or `later` (policy.md#status)."
+
+TABLES = catalogue(
+    [
+        Table(
+            "accounts", "account of the accounts report (the first row of a repeated account)",
+            "load accounts",
+            (
+                C("owner", TEXT, "Its owner (seller); blank if none."),
+                C("account", TEXT, "Its name, as the export spells it (trimmed)."),
+                C("geo", TEXT, "Its geography (AMS, EMEA, JAPAC, ...)."),
+                C("region", TEXT, "Its region within the geography."),
+                C("account_key", TEXT, KEY),
+                C("_line", INT, LINE.format(file="accounts.csv")),
+            ),
+            key=("account_key",), account="account_key",
+            extra="Every other column of the accounts export under its own header (Tier, "
+            "Industry, ...), between region and account_key.",
+        ),
+        Table(
+            "contracts", "contract row of the contracts report (a repeated row counts once)",
+            "load contracts",
+            (
+                C("contract_id", INT, "The contract's line in contracts.csv: its identity here."),
+                C("account", TEXT, "The account, as the contracts report spells it."),
+                C("product", TEXT, "What was sold."),
+                C("start", DATE, "First day of the term."),
+                C("end", DATE, "Last day of the term; blank for an evergreen contract."),
+                C("amount", FLOAT, "The contract's value (0 when blank or unreadable)."),
+                C("account_key", TEXT, KEY),
+                C("_line", INT, LINE.format(file="contracts.csv")),
+            ),
+            key=("contract_id",), account="account_key",
+        ),
+        Table(
+            "activities", "activity of the activities report with a date and an account",
+            "load activities",
+            (
+                C("owner", TEXT, "Who logged it (the export's Name)."),
+                C("account", TEXT, "The account, as the activities report spells it."),
+                C("account_key", TEXT, KEY),
+                C("opportunity", TEXT, "The opportunity it relates to; blank if none."),
+                C("subject", TEXT, "What it was."),
+                C("revenue", FLOAT, "The opportunity's revenue; blank if none or unreadable."),
+                C("timestamp", TIMESTAMP, "When it happened."),
+                C("date", DATE, "Its day."),
+                C("attachment", BOOL, "A deliverable is attached (yes, or a positive count)."),
+                C("is_hc", BOOL, "Its Subject matches `evidence_subject`: a logged health check."),
+                C("_line", INT, LINE.format(file="activities.csv")),
+            ),
+            key=("_line",), account="account_key",
+        ),
+        Table(
+            "occasions", "occasion of every contract (onboarding, renewal, periodic)", "policy",
+            (
+                C("contract_id", INT, "The contract it is an occasion of."),
+                C("occasion", TEXT, OCCASION),
+                C("k", INT, "Which periodic occasion (1, 2, ...); 1 for the others."),
+                C("due", DATE, "Its due date."),
+                C("window_start", DATE, "First day a check counts for it."),
+                C("window_end", DATE, "Last day a check counts for it."),
+                C("account_key", TEXT, KEY),
+                C("evidence_date", DATE, "The day of the first attached check in the window, "
+                  "not after the as-of date; blank if none."),
+                C("unattached_date", DATE, "The day of the first check without attachment in "
+                  "the window; blank if none."),
+                C("status", TEXT, STATUSES),
+                C("unattached_hc", BOOL, "Not done, with a check without attachment in the "
+                  "window: it may have happened, its credit is not logged."),
+                C("fiscal_quarter", TEXT, "Fiscal quarter of the due date (`FY2027 Q1`)."),
+                C("product", TEXT, "The contract's product."),
+                C("contract_start", DATE, "The contract's start."),
+                C("contract_end", DATE, "The contract's end; blank if evergreen."),
+                C("amount", FLOAT, "The contract's amount."),
+                C("account", TEXT, ACCOUNT),
+                C("owner", TEXT, OWNER),
+                C("geo", TEXT, GEO),
+                C("region", TEXT, REGION),
+            ),
+            key=("contract_id", "occasion", "k"), account="account_key", count_by="status",
+        ),
+        Table(
+            "targets", "occasion that is overdue, pending or upcoming (largest amount first)",
+            "policy",
+            (
+                C("account", TEXT, ACCOUNT),
+                C("owner", TEXT, OWNER),
+                C("geo", TEXT, GEO),
+                C("region", TEXT, REGION),
+                C("product", TEXT, "The contract's product."),
+                C("contract_start", DATE, "The contract's start."),
+                C("contract_end", DATE, "The contract's end; blank if evergreen."),
+                C("amount", FLOAT, "The contract's amount."),
+                C("occasion", TEXT, OCCASION),
+                C("due_date", DATE, "Its due date."),
+                C("window_start", DATE, "First day a check counts for it."),
+                C("window_end", DATE, "Last day a check counts for it."),
+                C("status", TEXT, "`overdue`, `pending` or `upcoming`."),
+                C("fiscal_quarter", TEXT, "Fiscal quarter of the due date (`FY2027 Q1`)."),
+                C("unattached_hc", BOOL, "A check without attachment was logged in the window."),
+                C("contract_id", INT, "The contract it is an occasion of."),
+                C("k", INT, "Which periodic occasion (1, 2, ...); 1 for the others."),
+                C("account_key", TEXT, KEY),
+            ),
+            key=("contract_id", "occasion", "k"), account="account_key", count_by="status",
+            csv=(
+                "account", "owner", "geo", "region", "product", "contract_start", "contract_end",
+                "amount", "occasion", "due_date", "window_start", "window_end", "status",
+                "fiscal_quarter", "unattached_hc",
+            ),
+        ),
+        Table(
+            "candidates", "account with at least one target occasion (largest amount first)",
+            "policy",
+            (
+                C("account", TEXT, ACCOUNT),
+                C("owner", TEXT, OWNER),
+                C("geo", TEXT, GEO),
+                C("region", TEXT, REGION),
+                C("status", TEXT, "The most urgent of its target occasions: overdue > pending > "
+                  "upcoming."),
+                C("next_due", DATE, "The earliest due date among them."),
+                C("amount", FLOAT, "The sum of the amounts of the contracts that have such "
+                  "occasions, each contract once."),
+                C("occasions", INT, "How many target occasions it has."),
+                C("account_key", TEXT, KEY),
+            ),
+            key=("account_key",), account="account_key",
+            csv=("account", "owner", "geo", "region", "status", "next_due", "amount", "occasions"),
+        ),
+        Table(
+            "efficacy", "owner or region, and fiscal quarter of the due date", "credit",
+            (
+                C("level", TEXT, "`owner` or `region`."),
+                C("name", TEXT, "The owner or the region (`(unassigned)`, `(no region)`)."),
+                C("geo", TEXT, "For `region` rows, the region's geography; blank for owners."),
+                C("period", TEXT, "The fiscal quarter of the due date (`FY2026 Q3`)."),
+                C("due", INT, "Occasions due in that period, up to the as-of date: "
+                  "done_on_time + done_late + missed + open."),
+                C("done_on_time", INT, "Evidence on or before the due date."),
+                C("done_late", INT, "Evidence after the due date."),
+                C("missed", INT, "Not done, window closed."),
+                C("open", INT, "Not done, window still open."),
+                C("unattached", INT, "Due, not done, with a check without attachment in the "
+                  "window."),
+                C("on_time_rate", FLOAT, "done_on_time / due, from 0 to 1.", decimals=4),
+            ),
+            key=("level", "name", "geo", "period"),
+            csv=(
+                "level", "name", "geo", "period", "due", "done_on_time", "done_late", "missed",
+                "open", "unattached", "on_time_rate",
+            ),
+        ),
+        Table(
+            "influenced_pipeline", "opportunity activity credited to a done check", "credit",
+            (
+                C("account", TEXT, ACCOUNT),
+                C("owner", TEXT, OWNER),
+                C("geo", TEXT, GEO),
+                C("region", TEXT, REGION),
+                C("check_date", DATE, "The day of the done check."),
+                C("checked_by", TEXT, "Who logged the check (the activity's Name)."),
+                C("opportunity", TEXT, "The opportunity activity's Opportunity."),
+                C("activity_date", DATE, "Its day: 0 to `influence_days` after the check."),
+                C("revenue", FLOAT, "Its Revenue."),
+                C("logged_by", TEXT, "Who logged it."),
+                C("days_after", INT, "Days from the check to the activity."),
+                C("line", INT, "Its line in activities.csv."),
+                C("account_key", TEXT, KEY),
+            ),
+            key=("line",), account="account_key",
+            csv=(
+                "account", "owner", "geo", "region", "check_date", "checked_by", "opportunity",
+                "activity_date", "revenue", "logged_by", "days_after", "line", "account_key",
+            ),
+        ),
+        Table(
+            "check_verdicts", "logged health check and occasion whose window holds it (one row "
+            "without an occasion for a check no window holds or dated after the as-of date)",
+            "verdicts",
+            (
+                C("line", INT, "The check's line in activities.csv."),
+                C("account_key", TEXT, KEY),
+                C("check_date", DATE, "The check's day."),
+                C("rule", TEXT, "The rule that decided: "
+                  + "; ".join(f"`{r.code}`: {r.means}" for r in verdicts.RULES.values()) + "."),
+                C("counts", BOOL, "The check is evidence for the occasion (it is done)."),
+                C("contract_id", INT, "The occasion's contract; blank without an occasion."),
+                C("occasion", TEXT, OCCASION + " Blank without an occasion."),
+                C("k", INT, "Which periodic occasion; blank without an occasion."),
+                C("due", DATE, "The occasion's due date."),
+                C("evidence_date", DATE, "The occasion's evidence (its first attached check); "
+                  "blank if none."),
+            ),
+            key=("line", "contract_id", "occasion", "k"), account="account_key",
+        ),
+        Table(
+            "data_quality", "input row (or value) the transform could not use as is",
+            "every step",
+            (
+                C("file", TEXT, "The export (`contracts.csv`)."),
+                C("line", INT, "The line in it."),
+                C("column", TEXT, "The field concerned; blank for the whole row."),
+                C("value", TEXT, "What it held."),
+                C("reason", TEXT, "Why it could not be used as is, and what was done instead."),
+            ),
+            csv=("file", "line", "column", "value", "reason"),
+        ),
+    ]
+)  # fmt: skip
+
+STEPS = (*LOAD_STEPS, outputs.STEP, efficacy.STEP, verdicts.STEP)
+# The data-quality findings are collected from every step, then made a table by the runner.
+PLAN = plan(
+    STEPS,
+    TABLES,
+    optional_reports={r.name for r in REPORTS.values() if not r.required},
+    made_elsewhere=("data_quality",),
+)
