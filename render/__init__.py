@@ -16,6 +16,7 @@ from __future__ import annotations
 if __name__ != "hcportal.render":
     raise ImportError(f"import hcportal.render, not {__name__}")
 
+import functools
 import logging
 import shutil
 import time
@@ -47,7 +48,10 @@ OPTIONAL_CSV = ("efficacy", "influenced_pipeline")
 XLSX_LIBRARY = "static/vendor/write-excel-file-4.1.1/write-excel-file.min.js"
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
+    """One environment per process: compiling the templates costs about a second, and a split
+    site renders them once per region and owner (the loader still reloads an edited template)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site_templates.ROOT),
         autoescape=True,
