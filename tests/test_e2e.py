@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import built_once
+
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
+def run_as_make_publish(work: Path) -> None:
     """Run the real CLI in an empty folder with no configuration, as `make publish` does."""
-    work = tmp_path_factory.mktemp("fresh")
     env = {k: v for k, v in os.environ.items() if k != "HCPORTAL_CONFIG"}
     proc = subprocess.run(
         [sys.executable, "-m", "hcportal", "run"],
@@ -31,7 +31,14 @@ def published(tmp_path_factory) -> Path:
     index = Path(proc.stdout.strip().splitlines()[-1])
     assert index.is_file() and index.name == "index.html"
     assert index.is_relative_to(work / "build" / "public")
-    return index
+    (work / "printed.txt").write_text(str(index))  # what it printed, for the tests, once done
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The published index.html of one run, shared by every worker (pytest-xdist)."""
+    work = built_once(tmp_path_factory, "e2e", run_as_make_publish)
+    return Path((work / "printed.txt").read_text())
 
 
 def test_run_publishes_the_candidates_sorted_by_amount(published):

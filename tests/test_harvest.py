@@ -147,6 +147,7 @@ def test_progress_is_a_live_display_on_a_terminal():
     assert "accounts" in shown and "120 rows via ui" in shown, shown
 
 
+@pytest.mark.slow  # end to end: the pipeline starts the demo CRM from the config and harvests it
 def test_demo_faults_and_look_come_from_the_config(tmp_path):
     settings = HarvestSettings(
         demo=DemoSettings(accounts=40, look="lightning", faults=["http500-once:accounts"]),
@@ -174,6 +175,7 @@ def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
     assert entry.route == "url" and [a.route for a in entry.attempts] == ["url"]
 
 
+@pytest.mark.slow  # end to end: the real CLI in a process of its own, interrupted
 def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[harvest.demo]\naccounts = 30\nfaults = ["slow"]\nslow_seconds = 60\n')
