@@ -8,12 +8,9 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# scripts/setup.sh holds a lock: two `make setup` at once wait for each other instead of racing.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@bash scripts/ensure-browser.sh
-	@touch $@
+	@bash scripts/setup.sh $(PYTHON) $(VENV)
 
 publish: setup  ## harvest -> transform -> build -> publish (the demo CRM unless configured)
 	$(BIN)/hcportal run
@@ -41,8 +38,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-docs: setup  ## regenerate docs/configuration.md from the config's own field descriptions
+docs: setup  ## regenerate docs/configuration.md and docs/reliability.md from the code and tests
 	$(BIN)/python -m hcportal.config_docs > docs/configuration.md
+	$(BIN)/python -m tests.reliability_doc > docs/reliability.md
 
 goldens: setup  ## rewrite the site's golden files (tests/golden/) after an intended change
 	HCPORTAL_UPDATE_GOLDENS=1 $(BIN)/pytest -q tests/test_site_golden.py

@@ -273,9 +273,16 @@ class DemoCRM:
         class Handler(_Handler):
             crm = app
 
-        server = ThreadingHTTPServer((host, port), Handler)
+        server = _Server((host, port), Handler)
         server.daemon_threads = True
         return server
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a burst of clients (a load test, a harvest with
+    # many workers) overflows it and the kernel drops their connections. The kernel caps this at
+    # net.core.somaxconn.
+    request_queue_size = 1024
 
 
 class _Handler(BaseHTTPRequestHandler):

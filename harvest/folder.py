@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hcportal.core.clock import Clock
 from hcportal.core.errors import HarvestError
+from hcportal.core.text import shown
 from hcportal.harvest.manifest import Attempt, Manifest, ReportEntry, ReportFailure, accepted
 from hcportal.harvest.outcome import Outcome, conclude
 from hcportal.harvest.progress import LogProgress, Progress
@@ -95,11 +96,18 @@ def _one(
     if not found:
         return failed("find the file", f"no file matching {pattern!r} in {folder}")
     src = found[-1]
+    if not src.resolve().is_relative_to(folder.resolve()):
+        # A link out of the drop folder would copy (and quote) any file on the machine.
+        return failed(
+            "find the file",
+            f"{shown(src.name)} is a symbolic link to a file outside the drop folder {folder}; "
+            "report files must be inside it",
+        )
     age_hours = (begun.timestamp() - src.stat().st_mtime) / 3600
     if age_hours > max_age_hours:
         return failed(
             "check the file age",
-            f"{src.name} is {age_hours:.0f} hours old, more than max_file_age_hours="
+            f"{shown(src.name)} is {age_hours:.0f} hours old, more than max_file_age_hours="
             f"{max_age_hours:g}: the other automation has not delivered a new one",
         )
     prev = previous.report(name) if previous else None
@@ -114,7 +122,9 @@ def _one(
             previous_run=previous.run_id if previous else "",
         )
     except Rejected as e:
-        return failed("validate", f"{src.name}: " + str(e).removeprefix(f"report {name!r}: "))
+        return failed(
+            "validate", f"{shown(src.name)}: " + str(e).removeprefix(f"report {name!r}: ")
+        )
     log.info("report %s: %s, %d rows", name, src, facts.rows)
     attempt = Attempt(
         route="folder", number=1, started=begun, seconds=round(time.monotonic() - t0, 3), ok=True

@@ -50,6 +50,8 @@ class ReportEntry(BaseModel):
     seconds: float = 0.0
     encoding: str = "utf-8"  # of the download; the stored file is always UTF-8
     footer_lines: int = 0  # report footer lines stripped from the download
+    # Lines of the download in another encoding than ``encoding``, each decoded in its own.
+    other_encoding_lines: list[int] = []
     attempts: list[Attempt] = []
 
 
@@ -110,6 +112,7 @@ def accepted(
         seconds=round(time.monotonic() - t0, 3),
         encoding=facts.encoding,
         footer_lines=facts.footer_lines,
+        other_encoding_lines=list(facts.other_encoding_lines),
         attempts=attempts,
     )
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hcportal.core.errors import HarvestError
+from hcportal.core.text import Decoded, allow_long_fields, decode_mixed, shown
 from hcportal.harvest.settings import DEFAULT_MAX_DROP, ReportSpec
 
 # What a retry can achieve, per kind of rejection.
@@ -42,6 +44,9 @@ class ExportFacts:
     columns: list[str]
     encoding: str = "utf-8"
     footer_lines: int = 0
+    # Lines in another encoding than the file's (decoded in their own, and listed by the
+    # transform in data_quality.csv): a Windows-1252 line pasted into a UTF-8 export.
+    other_encoding_lines: tuple[int, ...] = ()
 
 
 _BOMS = (
@@ -108,18 +113,42 @@ def accept_export(
     if what:
         kind = SESSION if what == "a sign-in page" else TRANSIENT
         raise Rejected(f"report {name!r}: the download is {what}, not a CSV export", kind)
+    mixed = _mixed(src) if encoding in ("cp1252", "latin-1") else None
     tmp = _temp_beside(dest)
     try:
         with (
-            src.open(encoding=encoding, newline="") as f,
+            io.StringIO(mixed.text, newline="")
+            if mixed
+            else src.open(encoding=encoding, newline="") as f,
             tmp.open("w", encoding="utf-8", newline="") as out,
         ):
-            facts = _copy_table(f, out, name, encoding)
+            facts = _copy_table(f, out, name, mixed.encoding if mixed else encoding)
+        if mixed:
+            lines = tuple(line for line, _ in mixed.odd_lines)
+            facts = replace(facts, other_encoding_lines=lines)
         _check_table(facts, name, spec, previous_rows, previous_run, expect_footer)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
     return facts
+
+
+def _mixed(src: Path) -> Decoded | None:
+    """The file decoded line by line when its lines are in two encodings (UTF-8 and
+    Windows-1252), else None (one encoding throughout: streamed as usual)."""
+    utf8 = other = 0
+    with src.open("rb") as f:
+        for line in f:
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                other += 1
+            if utf8 and other:
+                return decode_mixed(src.read_bytes())
+    return None
 
 
 def _temp_beside(dest: Path) -> Path:
@@ -159,6 +188,7 @@ def _copy_table(f, out, name: str, encoding: str) -> ExportFacts:
     The footer is what follows the first blank line, or a run of one-field rows at the very end
     when the export puts no blank line before it.
     """
+    allow_long_fields()  # a long note is a field like any other
     lines = _Lines(f)
     # strict: a quote left open at the end of the file is an error (a truncated download),
     # not a field that silently swallows the rest.
@@ -228,7 +258,7 @@ def _check_table(
     if missing:
         raise Rejected(
             f"report {name!r}: the export lacks required column(s) {', '.join(missing)} "
-            f"(it has: {', '.join(facts.columns) or 'none'})",
+            f"(it has: {shown(', '.join(facts.columns), 300) or 'none'})",
             FATAL,
         )
     rows = facts.rows

@@ -21,6 +21,7 @@ from hcportal.config import Config, load_config
 from hcportal.core import clock
 from hcportal.core.errors import HcportalError
 from hcportal.core.logs import redact, setup_logging
+from hcportal.core.text import shown
 
 log = logging.getLogger("hcportal")
 
@@ -53,7 +54,7 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(str(e), e.exit_code) from None
         except OSError as e:  # the machine's doing (a path under a file, no permission, disk full)
             log.debug("details", exc_info=True)
-            where = f" ({e.filename})" if e.filename else ""
+            where = f" ({shown(e.filename)})" if e.filename else ""
             raise Failure(f"{e.strerror or e}{where}", 1) from None
         except KeyboardInterrupt:
             raise Failure("interrupted", 130) from None
@@ -93,6 +94,8 @@ def main(verbose: bool) -> None:
     \b
     The nightly job is `hcportal run`: harvest -> transform -> build -> publish.
     With no configuration it runs against the bundled demo CRM.
+    One command at a time writes into the build folder (run, harvest, transform,
+    build, publish hold its lock); a second one stops with a message saying so.
 
     \b
     Example:
@@ -233,14 +236,15 @@ def harvest_cmd(
     config = _config(config_path)
     progress = for_stream(sys.stderr)
     try:
-        run_dir, manifest = pipeline.harvest_reports(
-            config,
-            _clock(),
-            out=out,
-            headless=False if headed else None,
-            from_folder=from_folder,
-            progress=progress,
-        )
+        with pipeline.locked(config):
+            run_dir, manifest = pipeline.harvest_reports(
+                config,
+                _clock(),
+                out=out,
+                headless=False if headed else None,
+                from_folder=from_folder,
+                progress=progress,
+            )
     finally:
         progress.close()
     for r in manifest.reports:
@@ -321,7 +325,7 @@ def transform_cmd(
       hcportal transform --raw build/raw --out build/data --as-of 2026-11-23
       hcportal transform --raw exports/ --out data/ --config acme.toml --strict
     """
-    from hcportal import harvest, transform
+    from hcportal import harvest, pipeline, transform
 
     now = _clock()
     day = _as_of(as_of) or now().date()
@@ -329,9 +333,10 @@ def transform_cmd(
     settings = config.transform
     if strict:
         settings = settings.model_copy(update={"strict": True})
-    run_dir = harvest.resolve_run(raw)
-    tables = transform.run(run_dir, settings, day, clock=now)
-    transform.write(tables, out)
+    with pipeline.locked(config):
+        run_dir = harvest.resolve_run(raw)
+        tables = transform.run(run_dir, settings, day, clock=now)
+        transform.write(tables, out)
     counts, quality = tables.meta["counts"], tables.meta["data_quality"]
     for r in quality["by_reason"]:
         click.echo(f"  {r['file']}: {r['rows']:,} x {r['reason']}", err=True)
@@ -363,10 +368,11 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
     Example:
       hcportal build --data build/data --out build/site
     """
-    from hcportal import render
+    from hcportal import pipeline, render
 
     config = _config(config_path)
-    click.echo(str(render.build(data, out, config.site)))
+    with pipeline.locked(config):
+        click.echo(str(render.build(data, out, config.site)))
 
 
 FORCE_OPTION = click.option(
@@ -399,7 +405,9 @@ def publish_cmd(
 
     The gate refuses (exit 4, the published site untouched) when the harvest behind the data
     failed, a report lost too many rows since the last good run, too many rows were rejected,
-    or the site fails its own checks. Prints where readers open the published site.
+    the site fails its own checks (a session, trace or key in it, whatever its name), or the
+    data the site was built from is unknown. Each publish is kept in the history as an entry of
+    its own, marked manual. Prints where readers open the published site.
 
     \b
     Example:

@@ -29,11 +29,14 @@ def check_faults(settings: HarvestSettings) -> None:
 
 
 def demo_reports() -> dict[str, ReportSpec]:
-    """The demo CRM's reports, as a user would list them in ``[harvest.reports]``."""
+    """The demo CRM's reports, as a user would list them in ``[harvest.reports]``: the three the
+    transform needs are required, the others (surveys, tickets, invoices, usage) optional."""
     from hcportal import democrm
 
     return {
-        key: ReportSpec(report_id=r.report_id, required_columns=list(r.columns[:4]))
+        key: ReportSpec(
+            report_id=r.report_id, required=r.required, required_columns=list(r.columns[:4])
+        )
         for key, r in democrm.REPORTS.items()
     }
 

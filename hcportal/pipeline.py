@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from hcportal import demo, harvest, publish, render, transform
 from hcportal.config import Config
+from hcportal.core import provenance
 from hcportal.core.clock import Clock
 from hcportal.core.errors import HcportalError
 from hcportal.core.files import atomic_write_text
@@ -71,25 +72,45 @@ def exclusive(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(config: Config, *args: Any, **kwargs: Any) -> Any:
-        with _lock(config.build_dir):
+        with locked(config):
             return fn(config, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
+def locked(config: Config) -> contextlib.AbstractContextManager[None]:
+    """The build folder's lock, which every command that writes into it holds (run, harvest,
+    transform, build, publish): a second one stops with a message naming the folder."""
+    return _lock(config.build_dir)
+
+
+_held: dict[Path, int] = {}  # locks this process holds, and how deep: `run` calls the steps
+
+
 @contextlib.contextmanager
 def _lock(build_dir: Path) -> Iterator[None]:
     build_dir.mkdir(parents=True, exist_ok=True)
-    path = build_dir / LOCK_FILE
+    path = (build_dir / LOCK_FILE).resolve()
+    if _held.get(path):  # re-entered by this process (a step inside `run`): already ours
+        _held[path] += 1
+        try:
+            yield
+        finally:
+            _held[path] -= 1
+        return
     with path.open("a+") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise HcportalError(
-                f"another hcportal run or publish is using {build_dir} (it holds {path}); "
+                f"another hcportal command is writing into {build_dir} (it holds {path}); "
                 "try again when it has finished"
             ) from None
-        yield  # the lock goes with the file's closing, even if the process is killed
+        _held[path] = 1
+        try:
+            yield  # the lock goes with the file's closing, even if the process is killed
+        finally:
+            del _held[path]
 
 
 def history_of(config: Config) -> History:
@@ -193,23 +214,28 @@ def publish_built(
 ) -> RunResult:
     """``hcportal publish``: the gate, then the deploy, of a site built earlier.
 
-    The gate reads the data folder and the harvest run it came from, exactly as in a full run.
+    A publish by hand is an entry of its own in the history, marked manual, never the entry of
+    the run whose data it shows. The data is found by the stamp the build left in the site: the
+    data folder, or a run kept in the history. The gate reads that data and the harvest run it
+    came from, exactly as in a full run; a site whose data cannot be found is refused (unknown).
     """
     now = clock()
     site = site_dir or config.site_dir
-    raw_dir = _raw_run_of(config)
-    data_dir = config.data_dir if (config.data_dir / "meta.json").is_file() else None
-    report = RunReport(
-        "publish", raw_dir.name if raw_dir else run_id_for(now), now, _source(config)
-    )
+    found = _data_of_site(config, site)
+    report = RunReport("publish", run_id_for(now), now, _source(config))
+    report.built_from = found.described if found else "unknown"
+    raw_dir = found.raw_dir if found else None
+    data_dir = found.data_dir if found else None
     result = RunResult(report, raw_dir=raw_dir, data_dir=data_dir)
     try:
         with _failures_recorded(config, report):
             evidence = Evidence(
-                manifest=read_manifest(raw_dir),
+                manifest=found.manifest if found else None,
                 previous=_previous_manifest(config, report.run_id),
                 data_dir=data_dir,
                 site_dir=site,
+                manual=True,
+                built_from=found.summary if found else None,
             )
             result.published = _gate_and_publish(config, report, evidence, now, force)
     finally:
@@ -218,6 +244,47 @@ def publish_built(
             site_dir=site if result.published else None,
         )  # fmt: skip
     return result
+
+
+@dataclass
+class _SiteData:
+    """Where the data a built site shows was found."""
+
+    data_dir: Path
+    raw_dir: Path | None  # the harvest run folder, or the history entry holding its manifest
+    where: str  # "the data folder build/data", "history entry 20261123T060000Z"
+    stamp: dict
+
+    @property
+    def manifest(self) -> dict | None:
+        return read_manifest(self.raw_dir)
+
+    @property
+    def summary(self) -> str:
+        return f"harvest run {self.stamp.get('run_id') or '?'} ({self.where})"
+
+    @property
+    def described(self) -> dict:
+        return {**self.stamp, "found_in": self.where}
+
+
+def _data_of_site(config: Config, site: Path) -> _SiteData | None:
+    """The data ``site`` was built from, by the digest of its meta.json the build stamped in it:
+    the data folder's, else the newest run kept in the history with the same data."""
+    stamp = provenance.read_stamp(site)
+    if stamp is None:
+        return None
+    want = stamp["meta_sha256"]
+    if provenance.data_digest(config.data_dir) == want:
+        return _SiteData(
+            config.data_dir, _raw_run_of(config), f"the data folder {config.data_dir}", stamp
+        )
+    history = history_of(config)
+    for run_id in reversed(history.runs()):
+        entry = history.root / run_id
+        if provenance.data_digest(entry / "data") == want:
+            return _SiteData(entry / "data", entry, f"history entry {run_id}", stamp)
+    return None
 
 
 @exclusive
@@ -310,11 +377,11 @@ def _finish(
             site_dir=site_dir,
         )
         report.history = str(entry)
-        history.write_report(report.run_id, report.as_dict())
+        history.write_report(entry.name, report.as_dict())
         if report.outcome == "published":
-            history.set_live(report.run_id, _event("published", report, report.started))
+            history.set_live(entry.name, _event("published", report, report.started))
         else:
-            history.log(_event(report.outcome, report, report.started))
+            history.log({"run_id": entry.name, **_event(report.outcome, report, report.started)})
         history.prune()
     except (OSError, HcportalError) as e:
         report.warnings.append(f"history not kept: {one_line(str(e))}")
@@ -351,6 +418,7 @@ def _report_path(config: Config) -> str:
 def _event(kind: str, report: RunReport, when: datetime, **extra: object) -> dict:
     event = {
         "event": kind,
+        "manual": report.kind == "publish",
         "at": when.isoformat(timespec="seconds"),
         "release": (report.published or {}).get("release"),
         "location": (report.published or {}).get("location"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from hcportal import __version__
 from hcportal.core.logs import redact
+from hcportal.core.text import shown
 
 SCHEMA = 1
 
@@ -44,6 +45,9 @@ class RunReport:
     gate: dict | None = None
     published: dict | None = None
     history: str | None = None
+    # A publish by hand: the data its site was built from (harvest run, where the data was found,
+    # the digest of its meta.json), or "unknown".
+    built_from: dict | str | None = None
     _clock: float = field(default_factory=time.perf_counter, repr=False)
 
     @contextlib.contextmanager
@@ -112,10 +116,16 @@ class RunReport:
             "gate": self.gate,
             "published": self.published,
             "history": self.history,
+            "manual": self.kind == "publish",
+            "built_from": self.built_from,
         }
 
 
 def one_line(text: str) -> str:
     """Alerts are one line: collapse whatever a message spread over several, without secrets
-    (the run report is kept in the history and read by alerting)."""
-    return " ".join(redact(text).split())
+    (the run report is kept in the history and read by alerting), printable (a control character
+    quoted from an input is shown escaped, never sent to a terminal) and of a sensible length."""
+    return shown(" ".join(redact(text).split()), ALERT_LENGTH)
+
+
+ALERT_LENGTH = 2000

@@ -9,7 +9,8 @@ the gate works the same inside ``hcportal run`` and for a bare ``hcportal publis
 - ``row_drop``: no report lost more than ``max_row_drop`` of its rows since the last good run;
 - ``data_quality``: no report has more than ``max_reject_fraction`` of its rows in
   ``data_quality.csv``;
-- ``site``: the built site passes :func:`publish.sitecheck.check_site`.
+- ``site``: the built site passes :func:`publish.sitecheck.check_site`;
+- ``provenance`` (a publish by hand): the data the site was built from is known.
 
 A refusal is :class:`GateRefused` (exit status 4). ``--force REASON`` publishes anyway; the reason
 and every overridden check are logged and kept in the run report and the history.
@@ -58,6 +59,9 @@ class Evidence:
     data_dir: Path | None = None  # the transform's output (data_quality.csv)
     site_dir: Path | None = None
     harvest_error: str | None = None
+    # A publish by hand: where the site's data was found (None: unknown, which is refused).
+    manual: bool = False
+    built_from: str | None = None
 
 
 @dataclass
@@ -119,7 +123,20 @@ def evaluate(evidence: Evidence, settings: GateSettings) -> Verdict:
                 problems,
             )
         )
+    if evidence.manual:
+        checks.append(_provenance(evidence))
     return Verdict(checks)
+
+
+def _provenance(ev: Evidence) -> Check:
+    if ev.built_from:
+        return Check("provenance", True, f"the site was built from {ev.built_from}")
+    return Check(
+        "provenance",
+        False,
+        "the data this site was built from is unknown: it is not the data folder's nor any kept "
+        "run's (rebuild it with `hcportal build`, or publish it with --force REASON)",
+    )
 
 
 def enforce(verdict: Verdict, force: str | None) -> Verdict:
@@ -191,10 +208,16 @@ def _data_quality(ev: Evidence, limit: float) -> Check:
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         message = f"{path} cannot be read: {e}"
         return Check("data_quality", False, message, [message])
-    rows_by_file = {r.get("file", f"{n}.csv"): r["rows"] for n, r in _reports(ev.manifest).items()}
-    if not rows_by_file:
-        rows_by_file = _rows_read(ev.data_dir)
-    problems = []
+    # The rows the transform read are the truth of what the data holds; the harvest's count of
+    # the same file must agree (a file cut short between the two would otherwise pass).
+    harvested = {r.get("file", f"{n}.csv"): r["rows"] for n, r in _reports(ev.manifest).items()}
+    read = _rows_read(ev.data_dir)
+    problems = [
+        f"{file}: the transform read {read[file]:,} of the {rows:,} rows the harvest counted"
+        for file, rows in sorted(harvested.items())
+        if file in read and read[file] != rows
+    ]
+    rows_by_file = {**harvested, **read}
     for file, lines in sorted(rejected.items()):
         total = rows_by_file.get(file)
         if not total:
@@ -203,7 +226,9 @@ def _data_quality(ev: Evidence, limit: float) -> Check:
         if share > limit:
             problems.append(f"{file} {len(lines):,} of {total:,} rows ({share:.1%})")
     if problems:
-        message = f"more than {limit:.0%} of a report's rows in data_quality.csv"
+        message = (
+            f"more than {limit:.0%} of a report's rows in data_quality.csv, or not every row read"
+        )
     else:
         message = f"no report has more than {limit:.0%} of its rows in data_quality.csv"
     return Check("data_quality", not problems, message, problems)

@@ -8,6 +8,10 @@ Files identical to the previous run's are hard links, so a quiet night costs lit
 ``live.json`` names the run whose site is published now; ``publish-log.jsonl`` is the append-only
 record of every publish, forced publish and rollback, with its reason. A run is *good* when it was
 published and has not been rolled back since.
+
+The history is append-only: every run and every publish by hand gets an entry of its own (a second
+one in the same second is ``<id>-2``), and nothing kept in an entry is ever written again. So a
+rollback always restores exactly the site the gate judged, with the data it was judged on.
 """
 
 from __future__ import annotations
@@ -49,22 +53,36 @@ class History:
         config: dict | None = None,
         site_dir: Path | None = None,
     ) -> Path:
-        """Keep what this run produced (each part only when given), beside earlier runs."""
-        entry = self.root / run_id
-        entry.mkdir(parents=True, exist_ok=True)
+        """Keep what this run produced (each part only when given) in a new entry, beside earlier
+        runs: ``<root>/<run_id>``, or ``<run_id>-2``, ... when that one exists. Returns it."""
+        entry = self._new_entry(run_id)
         if raw_dir is not None and (raw_dir / "manifest.json").is_file():
             shutil.copy2(raw_dir / "manifest.json", entry / "manifest.json")
         if config is not None:
             atomic_write_text(entry / CONFIG, json.dumps(scrub(config), indent=2) + "\n")
         for name, src in (("data", data_dir), ("site", site_dir)):
             if src is not None and src.is_dir():
-                reference = self._latest_with(name, before=run_id)
+                reference = self._latest_with(name, before=entry.name)
                 with staged_dir(entry / name) as tmp:
                     copy_tree(src, tmp, reference)
         return entry
 
+    def _new_entry(self, run_id: str) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        name, n = run_id, 1
+        while True:
+            try:
+                (self.root / name).mkdir()  # atomic: two processes never share an entry
+                return self.root / name
+            except FileExistsError:
+                n += 1
+                name = f"{run_id}-{n}"
+
     def write_report(self, run_id: str, report: dict) -> Path:
+        """The entry's run report, written once: a kept report is never replaced."""
         path = self.root / run_id / REPORT
+        if path.exists():
+            raise PublishError(f"{path} exists: the history is append-only")
         atomic_write_text(path, json.dumps(report, indent=2, default=str) + "\n")
         return path
 
@@ -80,10 +98,11 @@ class History:
             f.write(json.dumps(event, default=str) + "\n")
 
     def mark_rolled_back(self, run_id: str, when: datetime, reason: str) -> None:
-        atomic_write_text(
-            self.root / run_id / ROLLED_BACK,
-            json.dumps({"at": when.isoformat(timespec="seconds"), "reason": reason}) + "\n",
-        )
+        """Note that ``run_id``'s release was rolled back (the first time only: never rewritten)."""
+        path = self.root / run_id / ROLLED_BACK
+        if not path.exists():
+            note = {"at": when.isoformat(timespec="seconds"), "reason": reason}
+            atomic_write_text(path, json.dumps(note) + "\n")
 
     def prune(self) -> list[str]:
         """Drop the oldest runs beyond ``keep``; the last two good runs stay whatever their age

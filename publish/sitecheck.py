@@ -6,7 +6,8 @@
 - nothing loads from elsewhere: no ``http(s)://`` or ``//host`` script, style, image, frame, font
   or CSS ``url()``. Links *to* other sites (``<a href="https://crm...">``) are navigation, not
   resources, and are allowed;
-- no file that must never be published: saved browser sessions, traces, keys, ``.env``.
+- no file that must never be published: saved browser sessions, traces, keys, ``.env``, judged
+  by content, whatever the name (:mod:`publish.contents`): a site holds only its own kinds of file.
 
 Scripts are not parsed: what a script requests is the Content-Security-Policy's job, which the site
 sets to ``'self'``.
@@ -24,6 +25,9 @@ from urllib.parse import unquote, urlsplit
 
 import html5lib
 from html5lib.constants import E as PARSE_ERRORS
+
+from hcportal.core.text import shown
+from hcportal.publish.contents import file_problem
 
 # Attributes that make the browser fetch something (the element's own URL, not navigation).
 RESOURCE_ATTRS = {"src", "srcset", "poster", "data", "background", "imagesrcset"}
@@ -45,7 +49,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.message}"
+        return f"{shown(self.file)}: {self.message}"
 
 
 def check_site(site_dir: Path) -> list[Problem]:
@@ -60,6 +64,9 @@ def check_site(site_dir: Path) -> list[Problem]:
             continue
         if path.is_symlink():
             problems.append(Problem(rel, "is a symlink; a site is plain files"))
+            continue
+        if path.is_file() and (why := file_problem(site_dir, path)):
+            problems.append(Problem(rel, why))
         elif path.suffix.lower() in (".html", ".htm") and path.is_file():
             problems += _check_page(site_dir, rel, path.read_bytes())
         elif path.suffix.lower() == ".css" and path.is_file():

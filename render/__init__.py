@@ -17,6 +17,7 @@ if __name__ != "hcportal.render":
     raise ImportError(f"import hcportal.render, not {__name__}")
 
 import functools
+import json
 import logging
 import shutil
 import time
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from hcportal import __version__, site_templates, transform
+from hcportal.core import provenance, safecsv
 from hcportal.core.errors import RenderError
 from hcportal.core.files import staged_dir
 from hcportal.render import xray
@@ -50,8 +52,8 @@ XLSX_LIBRARY = "static/vendor/write-excel-file-4.1.1/write-excel-file.min.js"
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """One environment per process: compiling the templates costs about a second, and a split
-    site renders them once per region and owner (the loader still reloads an edited template)."""
+    """One environment per process: compiling the templates took a sixth of a second per site,
+    and a split site renders one per region and owner (the loader still reloads an edited one)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site_templates.ROOT),
         autoescape=True,
@@ -82,7 +84,9 @@ def read_tables(data_dir: Path) -> Tables:
         path = data_dir / f"{name}.csv"
         if name not in tables.frames and path.is_file():
             try:
-                tables.frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+                tables.frames[name] = safecsv.restore_frame(
+                    pd.read_csv(path, dtype=str, keep_default_na=False)
+                )
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
                 raise RenderError(f"{path} is not a readable CSV file: {e}") from None
     return tables
@@ -119,6 +123,9 @@ def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
         site = _Site(tables=tables, out=tmp, settings=settings, pages=pages, env=environment())
         for page in pages:
             site.render(page)
+        # Which data this site shows, so that a publish by hand can say (and the gate check).
+        stamp = provenance.stamp(tables.meta, __version__)
+        (tmp / provenance.STAMP).write_text(json.dumps(stamp, indent=2) + "\n", "utf-8")
     log.info(
         "site: %d page(s), %d data file(s) of %.1f MB in %s (%.1f s)",
         site.pages_written, site.data_files, site.data_bytes / 1e6, out_dir,

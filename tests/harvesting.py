@@ -57,7 +57,8 @@ def target(
 
 
 def reports(*names: str, **changes: object) -> dict[str, ReportSpec]:
-    """The default report specs (all three when no names), with ``changes`` applied to each."""
+    """The default report specs (every report of the demo CRM when no names), with ``changes``
+    applied to each."""
     every = demo_reports()
     return {n: every[n].model_copy(update=changes) for n in (names or every)}
 

@@ -21,7 +21,15 @@ def test_defaults_run_the_demo(tmp_path, monkeypatch):
     assert config.harvest.source == "demo"
     # No reports named: the demo CRM, started for the run, lists its own.
     assert config.harvest.reports == {}
-    assert set(demo_reports()) == {"activities", "accounts", "contracts"}
+    # the three the transform needs, required; the four others optional
+    specs = demo_reports()
+    assert {n for n, s in specs.items() if s.required} == {"activities", "accounts", "contracts"}
+    assert {n for n, s in specs.items() if not s.required} == {
+        "surveys",
+        "tickets",
+        "invoices",
+        "usage",
+    }
     assert config.transform.policy.after_start_days == 90
     assert config.publish_dir == tmp_path / "build" / "public"
 

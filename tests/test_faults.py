@@ -40,6 +40,10 @@ def test_slow_generation_is_waited_for_not_slept_through(demo_data, tmp_path):
     assert entry.rows == len(demo_data["accounts"])
 
 
+@pytest.mark.reliability(
+    "the CRM answers HTTP 500 once",
+    "retried in a fresh browser context; the report is harvested",
+)
 def test_http_500_on_the_first_try_is_retried_in_a_fresh_context(demo_data, tmp_path):
     with crm_with(demo_data, ["http500-once"]) as crm:
         _, manifest = harvest(crm, tmp_path)
@@ -81,6 +85,10 @@ def test_export_moved_into_more_actions_menu_is_found(demo_data, tmp_path):
     assert entry.route == "ui" and len(entry.attempts) == 1
 
 
+@pytest.mark.reliability(
+    "an HTML error page served as the CSV export",
+    "rejected after retries on both routes; the last good run stays latest; post-mortem kept",
+)
 def test_html_error_page_served_as_csv_fails_and_keeps_the_last_good_run(demo_data, tmp_path):
     with crm_with(demo_data) as crm:
         good, _ = harvest(crm, tmp_path)
@@ -104,6 +112,10 @@ def test_html_error_page_served_as_csv_fails_and_keeps_the_last_good_run(demo_da
     assert not list(failed.rglob("*.csv"))
 
 
+@pytest.mark.reliability(
+    "an export cut off inside a quoted field",
+    "rejected after retries; no run is made latest",
+)
 def test_truncated_export_is_rejected_after_retries(demo_data, tmp_path):
     with crm_with(demo_data, ["truncated"]) as crm, pytest.raises(HarvestError) as err:
         harvest(crm, tmp_path)
@@ -124,6 +136,10 @@ def test_empty_export_fails_unless_zero_rows_are_acceptable(demo_data, tmp_path)
     assert rows_of(tmp_path / "latest" / "accounts.csv") == [list(REPORTS["accounts"].columns)]
 
 
+@pytest.mark.reliability(
+    "a report viewer capped at 2,000 rows",
+    "the export URL is taken instead; every row harvested",
+)
 def test_report_capped_at_2000_rows_takes_the_export_url_instead(demo_data, tmp_path):
     with crm_with(demo_data, ["cap2000"]) as crm:
         _, manifest = harvest(crm, tmp_path)
@@ -168,6 +184,10 @@ def test_totp_prompt_is_answered_with_the_users_secret(demo_data, tmp_path):
     assert only(manifest).rows == len(demo_data["accounts"])
 
 
+@pytest.mark.reliability(
+    "an MFA prompt and no TOTP secret",
+    "exit 3 asking for a person; never retried into a lockout",
+)
 def test_totp_prompt_without_a_secret_needs_a_person_and_is_not_retried(demo_data, tmp_path):
     with crm_with(demo_data, ["totp"]) as crm:
         with pytest.raises(NeedsPersonError, match=r"needs a person.*verification code") as err:

@@ -80,6 +80,10 @@ def test_a_report_missing_altogether_counts_as_all_rows_lost(tmp_path, good_nigh
     assert "accounts 60 -> 0 rows (-100%)" in failed(evaluate(ev, GateSettings()))["row_drop"]
 
 
+@pytest.mark.reliability(
+    "more than the allowed share of a report's rows in data_quality.csv",
+    "refused by the gate",
+)
 def test_too_many_rejected_rows_are_refused(tmp_path):
     build = tmp_path / "build"
     run_id = night(build, NOW, bad_contract_rows=40)

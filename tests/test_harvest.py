@@ -56,6 +56,10 @@ def test_harvest_downloads_every_report_with_a_manifest(demo_crm, demo_data, tmp
     assert password_absent(run_dir, demo_crm.password)
 
 
+@pytest.mark.reliability(
+    "a wrong CRM password",
+    "one clear failure; the last good run stays latest",
+)
 def test_wrong_password_fails_clearly_and_keeps_the_last_good_run(demo_crm, tmp_path):
     reports = {"accounts": demo_reports()["accounts"]}  # one report makes a last good run
     good, _ = harvest_crm(target(demo_crm), reports, tmp_path, fixed(NOW))
@@ -106,8 +110,9 @@ def password_absent(folder, password: str) -> bool:
 def test_reports_download_concurrently_up_to_the_limit(demo_data, tmp_path):
     """The demo CRM counts reports generating at once: the harvest really overlaps them, and
     never more than the limit."""
+    three = reports("activities", "accounts", "contracts")  # enough to overlap; each one is slow
     with crm_with(demo_data, ["slow"], slow_seconds=1.5) as crm:
-        _, manifest = harvest(crm, tmp_path, reports(), browser=replace(FAST, concurrency=2))
+        _, manifest = harvest(crm, tmp_path, three, browser=replace(FAST, concurrency=2))
         assert crm.crm.peak_generating == 2
     assert len(manifest.reports) == 3
 
@@ -158,6 +163,8 @@ def test_demo_faults_and_look_come_from_the_config(tmp_path):
     assert len(manifest.report("accounts").attempts) == 2
     assert len(manifest.report("contracts").attempts) == 1
     assert all("/lightning/r/Report/" in r.source_url for r in manifest.reports)
+    # With no reports named, the run harvests every report the demo CRM holds.
+    assert {r.name for r in manifest.reports} == set(REPORTS)
 
 
 def test_unknown_fault_is_a_configuration_error(tmp_path):
@@ -176,6 +183,10 @@ def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
 
 
 @pytest.mark.slow  # end to end: the real CLI in a process of its own, interrupted
+@pytest.mark.reliability(
+    "Ctrl-C during a harvest",
+    "the browser stops and no half run is left",
+)
 def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[harvest.demo]\naccounts = 30\nfaults = ["slow"]\nslow_seconds = 60\n')

@@ -52,6 +52,10 @@ def test_files_identical_to_the_previous_run_are_hard_links(tmp_path):
     assert (c / "data" / "targets.csv").read_text() == "changed\n"
 
 
+@pytest.mark.reliability(
+    "passwords, tokens and URL credentials in the configuration",
+    "the history keeps the configuration without them",
+)
 def test_the_kept_config_has_no_secret():
     config = {
         "harvest": {"password_env": "HCPORTAL_CRM_PASSWORD", "base_url": "https://u:pw@crm.example.com"},

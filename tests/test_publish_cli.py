@@ -45,6 +45,10 @@ def work(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.mark.reliability(
+    "a night whose contracts export lost 70% of its rows",
+    "refused by the gate (exit 4) in one line; the site untouched; --force REASON publishes and keeps the reason; rollback restores the good site",
+)
 def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
     build = work / "build"
     first = night(build, NOW - timedelta(days=1))
@@ -53,7 +57,10 @@ def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
     live = build / "public" / "current"
     assert ok.stdout.strip() == str(live / "index.html")
     good_site = read_tree(live)
-    entry = build / "history" / first
+    r = report(work)
+    entry = Path(r["history"])  # a publish by hand is an entry of its own, with its data
+    assert entry.parent == build / "history" and entry.name == r["run_id"] != first
+    assert r["manual"] and r["built_from"]["run_id"] == first
     assert {p.name for p in entry.iterdir()} >= {
         "manifest.json",
         "data",
@@ -66,15 +73,17 @@ def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
     refused = hcportal(work, "publish")
     assert refused.returncode == 4
     [line] = error_lines(refused)  # one line, fit for an alert
-    assert f"hcportal publish {second} REFUSED at gate: rows dropped by more than 50%" in line
+    r = report(work)
+    assert f"hcportal publish {r['run_id']} REFUSED at gate: rows dropped by more than 50%" in line
     assert "contracts " in line and "(-70%)" in line
     assert "run-report.json" in line and "--force" in line
     assert read_tree(live) == good_site  # the published site did not move
-    r = report(work)
     assert (r["outcome"], r["exit_code"], r["failed_stage"]) == ("refused", 4, "gate")
     assert [c["name"] for c in r["gate"]["checks"] if not c["ok"]] == ["row_drop"]
-    assert not (build / "history" / second / "site").exists()  # only published sites are kept
-    assert (build / "history" / second / "data" / "targets.csv").is_file()  # but the data is
+    assert r["built_from"]["run_id"] == second
+    refused_entry = Path(r["history"])
+    assert not (refused_entry / "site").exists()  # only published sites are kept
+    assert (refused_entry / "data" / "targets.csv").is_file()  # but the data is
 
     forced = hcportal(work, "publish", "--force", "contracts were archived on purpose (ticket 42)")
     assert forced.returncode == 0, forced.stderr
@@ -83,6 +92,7 @@ def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
     assert r["outcome"] == "published"
     assert r["gate"]["forced"] == "contracts were archived on purpose (ticket 42)"
     assert any("ticket 42" in w for w in r["warnings"])
+    forced_entry = Path(r["history"])
     log = (build / "history" / "publish-log.jsonl").read_text().splitlines()
     assert json.loads(log[-1])["forced"] == "contracts were archived on purpose (ticket 42)"
     assert read_tree(live) == read_tree(build / "site")
@@ -90,8 +100,8 @@ def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
     back = hcportal(work, "publish", "--rollback", "--reason", "the archive was a mistake")
     assert back.returncode == 0, back.stderr
     assert read_tree(live) == good_site
-    assert (build / "history" / second / "rolled_back.json").is_file()
-    assert json.loads((build / "history" / "live.json").read_text())["run_id"] == first
+    assert (forced_entry / "rolled_back.json").is_file()
+    assert json.loads((build / "history" / "live.json").read_text())["run_id"] == entry.name
 
     again = hcportal(work, "publish", "--rollback")
     assert again.returncode == 1
@@ -108,6 +118,10 @@ def test_publish_without_a_built_site_is_refused_cleanly(work):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.reliability(
+    "a harvest that cannot sign in",
+    "the run fails at harvest in one line; the published site untouched; the run kept in the history",
+)
 def test_a_failed_harvest_fails_the_run_with_one_line_and_a_report(work):
     build = work / "build"
     night(build, NOW - timedelta(days=1))
@@ -168,6 +182,6 @@ def test_a_publish_while_another_holds_the_build_folder_is_refused(work):
         proc = hcportal(work, "publish")
     assert proc.returncode == 1
     [line] = error_lines(proc)
-    assert "another hcportal run or publish is using" in line
+    assert "another hcportal command is writing into" in line
     assert not (build / "public").exists()
     assert hcportal(work, "publish").returncode == 0  # released with its holder

@@ -152,6 +152,10 @@ def wait_for_lines(proc: subprocess.Popen, prefix: str, count: int) -> list[str]
     return seen
 
 
+@pytest.mark.reliability(
+    "SIGKILL in the middle of a local publish",
+    "the old release stays served and whole; the next publish cleans up and switches",
+)
 def test_a_publish_killed_midway_leaves_the_old_site_served_and_whole(tmp_path):
     dest = tmp_path / "public"
     old = make_site(tmp_path / "old", "v1", pages=6)

@@ -6,7 +6,9 @@ intended, regenerate the goldens and commit them with it:
     make goldens        # HCPORTAL_UPDATE_GOLDENS=1 pytest tests/test_site_golden.py
 
 Data files are compared as indented JSON so that a diff points at the value that changed; the
-static folder (CSS, scripts, vendored libraries) is copied verbatim and not part of the goldens.
+static folder (CSS, scripts, vendored libraries) is copied verbatim and not part of the goldens,
+nor is built-from.json (the digest of the data's meta.json, timings included: the publish tests
+check it).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from hcportal import __version__
+from hcportal.core.provenance import STAMP
 from tests.sitedata import fixture_site
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
@@ -58,7 +61,7 @@ def rendered(site: Path) -> dict[str, str]:
     return {
         _HASHED.sub(".js", p.relative_to(site).as_posix()): normalise(p, p.read_text("utf-8"))
         for p in sorted(site.rglob("*"))
-        if p.is_file() and p.relative_to(site).parts[0] != "static"
+        if p.is_file() and p.relative_to(site).parts[0] != "static" and p.name != STAMP
     }
 
 

@@ -84,6 +84,10 @@ def pages_of(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")) + xrays
 
 
+@pytest.mark.reliability(
+    "account names, subjects and owners written as markup (<script>, onerror, </script>)",
+    "shown as text on every page; no script runs, no CSP violation",
+)
 def test_no_script_from_the_data_runs_on_any_page(site, page: Page):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

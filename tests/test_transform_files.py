@@ -72,6 +72,10 @@ def test_mapped_headers(tmp_path):
     }
 
 
+@pytest.mark.reliability(
+    "a transform that fails while writing its tables",
+    "the previous data folder stays as it was",
+)
 def test_write_is_atomic_and_keeps_the_old_output_on_failure(tmp_path):
     tables = transform.run(write(tmp_path / "raw"), TransformSettings(), TODAY, clock=CLOCK)
     out = transform.write(tables, tmp_path / "data")
@@ -103,6 +107,10 @@ def test_title_block_footer_and_bom_keep_line_numbers(tmp_path):
     assert tables["contracts"]["contract_id"].tolist() == [5]
 
 
+@pytest.mark.reliability(
+    "rows with too few or too many fields, and blank lines between records",
+    "each malformed row listed with its line; every other row read, lines exact",
+)
 def test_malformed_rows_blank_lines_and_the_rest_keep_their_lines(tmp_path):
     acts = (
         ACTIVITIES  # line 2-3: one record spanning two lines
@@ -239,6 +247,10 @@ def test_names_match_across_reports_in_any_script(tmp_path):
         (b"Owner,Account\r\nNic,Acme\r\n", r"lacks column\(s\) 'GEO' \(field geo\), 'Region'"),
     ],
 )
+@pytest.mark.reliability(
+    "an empty, header-only or column-less report file",
+    "one clear line naming the file and what it lacks",
+)
 def test_unusable_files_are_one_clear_error(tmp_path, content, message):
     raw = write(tmp_path / "raw")
     (raw / "accounts.csv").write_bytes(content)
@@ -254,6 +266,10 @@ def test_a_header_only_export_is_an_empty_table(tmp_path):
     assert set(tables["occasions"]["status"]) <= {"upcoming", "later", "pending", "overdue"}
 
 
+@pytest.mark.reliability(
+    "any unusable value under --strict",
+    "the transform fails, writes nothing and keeps the last good output",
+)
 def test_strict_fails_and_keeps_the_last_good_output(tmp_path):
     from click.testing import CliRunner
 

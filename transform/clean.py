@@ -14,6 +14,7 @@ kernels (RE2 regular expressions, C ``strptime``) do the per-value work without 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,47 +25,174 @@ from hcportal.transform.settings import LEGAL_SUFFIXES
 
 # -- money ----------------------------------------------------------------------------------------
 
-_CURRENCY = r"(?i)^(?:USD|EUR|GBP|JPY|CAD|AUD|CHF|INR|US\$|\$|€|£|¥)\s*|\s*(?:USD|EUR|GBP|€|\$)$"
-_SCALED = r"^(?P<num>.*?)\s*(?P<scale>(?i:MM|BN|K|M|B))?$"
+# [(] [-] [currency] [-] number [scale] [currency] [)]: "$1,234.56", "(USD 1,200)", "1.2M", "15 k EUR".
+_MONEY = (
+    r"^(?P<open>\()?\s*(?P<sign1>-)?\s*(?P<pre>[A-Za-z]{0,2}\$|€|£|¥|₹|[A-Za-z]{3})?\s*"
+    r"(?P<sign2>-)?\s*(?P<num>[0-9][0-9.,' \x{a0}\x{202f}]*|[.,][0-9]+)\s*"
+    r"(?P<scale>(?i:MM|BN|K|M|B))?\s*(?P<post>\$|€|£|¥|₹|[A-Za-z]{3})?\s*(?P<close>\))?$"
+)
 _SCALE = {"K": 1e3, "M": 1e6, "MM": 1e6, "B": 1e9, "BN": 1e9}
-_NUMBER = r"^(?:\d+\.?\d*|\.\d+)$"
+_GROUP = "[ '\\x{a0}\\x{202f}]"  # thousands separators both conventions share
+# A number as written under each convention: no separator, or thousands in groups of three.
+_POINT = (
+    rf"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+|[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?"
+    rf"|[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+(?:\.[0-9]+)?)$"
+)
+_COMMA = (
+    rf"^(?:[0-9]+(?:,[0-9]*)?|,[0-9]+|[0-9]{{1,3}}(?:\.[0-9]{{3}})+(?:,[0-9]+)?"
+    rf"|[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+(?:,[0-9]+)?)$"
+)
+SYMBOLS = {
+    "$": "$", "US$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD", "NZ$": "NZD",
+    "HK$": "HKD", "S$": "SGD", "SG$": "SGD", "R$": "BRL", "MX$": "MXN", "€": "EUR", "£": "GBP",
+    "¥": "JPY", "₹": "INR",
+}  # fmt: skip
+# A bare "$" is the book's own currency when the book is in one of these, else US dollars.
+DOLLARS = {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN"}
+UNREADABLE = "unreadable amount"
+SEPARATORS = "misplaced separators in an amount (thousands come in groups of three)"
+
+
+@dataclass
+class Money:
+    """Amounts as written: the number, the currency named beside it ("" if none, "$" for a bare
+    dollar sign) and, where it cannot be read exactly, why (else "")."""
+
+    value: np.ndarray  # float64, NaN where blank or unreadable
+    currency: np.ndarray  # object
+    problem: np.ndarray  # object
+
+    @property
+    def bad(self) -> np.ndarray:
+        return self.problem != ""
+
+
+def read_money(a: pa.Array, decimal_comma: bool = False) -> Money:
+    """``$1,234.56``, ``1.2M``, ``$15K``, ``(1,200)``, ``USD 1200``, ``€1.234,56`` -> :class:`Money`.
+
+    The configured convention (decimal point, or ``decimal_comma``) reads numbers with one kind
+    of separator; thousands must come in groups of three (``1,2,3`` is not 123). A number with
+    both (``1.234,56``) says which is its decimal mark (the last), whatever the setting.
+    """
+    n = len(a)
+    t = pc.utf8_trim_whitespace(a)
+    blank = pc.equal(t, "").to_numpy(zero_copy_only=False)
+    parts = pc.extract_regex(t, _MONEY)
+    matched = _np_bool(pc.is_valid(parts))
+    field = {name: _filled(parts.field(name)) for name in ("open", "sign1", "pre", "sign2",
+                                                           "num", "scale", "post", "close")}  # fmt: skip
+    num = pc.utf8_trim_whitespace(field["num"])
+    opened, closed = (_np_bool(pc.not_equal(field[k], "")) for k in ("open", "close"))
+    signs = sum(_np_bool(pc.not_equal(field[k], "")).astype(int) for k in ("sign1", "sign2"))
+    pre, post = (_tokens(field[k]) for k in ("pre", "post"))
+    currency = np.where(pre != "", pre, post)
+    shape_ok = matched & (opened == closed) & (signs + opened <= 1)
+    shape_ok &= (pre == "") | (post == "") | (pre == post)
+
+    usual, other = (_COMMA, _POINT) if decimal_comma else (_POINT, _COMMA)
+    as_usual = _np_bool(pc.match_substring_regex(num, usual))
+    both = _np_bool(pc.match_substring_regex(num, r"\..*,|,.*\."))
+    as_other = both & ~as_usual & _np_bool(pc.match_substring_regex(num, other))
+    comma_decimal = np.where(as_usual, decimal_comma, not decimal_comma)
+    digits = pa.array(
+        np.where(
+            comma_decimal,
+            _np_str(
+                pc.replace_substring(
+                    pc.replace_substring_regex(num, r"[. '\x{a0}\x{202f}]", ""), ",", "."
+                )
+            ),
+            _np_str(pc.replace_substring_regex(num, r"[, '\x{a0}\x{202f}]", "")),
+        ),
+        pa.string(),
+    )
+    ok = shape_ok & (as_usual | as_other)
+    number = pc.cast(pc.if_else(pa.array(ok), digits, "0"), pa.float64()).to_numpy(
+        zero_copy_only=False
+    )
+    scale = np.ones(n)
+    words = _np_str(pc.utf8_upper(field["scale"]))
+    for word, factor in _SCALE.items():
+        scale[words == word] = factor
+    negative = opened | (signs > 0)
+    value = np.where(negative, -number, number) * scale
+    value[~ok] = np.nan
+    problem = np.full(n, "", dtype=object)
+    problem[~ok] = UNREADABLE
+    problem[shape_ok & ~ok] = SEPARATORS
+    problem[blank] = ""
+    return Money(value, np.where(ok, currency, ""), problem)
 
 
 def money_values(a: pa.Array, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """``$1,234.56``, ``1.2M``, ``$15K``, ``(1,200)``, ``USD 1200``, ``€1.234,56`` -> float64.
-
-    Returns ``(values, bad)``: NaN where blank or unreadable, and True where unreadable.
-    """
-    t = pc.utf8_trim_whitespace(a)
-    blank = pc.equal(t, "")
-    negative = pc.or_(pc.match_substring_regex(t, r"^\(.*\)$"), pc.starts_with(t, "-")).to_numpy(
-        zero_copy_only=False
-    )
-    t = pc.utf8_trim_whitespace(pc.replace_substring_regex(t, r"^[(-]|\)$", ""))
-    t = pc.utf8_trim_whitespace(pc.replace_substring_regex(t, _CURRENCY, ""))
-    parts = pc.extract_regex(t, _SCALED)
-    t, scale_word = parts.field("num"), pc.utf8_upper(parts.field("scale"))
-    if decimal_comma:
-        t = pc.replace_substring(pc.replace_substring_regex(t, r"[.\s']", ""), ",", ".")
-    else:
-        t = pc.replace_substring_regex(t, r"[,\s']", "")
-    ok = pc.match_substring_regex(t, _NUMBER)
-    number = pc.cast(pc.if_else(ok, t, "0"), pa.float64()).to_numpy(zero_copy_only=False)
-    scale = np.ones(len(a))
-    words = scale_word.to_numpy(zero_copy_only=False)
-    for word, factor in _SCALE.items():
-        scale[words == word] = factor
-    value = np.where(negative, -number, number) * scale
-    good = ok.to_numpy(zero_copy_only=False)
-    value[~good] = np.nan
-    bad = ~good & ~blank.to_numpy(zero_copy_only=False)
-    return value, bad
+    """:func:`read_money`'s numbers, and where they could not be read (currency aside)."""
+    money = read_money(a, decimal_comma)
+    return money.value, money.bad
 
 
 def parse_money(s: pd.Series, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
     """:func:`money_values` for a pandas Series."""
     value, bad = money_values(_arrow(s), decimal_comma)
     return pd.Series(value, index=s.index), pd.Series(bad, index=s.index)
+
+
+def in_book(
+    money: Money, book: str, rates: dict[str, float], stated: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Amounts in the book's currency, why not where they cannot be (else ""), and the currency
+    each was in.
+
+    ``stated`` is the currency a currency column gives each amount (blank: none said). An amount
+    in another currency than ``book`` is converted at ``rates[currency]`` (book units per unit),
+    or, with no rate, is NaN and its problem says so: two currencies are never summed as one.
+    """
+    dollar = book if book in DOLLARS else "USD"
+    cur = np.where(money.currency == "$", dollar, money.currency)
+    problem = money.problem.copy()
+    if stated is not None:
+        said = np.array([str(c).strip().upper() for c in stated], dtype=object)
+        said = np.where(said == "$", dollar, said)
+        clash = (cur != "") & (said != "") & (cur != said) & (problem == "")
+        problem[clash] = "the amount names another currency than the currency column"
+        cur = np.where(cur == "", said, cur)
+    cur = np.where(cur == "", book, cur)
+    value = money.value.copy()
+    for code in sorted(set(cur[(cur != book) & (problem == "")].tolist())):
+        rows = (cur == code) & (problem == "")
+        if code in rates:
+            value[rows] = value[rows] * rates[code]
+        else:
+            problem[rows] = f"amount in {code}, not {book}, and no rate for {code}"
+    value[problem != ""] = np.nan
+    return value, problem, cur
+
+
+def pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs of two code columns: ``(a of each pair, b of each pair, each row's pair)``,
+    so a function of two columns (an amount and its currency) runs once per distinct pair."""
+    width = int(b.max()) + 1 if len(b) else 1
+    distinct, inverse = np.unique(a.astype(np.int64) * width + b, return_inverse=True)
+    return distinct // width, distinct % width, inverse
+
+
+def _filled(a: pa.Array) -> pa.Array:
+    return pc.fill_null(a, "")
+
+
+def _np_bool(a: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _np_str(a: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(a, "").to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _tokens(a: pa.Array) -> np.ndarray:
+    """Currency tokens as codes: ``€`` -> EUR, ``usd`` -> USD, ``$`` stays ``$``."""
+    out = _np_str(a)
+    for token in set(out.tolist()) - {""}:
+        out[out == token] = SYMBOLS.get(token.upper(), SYMBOLS.get(token, token.upper()))
+    return out
 
 
 # -- dates ----------------------------------------------------------------------------------------
@@ -96,9 +224,21 @@ def date_values(a: pa.Array, date_order: str = "MDY") -> tuple[np.ndarray, np.nd
     The formats are tried most frequent first (counted on a sample), each only on what earlier
     ones left unread, so a file in one dominant form costs one pass of C ``strptime``. Only the
     leftovers are trimmed and stripped of a time-zone suffix (Z, +02:00; the policy counts days)
-    before a second round.
+    before a second round. An impossible calendar date (``2024-02-30``) is bad, not the day
+    Arrow's ``strptime`` rolls it over to (1 March): see :func:`impossible_dates`.
     """
+    out, bad, impossible = _dates(a, date_order)
+    return out, bad | impossible
+
+
+def impossible_dates(a: pa.Array, date_order: str = "MDY") -> np.ndarray:
+    """Where ``a`` holds a date in a known form that no calendar has (30 February, 31 April)."""
+    return _dates(a, date_order)[2]
+
+
+def _dates(a: pa.Array, date_order: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[s]")
+    impossible = np.zeros(len(a), dtype=bool)
     todo = np.arange(len(a))
     text = a
     for attempt in range(2):
@@ -110,18 +250,52 @@ def date_values(a: pa.Array, date_order: str = "MDY") -> tuple[np.ndarray, np.nd
         for fmt in _by_frequency(text, date_formats(date_order)):
             if len(todo) == 0:
                 break
-            parsed = _strptime(text, fmt).to_numpy(zero_copy_only=False)
-            ok = ~np.isnat(parsed)
+            parsed = _strptime(text, fmt)
+            ok = ~np.isnat(parsed.to_numpy(zero_copy_only=False))
+            rolled = _rolled_over(text, parsed, fmt, ok)
+            if rolled.any():
+                impossible[todo[rolled]] = True
+                ok &= ~rolled
+            parsed = parsed.to_numpy(zero_copy_only=False)
             if ok.all():
                 out[todo] = parsed
                 todo = todo[:0]
-            elif ok.any():
+            elif ok.any() or rolled.any():
                 out[todo[ok]] = parsed[ok]
-                todo, text = todo[~ok], text.filter(pa.array(~ok))
+                keep = ~(ok | rolled)
+                todo, text = todo[keep], text.filter(pa.array(keep))
     bad = np.zeros(len(a), dtype=bool)
     if len(todo):
         bad[todo] = pc.not_equal(pc.utf8_trim_whitespace(text), "").to_numpy(zero_copy_only=False)
-    return out, bad
+    return out, bad, impossible
+
+
+# What each strptime directive reads, as RE2; the day is captured to check it survived parsing.
+_DIRECTIVES = {
+    "%Y": r"\d{4}", "%y": r"\d{2}", "%m": r"\d{1,2}", "%d": r"(?P<d>\d{1,2})", "%H": r"\d{1,2}",
+    "%I": r"\d{1,2}", "%M": r"\d{1,2}", "%S": r"\d{1,2}", "%p": r"[AaPp][Mm]",
+}  # fmt: skip
+
+
+def _rolled_over(text: pa.Array, parsed: pa.Array, fmt: str, ok: np.ndarray) -> np.ndarray:
+    """Where ``strptime`` read a day the month lacks and rolled it over (2024-02-30 -> 1 March).
+
+    A rolled-over date lands on day 1, 2 or 3 of the next month, so only those are compared with
+    the day the text wrote: a cheap numeric filter, then a regular expression on a few rows.
+    """
+    rolled = np.zeros(len(ok), dtype=bool)
+    if "%d" not in fmt or not ok.any():
+        return rolled
+    day = pc.day(parsed).to_numpy(zero_copy_only=False)
+    early = ok & (np.nan_to_num(day.astype(float), nan=99) <= 3)
+    if not early.any():
+        return rolled
+    pattern = "^" + re.sub(r"%[a-zA-Z]|\.", lambda m: _DIRECTIVES.get(m.group(), "\\."), fmt) + "$"
+    rows = np.flatnonzero(early)
+    written = pc.struct_field(pc.extract_regex(text.take(pa.array(rows)), pattern), "d")
+    written = pc.cast(written, pa.int64()).to_numpy(zero_copy_only=False)
+    rolled[rows] = written != day[rows]
+    return rolled
 
 
 _EARLIEST = pa.scalar(np.datetime64("1000-01-01", "s"))

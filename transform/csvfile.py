@@ -16,6 +16,11 @@ Two parsers, one answer:
 The caller names the columns it wants (its configured headers); everything comes back as strings,
 dictionary-encoded where asked (the reader builds the dictionaries in its worker threads, which is
 far cheaper than hashing the column again afterwards).
+
+Nothing is changed silently: what the reader had to do to a value or a line is an entry of
+:attr:`Export.notes` (line, column, value, reason), which the transform lists in data_quality.csv:
+a line in another encoding than the file's (decoded in its own), control characters (removed), a
+header named twice (the first column of that name is read). A field of any length is read.
 """
 
 from __future__ import annotations
@@ -33,9 +38,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from hcportal.core.errors import TransformError
+from hcportal.core.text import NAMES, allow_long_fields, decode_mixed, shown
 
 BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -44,6 +51,9 @@ DICT = pa.dictionary(pa.int32(), pa.string())
 _BLANK_LINE = re.compile(rb"\r?\n[ \t]*\r?\n")
 _EDGE = 1 << 16  # a title block or footer is a few short lines: look no further than this
 _BATCH = 200_000  # rows per Arrow batch in the exact parser, to bound its memory
+# The control characters a field should not hold (tab, CR and LF may be in a quoted field), as RE2.
+_CONTROL = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
+Note = tuple[int, str, str, str]  # (line, column, value as shown, reason)
 
 
 @dataclass
@@ -56,6 +66,7 @@ class Export:
     malformed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
     encoding: str = "utf-8"
     exact_parser: bool = False
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -71,6 +82,7 @@ def read_export(path: Path, select: Select, delimiter: str = ",") -> Export:
     ``select(header)`` returns ``{header: dictionary_encode}`` for the columns wanted, or raises
     (e.g. :class:`TransformError` naming a missing column).
     """
+    notes: list[Note] = []
     with _mapped(path) as data:
         # Excel's "Unicode Text" and some CRMs write UTF-16 with a BOM: rare, so transcoded whole.
         if data[:2] in _UTF16_BOMS:
@@ -79,8 +91,23 @@ def read_export(path: Path, select: Select, delimiter: str = ",") -> Export:
             try:
                 return _parse(data, select, delimiter, "utf-8")
             except _NotUtf8:
-                text, enc = data[:].decode("cp1252", errors="replace"), "cp1252"
-    return _parse(text.encode("utf-8"), select, delimiter, enc)
+                # Windows-1252 throughout, or one pasted line in a UTF-8 file: each line is read
+                # in its own encoding, and a line in the other one is listed.
+                decoded = decode_mixed(data[:])
+                text, enc = decoded.text, decoded.encoding
+                odd, usual = NAMES[decoded.odd_encoding], NAMES[enc]
+                notes = [
+                    (
+                        line,
+                        "",
+                        shown(text.rstrip("\r")),
+                        f"a line in {odd} in a {usual} file (read as {odd})",
+                    )
+                    for line, text in decoded.odd_lines
+                ]
+    export = _parse(text.encode("utf-8"), select, delimiter, enc)
+    export.notes[:0] = notes
+    return export
 
 
 class _NotUtf8(Exception):
@@ -177,19 +204,24 @@ def _parse(data: Data, select: Select, delimiter: str, enc: str) -> Export:
     except StopIteration:
         raw_header = []
     header = [h.strip() for h in raw_header]
+    notes = _duplicate_headers(header, above + 1)
     chosen = select(header)
     wanted = list(chosen)
     dictionary = {h for h, encode in chosen.items() if encode}
     first_line = above + 2
-    verbatim = {h: raw for h, raw in zip(header, raw_header, strict=True)}
     body_lines = _count(data, b"\n", start, end) + (0 if data[end - 1 : end] == b"\n" else 1)
 
+    # Columns by position: a header named twice is read from its first column, as the exact
+    # parser does (Arrow would pick one of its own).
     bad: list[str] = []
-    types = {verbatim[h]: (DICT if h in dictionary else pa.string()) for h in wanted}
+    names = [f"c{i}" for i in range(len(header))]
+    types = {names[header.index(h)]: (DICT if h in dictionary else pa.string()) for h in wanted}
     try:
         table = pcsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)[start:end]),
-            read_options=pcsv.ReadOptions(use_threads=True, block_size=1 << 22),
+            read_options=pcsv.ReadOptions(
+                use_threads=True, block_size=1 << 22, column_names=names, skip_rows=1
+            ),
             parse_options=pcsv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=False,
@@ -207,10 +239,75 @@ def _parse(data: Data, select: Select, delimiter: str, enc: str) -> Export:
             raise _NotUtf8 from None
         table = None  # anything else the fast reader trips on, the exact one reports by line
     if table is not None and not bad and table.num_rows + 1 == body_lines:
-        columns = {h: table.column(verbatim[h]) for h in wanted}
+        columns = {h: table.column(names[header.index(h)]) for h in wanted}
         lines = np.arange(first_line, first_line + table.num_rows, dtype=np.int64)
-        return Export(columns, lines, header, encoding=enc)
-    return _exact(data[start:end], header, wanted, dictionary, delimiter, above, enc)
+        export = Export(columns, lines, header, encoding=enc)
+    else:
+        export = _exact(data[start:end], header, wanted, dictionary, delimiter, above, enc)
+    if _control_bytes(data, start, end):
+        notes += _remove_control(export)
+    export.notes += notes
+    return export
+
+
+# The bytes of the C0 controls a field should not hold (tab, LF and CR may be in one), DEL, and
+# 0xC2: the lead byte of a C1 control in UTF-8 (only a hint: also that of £ or a no-break space).
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0xC2])
+
+
+def _control_bytes(data: Data, start: int, end: int) -> bool:
+    """Whether the body may hold a control character: ``bytes.translate`` deletes those bytes in
+    one C pass, far cheaper than a regular expression over every value; only then are the
+    columns looked at. Slice by slice, so a big file is never copied whole."""
+    step = 1 << 24
+    for i in range(start, end, step):
+        chunk = data[i : min(i + step, end)]
+        if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
+            return True
+    return False
+
+
+def _duplicate_headers(header: list[str], line: int) -> list[Note]:
+    """A header named twice: the first column of that name is read, the others are not."""
+    notes = []
+    for name in dict.fromkeys(h for h in header if h):
+        at = [i + 1 for i, h in enumerate(header) if h == name]
+        if len(at) > 1:
+            others = ", ".join(map(str, at[1:]))
+            notes.append(
+                (line, shown(name), "", f"duplicate header: column {at[0]} is read, "
+                 f"column(s) {others} of the same name are ignored")
+            )  # fmt: skip
+    return notes
+
+
+def _remove_control(export: Export) -> list[Note]:
+    """Remove control characters (NUL, escape, ...) from every value read, listing each."""
+    notes: list[Note] = []
+    for h, col in export.columns.items():
+        if not _has_control(col):
+            continue
+        plain = col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
+        dirty = pc.match_substring_regex(plain, _CONTROL).to_numpy(zero_copy_only=False)
+        dirty = np.asarray(dirty, dtype=bool)
+        shown_values = [shown(v) for v in plain.filter(pa.array(dirty)).to_pylist()]
+        for line, value in zip(export.lines[dirty].tolist(), shown_values, strict=True):
+            notes.append((line, shown(h), value, "control character(s) removed"))
+        cleaned = pc.replace_substring_regex(plain, _CONTROL, "")
+        export.columns[h] = (
+            cleaned.dictionary_encode() if pa.types.is_dictionary(col.type) else cleaned
+        )
+    return notes
+
+
+def _has_control(col: pa.ChunkedArray) -> bool:
+    """Whether any value holds a control character; a dictionary column is looked at through its
+    dictionaries (a few thousand names, not millions of rows)."""
+    if pa.types.is_dictionary(col.type):
+        parts = [c.dictionary for c in col.chunks]
+    else:
+        parts = list(col.chunks)
+    return any(pc.any(pc.match_substring_regex(p, _CONTROL)).as_py() for p in parts if len(p))
 
 
 def _exact(
@@ -223,6 +320,7 @@ def _exact(
     enc: str,
 ) -> Export:
     """Parse record by record, knowing each one's line; malformed rows are listed, not guessed."""
+    allow_long_fields()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -243,7 +341,7 @@ def _exact(
                 continue  # a blank line
             if len(record) != width:
                 reason = f"malformed row: {len(record)} fields where the header has {width}"
-                malformed.append((line, delimiter.join(record)[:200], reason))
+                malformed.append((line, shown(delimiter.join(record), 200), reason))
                 continue
             rows.append([record[i] for i in idx])
             lines.append(line)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from hcportal.core import safecsv
 from hcportal.core.errors import TransformError
 from hcportal.core.files import staged_dir
 
@@ -65,7 +66,9 @@ def csv_table(df: pd.DataFrame) -> pa.Table:
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
-    pcsv.write_csv(csv_table(df), path, pcsv.WriteOptions(quoting_style="needed"))
+    # People open these in a spreadsheet: a text that would run as a formula is neutralised.
+    table = safecsv.neutralise_table(csv_table(df))
+    pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -123,7 +126,9 @@ def read(data_dir: Path) -> Tables:
         for name in CSV_TABLES:
             path = data_dir / f"{name}.csv"
             if path.is_file():
-                frames[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+                frames[name] = safecsv.restore_frame(
+                    pd.read_csv(path, dtype=str, keep_default_na=False)
+                )
         for name in PARQUET_TABLES:
             path = data_dir / f"{name}.parquet"
             if path.is_file():

@@ -9,7 +9,9 @@ with a caveat, is listed in the :class:`Quality` report with its file, line and 
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from hcportal.core.errors import TransformError
+from hcportal.core.text import NAMES, shown
 from hcportal.transform import clean
 from hcportal.transform.csvfile import Export, read_export
 from hcportal.transform.frames import day_of
@@ -35,6 +38,7 @@ class Quality:
 
     frames: list[pd.DataFrame] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
+    money: dict = field(default_factory=dict)  # the book's currency and what was converted
 
     def add(self, file: str, lines: np.ndarray, column: str, values: object, reason: str) -> None:
         lines = np.asarray(lines)
@@ -67,6 +71,7 @@ class Quality:
         by = t.groupby(["file", "column", "reason"], sort=True).size()
         return {
             "rows_read": dict(self.rows_read),
+            **({"money": self.money} if self.money else {}),
             "rows": len(t),
             "input_lines": int(t[["file", "line"]].drop_duplicates().shape[0]),
             "by_reason": [
@@ -171,7 +176,13 @@ def read_report(
 ) -> Report:
     """Read one export's mapped columns (``dictionary``: fields to read dictionary-encoded)."""
     if not path.is_file():
-        raise TransformError(f"{path.name} is missing from {path.parent}")
+        raise TransformError(f"{shown(path.name)} is missing from {path.parent}")
+    if not path.resolve().is_relative_to(path.parent.resolve()):
+        # A link out of the raw folder would read (and quote) any file on the machine.
+        raise TransformError(
+            f"{shown(path.name)} in {path.parent} is a symbolic link to a file outside that "
+            "folder; report files must be inside the raw folder"
+        )
     mapping: dict[str, str] = {k: v.strip() for k, v in columns.model_dump().items()}
     resolved: dict[str, str] = {}
     extra: list[str] = []
@@ -190,8 +201,8 @@ def read_report(
                 missing.append(f"{want!r} (field {name})")
         if missing:
             raise TransformError(
-                f"{path.name} lacks column(s) {', '.join(missing)}; it has "
-                f"{', '.join(map(repr, header)) or 'no header'}. "
+                f"{shown(path.name)} lacks column(s) {', '.join(missing)}; it has "
+                f"{shown(', '.join(map(repr, header)), 300) or 'no header'}. "
                 "Map your headers in the config's transform.columns section."
             )
         chosen = {h: False for h in resolved.values() if h}
@@ -205,15 +216,89 @@ def read_report(
         return chosen
 
     export = read_export(path, select, parsing.delimiter)
+    export.notes[:0] = _harvested_notes(path)
     return Report(path.name, export, resolved, list(dict.fromkeys(extra)))
 
 
+def _harvested_notes(path: Path) -> list[tuple[int, str, str, str]]:
+    """Lines the harvester decoded from another encoding than the rest of the download (its
+    manifest lists them; the file it stored is all UTF-8, so only the manifest can tell)."""
+    try:
+        manifest = json.loads((path.parent / "manifest.json").read_text("utf-8"))
+        entry = next(r for r in manifest["reports"] if r.get("file") == path.name)
+        wanted = {int(n) for n in entry.get("other_encoding_lines") or []}
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return []
+    if not wanted:
+        return []
+    usual = NAMES.get(entry.get("encoding"), str(entry.get("encoding")))
+    odd = NAMES["utf-8" if usual != "UTF-8" else "cp1252"]
+    text: dict[int, str] = {}
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        for n, line in enumerate(f, start=1):
+            if n in wanted:
+                text[n] = line
+                if len(text) == len(wanted):
+                    break
+    reason = f"a line in {odd} in a {usual} file (read as {odd} by the harvest)"
+    return [(n, "", shown(text.get(n, "").rstrip("\r\n")), reason) for n in sorted(wanted)]
+
+
 def malformed(report: Report, dq: Quality) -> None:
-    """Rows the CSV parser could not split into the header's columns."""
+    """Rows the CSV parser could not split into the header's columns, and what the reader had
+    to do to a line or value (decode it from another encoding, remove a control character)."""
     rows = report.export.malformed
     dq.rows_read[report.file] = report.export.rows + len(rows)
     for line, text, reason in rows:
         dq.add(report.file, np.array([line]), "", [text], reason)
+    by_header = {header: name for name, header in report.fields.items() if header}
+    for line, column, value, reason in report.export.notes:
+        dq.add(report.file, np.array([line]), by_header.get(column, column), [value], reason)
+
+
+def _add_money(
+    dq: Quality, report: Report, field: str, parsing: ParseSettings, reason: Callable[[str], str]
+) -> np.ndarray:
+    """Each row's amount of ``field`` in the book's currency (NaN where it cannot be), listing
+    every amount that cannot be read exactly, or is in another currency with no rate
+    (``reason`` words the problem for the data-quality report)."""
+    raw = report.coded(field)
+    money = clean.read_money(raw.uniques, parsing.decimal_comma)
+    codes, stated = raw.codes, None
+    if report.has("currency"):  # one answer per distinct (amount, currency) pair
+        cur = report.coded("currency")
+        a, b, codes = clean.pairs(raw.codes, cur.codes)
+        money = clean.Money(money.value[a], money.currency[a], money.problem[a])
+        stated = np.asarray(cur.uniques.to_pylist(), dtype=object)[b]
+    value, problem, currency = clean.in_book(money, parsing.currency, parsing.rates, stated)
+    bad = problem != ""
+    if bad.any():
+        rows = bad[codes]
+        texts = np.asarray(raw.at(rows), dtype=object)
+        problems = problem[codes[rows]]
+        for p in sorted(set(problems.tolist())):
+            this = problems == p
+            dq.add(report.file, report.lines[rows][this], field, texts[this], reason(p))
+    foreign = ~bad & (currency != parsing.currency)
+    dq.money["currency"] = parsing.currency
+    if foreign.any():
+        converted = dq.money.setdefault("converted", {})
+        row_currency = currency[codes[foreign[codes]]]
+        for code in sorted(set(row_currency.tolist())):
+            converted[code] = converted.get(code, 0) + int((row_currency == code).sum())
+    return value[codes]
+
+
+def _add_dates(dq: Quality, file: str, lines: np.ndarray, column: str, values: list,
+               reason: str, parsing: ParseSettings) -> None:  # fmt: skip
+    """Dates that cannot be used, an impossible calendar date (30 February) said as such."""
+    if not len(lines):
+        return
+    impossible = clean.impossible_dates(pa.array(values, pa.string()), parsing.date_order)
+    values = np.asarray(values, dtype=object)
+    dq.add(file, lines[impossible], column, values[impossible],
+           f"impossible calendar date in {column} (no such day)")  # fmt: skip
+    dq.add(file, lines[~impossible], column, values[~impossible], reason)
 
 
 # -- per-report cleaning --------------------------------------------------------------------------
@@ -258,28 +343,28 @@ def clean_contracts(report: Report, dq: Quality, parsing: ParseSettings) -> pd.D
     malformed(report, dq)
     account = report.coded("account")
     key = account.keyed(parsing.legal_suffixes)
-    raw = {name: report.coded(name) for name in ("start", "end", "amount")}
+    raw = {name: report.coded(name) for name in ("start", "end")}
     day: dict[str, np.ndarray] = {}
     bad: dict[str, np.ndarray] = {}
     for name in ("start", "end"):
         parsed, unreadable = clean.date_values(raw[name].uniques, parsing.date_order)
         days = parsed.astype("datetime64[D]").astype("datetime64[s]")
         day[name], bad[name] = days[raw[name].codes], unreadable[raw[name].codes]
-    amount, bad_amount = clean.money_values(raw["amount"].uniques, parsing.decimal_comma)
-    amount, bad_amount = amount[raw["amount"].codes], bad_amount[raw["amount"].codes]
-    dq.add(file, lines[bad_amount], "amount", raw["amount"].at(bad_amount),
-           "unreadable amount (counted as 0)")  # fmt: skip
+    amount = _add_money(dq, report, "amount", parsing, lambda p: f"{p} (counted as 0)")
 
     start, end = day["start"], day["end"]
     drop = np.zeros(len(lines), dtype=bool)
-    for mask, column, shown, reason in (
+    for mask, column, values, reason in (
         (key.codes == key.code_of(""), "account", account, "blank account name"),
         (bad["start"] | np.isnat(start), "start", raw["start"], "missing or unreadable start date"),
         (bad["end"], "end", raw["end"], "unreadable end date"),
         (end < start, "end", raw["end"], "end date before start date"),
     ):
         mask = mask & ~drop
-        dq.add(file, lines[mask], column, shown.at(mask), reason)
+        if column in raw:
+            _add_dates(dq, file, lines[mask], column, values.at(mask), reason, parsing)
+        else:
+            dq.add(file, lines[mask], column, values.at(mask), reason)
         drop |= mask
     keep = ~drop
     account = account.map(pc.utf8_trim_whitespace(account.uniques))
@@ -322,23 +407,26 @@ def clean_activities(
     bad_ts |= np.isnat(timestamp)
     attachment = report.coded("attachment")
     flag, bad_flag = clean.flag_values(attachment.uniques)
-    revenue = report.coded("revenue")
-    amount, bad_rev = clean.money_values(revenue.uniques, parsing.decimal_comma)
+    revenue = _add_money(
+        dq, report, "revenue", parsing,
+        lambda p: "unreadable revenue" if p == clean.UNREADABLE else f"{p} (revenue not counted)",
+    )  # fmt: skip
     subject = report.coded("subject")
     pattern = re.compile(subject_pattern, re.IGNORECASE)  # Python's own regex, per distinct subject
     is_hc = np.array([bool(pattern.search(s)) for s in subject.uniques.to_pylist()], dtype=bool)
 
     blank = key.codes == key.code_of("")
-    for mask, column, shown, reason in (
+    for mask, column, values, reason in (
         (bad_flag[attachment.codes], "attachment", attachment.at,
          "unreadable attachment flag (read as no)"),
-        (bad_rev[revenue.codes], "revenue", revenue.at, "unreadable revenue"),
         (bad_ts, "timestamp", lambda m: stamp.filter(pa.array(m)).to_pylist(),
          "missing or unreadable timestamp"),
         (blank, "account", account.at, "blank account name"),
     ):  # fmt: skip
-        if mask.any():
-            dq.add(file, lines[mask], column, shown(mask), reason)
+        if column == "timestamp" and mask.any():
+            _add_dates(dq, file, lines[mask], column, values(mask), reason, parsing)
+        elif mask.any():
+            dq.add(file, lines[mask], column, values(mask), reason)
     keep = ~(bad_ts | blank)
     ts = timestamp[keep]
     return pd.DataFrame(
@@ -348,7 +436,7 @@ def clean_activities(
             "account_key": key.category(keep),
             "opportunity": report.coded("opportunity").category(keep),
             "subject": subject.category(keep),
-            "revenue": amount[revenue.codes[keep]],
+            "revenue": revenue[keep],
             "timestamp": ts,
             "date": day_of(ts),
             "attachment": flag[attachment.codes[keep]],

@@ -82,7 +82,7 @@ class _Columns(_Strict):
 class ActivityColumns(_Columns):
     """Headers of the Activities export."""
 
-    OPTIONAL = frozenset({"owner", "opportunity", "revenue"})
+    OPTIONAL = frozenset({"owner", "opportunity", "revenue", "currency"})
 
     owner: str = Field("Name", description="Who logged the activity." + _OPTIONAL)
     account: str = Field("Account", description="The account it was logged on.")
@@ -91,6 +91,10 @@ class ActivityColumns(_Columns):
     )
     subject: str = Field("Subject", description="What it was; matched against evidence_subject.")
     revenue: str = Field("Revenue", description="The opportunity's revenue." + _OPTIONAL)
+    currency: str = Field(
+        "",
+        description='The revenue\'s currency, if the export has such a column (e.g. "Currency").',
+    )
     timestamp: str = Field("Timestamp", description="When it happened.")
     attachment: str = Field(
         "Attachment",
@@ -112,7 +116,7 @@ class AccountColumns(_Columns):
 class ContractColumns(_Columns):
     """Headers of the Contracts export."""
 
-    OPTIONAL = frozenset({"product", "end", "amount"})
+    OPTIONAL = frozenset({"product", "end", "amount", "currency"})
 
     account: str = Field("Account", description="The account holding the contract.")
     product: str = Field("Product", description="What was sold." + _OPTIONAL)
@@ -122,6 +126,9 @@ class ContractColumns(_Columns):
         description="Last day of the term; blank for evergreen contracts." + _OPTIONAL,
     )
     amount: str = Field("Amount", description="The contract's value." + _OPTIONAL)
+    currency: str = Field(
+        "", description='The amount\'s currency, if the export has such a column (e.g. "Currency").'
+    )
 
 
 class ColumnSettings(_Strict):
@@ -151,6 +158,34 @@ class ParseSettings(_Strict):
             "(case and dots ignored), so that Acme Inc and ACME match."
         ),
     )
+    currency: str = Field(
+        "USD",
+        pattern=r"^[A-Z]{3}$",
+        description=(
+            "The book's currency (ISO 4217 code): every amount is summed in it. An amount written "
+            "in another (€, £, EUR 1200, or a currency column that says so) is converted with "
+            "`rates`, or else listed in data_quality.csv and not counted. A bare $ is this "
+            "currency when it is a dollar, else USD."
+        ),
+    )
+    rates: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Conversion into `currency`: what one unit of another currency is worth in it, e.g. "
+            "`rates = { EUR = 1.08, GBP = 1.27 }`. Amounts in a currency with no rate are never "
+            "summed with the others."
+        ),
+    )
+
+    @field_validator("rates")
+    @classmethod
+    def _rates_are_codes(cls, v: dict[str, float]) -> dict[str, float]:
+        for code, rate in v.items():
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                raise ValueError(f"{code!r} is not a currency code like EUR")
+            if not rate > 0:
+                raise ValueError(f"the rate for {code} must be a positive number")
+        return v
 
 
 class TransformSettings(_Strict):

@@ -607,11 +607,9 @@
     }
 
     toCSV() {
-      // Excel opens a CSV as UTF-8 only with a BOM; a text starting with = + - @ would be taken
-      // as a formula, so it is prefixed with ' (OWASP's advice for CSV injection).
+      // Excel opens a CSV as UTF-8 only with a BOM.
       const text = (s) => {
-        let out = String(s);
-        if (/^[=+\-@\t\r]/.test(out)) out = "'" + out;
+        const out = HCP.safeText(s);
         return /[",\r\n]/.test(out) || /^\s|\s$/.test(out) ? '"' + out.replace(/"/g, '""') + '"' : out;
       };
       const value = (cell) => {
@@ -648,7 +646,7 @@
             if (cell.t === "d") {
               return { type: Date, value: cell.at, format: cell.time ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
             }
-            return { type: String, value: cell.v };
+            return { type: String, value: HCP.safeText(cell.v) };
           }));
         }
         const columns = this.columns.map((c) => ({ width: NUMERIC.has(c.type) ? 14 : 24 }));
@@ -659,6 +657,15 @@
       }
     }
   }
+
+  // A text a spreadsheet would run as a formula (= + - @, or a tab or CR, after any spaces it
+  // trims) gets a leading apostrophe: OWASP's advice for CSV injection, the rule the transform's
+  // own CSV files follow (hcportal/core/safecsv.py). Excel files get it too, so a sheet saved
+  // again as CSV stays safe.
+  HCP.safeText = function (value) {
+    const text = String(value);
+    return /^'*(?:[\t\r]|[\s\x0b\x1c-\x1f\x85]*[=+\-@])/.test(text) ? "'" + text : text;
+  };
 
   HCP.Grid = Grid;
   HCP.grids = [];
