@@ -15,11 +15,17 @@ $(STAMP): pyproject.toml
 publish: setup  ## harvest -> transform -> build -> publish (the demo CRM unless configured)
 	$(BIN)/hcportal run
 
+# Tests run in parallel, one worker per core (pytest-xdist); `make test WORKERS=0` runs them in this
+# process. worksteal: each worker takes a run of tests in file order (module fixtures stay
+# built), and a worker that runs out takes over the rest of another's.
+WORKERS ?= auto
+PYTEST  := $(BIN)/pytest -n $(WORKERS) --dist worksteal
+
 test: setup  ## every test, the end-to-end ones included
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-fast: setup  ## skip the slow end-to-end tests
-	$(BIN)/pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 bench: setup  ## benchmarks, reported as ratios measured in one run
 	$(BIN)/python -m bench

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +38,27 @@ def demo_crm(demo_data: dict) -> Iterator[Running]:
     """A demo CRM serving on a free loopback port for one test (fresh sessions every time)."""
     with democrm.running(DemoCRM(data=demo_data)) as crm:
         yield crm
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]
+) -> Path:
+    """A folder that ``build`` fills once per test run, however many pytest-xdist workers ask.
+
+    Each worker is a process with its own module fixtures, so an expensive one (a whole pipeline
+    run, a site split per region and owner) would be built once per worker. The first worker to
+    ask builds it under a file lock in the run's own temporary folder; the others wait for it and
+    share it, read-only. A build that fails leaves no mark, so the next to ask tries again.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder; each worker's basetemp is a folder in it
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with (root / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder

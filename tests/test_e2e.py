@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import built_once
+
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
+def run_as_make_publish(work: Path) -> None:
     """Run the real CLI in an empty folder with no configuration, as `make publish` does."""
-    work = tmp_path_factory.mktemp("fresh")
     env = {k: v for k, v in os.environ.items() if k != "HCPORTAL_CONFIG"}
     proc = subprocess.run(
         [sys.executable, "-m", "hcportal", "run"],
@@ -31,7 +31,14 @@ def published(tmp_path_factory) -> Path:
     index = Path(proc.stdout.strip().splitlines()[-1])
     assert index.is_file() and index.name == "index.html"
     assert index.is_relative_to(work / "build" / "public")
-    return index
+    (work / "printed.txt").write_text(str(index))  # what it printed, for the tests, once done
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The published index.html of one run, shared by every worker (pytest-xdist)."""
+    work = built_once(tmp_path_factory, "e2e", run_as_make_publish)
+    return Path((work / "printed.txt").read_text())
 
 
 def test_run_publishes_the_candidates_sorted_by_amount(published):
@@ -105,12 +112,35 @@ def test_owner_filter_on_the_targets_page(published, page: Page):
     assert set(_column(page, "owner")) == {owner}
 
 
+def _pairs(page: Page) -> list[tuple[str, str]]:
+    return list(zip(_column(page, "owner"), _column(page, "region"), strict=True))
+
+
 def test_region_filter_combines_with_owner(published, page: Page):
     _open(page, (published.parent / "targets.html").as_uri())
-    region = _column(page, "region")[0]
+    total = _shown(page)
+    everything = _pairs(page)
+    # An owner in a region that other owners share: the region alone keeps their rows too,
+    # so only the two filters together leave exactly this owner's rows in it.
+    shared = [(o, r) for o, r in everything if any(r2 == r and o2 != o for o2, r2 in everything)]
+    assert shared, "no region has two owners: the combination cannot be told from either filter"
+    owner, region = max(set(shared), key=everything.count)
+    page.get_by_label("Owner").select_option(owner)
     page.get_by_label("Region").select_option(region)
-    regions = _column(page, "region")
-    assert regions and set(regions) == {region}
+    kept = _pairs(page)
+    assert kept and set(kept) == {(owner, region)}  # both filters hold on every row, at once
+    assert len(kept) == everything.count((owner, region)) == _shown(page)  # and none is lost
+    assert len(kept) < sum(r == region for _, r in everything)  # the owner filter dropped rows
+    assert "owner=" in page.url and "region=" in page.url
+    # Another region, where this owner has nothing: both hold (and), so nothing is left.
+    regions = page.get_by_label("Region").locator("option").all_inner_texts()[1:]
+    elsewhere = [r for r in regions if r != region and (owner, r) not in everything]
+    assert elsewhere, f"{owner} has rows in every region"  # the demo's owners each have one
+    page.get_by_label("Region").select_option(elsewhere[0])
+    assert _shown(page) == 0 and _column(page, "owner") == []
+    expect(page.get_by_label("Owner")).to_have_value(owner)
+    page.get_by_role("button", name="Clear filters").click()
+    assert _shown(page) == total
 
 
 def test_a_seller_s_own_page_is_one_link_from_the_owners_page(published, page: Page):

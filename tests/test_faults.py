@@ -32,11 +32,11 @@ def rows_of(path):
 
 
 def test_slow_generation_is_waited_for_not_slept_through(demo_data, tmp_path):
-    with crm_with(demo_data, ["slow"], slow_seconds=2) as crm:
+    with crm_with(demo_data, ["slow"], slow_seconds=1) as crm:
         _, manifest = harvest(crm, tmp_path)
     entry = only(manifest)
     assert entry.route == "ui" and len(entry.attempts) == 1
-    assert entry.seconds >= 2  # the spinner was waited out, in one attempt
+    assert entry.seconds >= 1  # the spinner was waited out, in one attempt
     assert entry.rows == len(demo_data["accounts"])
 
 
@@ -199,7 +199,7 @@ def test_totp_prompt_without_a_secret_needs_a_person_and_is_not_retried(demo_dat
 
 
 def test_lightning_look_is_harvested_with_the_salesforce_profile(demo_data, tmp_path):
-    with crm_with(demo_data, ["slow", "totp"], look="lightning", slow_seconds=1) as crm:
+    with crm_with(demo_data, ["slow", "totp"], look="lightning", slow_seconds=0.5) as crm:
         _, manifest = harvest(crm, tmp_path, reports("accounts", "contracts"))
     for entry in manifest.reports:
         assert entry.route == "ui" and len(entry.attempts) == 1

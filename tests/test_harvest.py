@@ -61,7 +61,7 @@ def test_harvest_downloads_every_report_with_a_manifest(demo_crm, demo_data, tmp
     "one clear failure; the last good run stays latest",
 )
 def test_wrong_password_fails_clearly_and_keeps_the_last_good_run(demo_crm, tmp_path):
-    reports = demo_reports()
+    reports = {"accounts": demo_reports()["accounts"]}  # one report makes a last good run
     good, _ = harvest_crm(target(demo_crm), reports, tmp_path, fixed(NOW))
     with pytest.raises(HarvestError, match=r"sign-in .* failed: the CRM said: Your login attempt"):
         harvest_crm(
@@ -152,6 +152,7 @@ def test_progress_is_a_live_display_on_a_terminal():
     assert "accounts" in shown and "120 rows via ui" in shown, shown
 
 
+@pytest.mark.slow  # end to end: the pipeline starts the demo CRM from the config and harvests it
 def test_demo_faults_and_look_come_from_the_config(tmp_path):
     settings = HarvestSettings(
         demo=DemoSettings(accounts=40, look="lightning", faults=["http500-once:accounts"]),
@@ -181,6 +182,7 @@ def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
     assert entry.route == "url" and [a.route for a in entry.attempts] == ["url"]
 
 
+@pytest.mark.slow  # end to end: the real CLI in a process of its own, interrupted
 @pytest.mark.reliability(
     "Ctrl-C during a harvest",
     "the browser stops and no half run is left",

@@ -19,6 +19,8 @@ from tests.conftest import NOW
 from tests.publishing import night, read_tree
 
 ROOT = Path(__file__).resolve().parent.parent
+# End to end: each test runs the real command in a process of its own, as cron would.
+pytestmark = pytest.mark.slow
 
 
 def hcportal(work: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -145,7 +147,6 @@ def test_a_failed_harvest_fails_the_run_with_one_line_and_a_report(work):
     )
 
 
-@pytest.mark.slow
 def test_run_on_the_demo_crm_refuses_a_night_that_lost_most_accounts(work):
     """The whole pipeline, twice, on the real demo CRM: the second night's CRM holds a third of
     the accounts, so the gate refuses it and the first night's site stays published."""

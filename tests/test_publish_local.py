@@ -82,22 +82,26 @@ def test_a_folder_that_is_not_a_site_is_refused(tmp_path):
 
 # -- killed midway ---------------------------------------------------------------------------------
 
-# A real publish in its own process, slowed down per copied file (a test-only hook installed from
-# outside the library), so that the test can SIGKILL it halfway through.
-SLOW_PUBLISH = """
-import sys, time
+# A real publish in its own process that halts after a few copied files (a test-only hook installed
+# from outside the library) and waits there, on an event nothing sets, for the test's SIGKILL: the
+# kill lands halfway through every time, with no sleep to tune.
+HALT_AFTER = 4
+SLOW_PUBLISH = f"""
+import sys, threading
 from datetime import datetime
 from pathlib import Path
 from hcportal import publish
 import hcportal.publish.local as local
 from hcportal.publish.settings import PublishSettings
 
-copy = local._copy
-def slow_copy(src, dst):
+copy, copied = local._copy, []
+def halting_copy(src, dst):
     copy(src, dst)
+    copied.append(dst)
     print("copied", dst, flush=True)
-    time.sleep(0.3)
-local._copy = slow_copy
+    if len(copied) == {HALT_AFTER}:
+        threading.Event().wait()  # until killed
+local._copy = halting_copy
 publish.publish(Path(sys.argv[1]), PublishSettings(), Path(sys.argv[2]),
                 datetime.fromisoformat(sys.argv[3]))
 print("done", flush=True)
@@ -161,7 +165,7 @@ def test_a_publish_killed_midway_leaves_the_old_site_served_and_whole(tmp_path):
     with serve(dest / "current") as base:
         proc = start_slow(SLOW_PUBLISH, str(new), str(dest), (NOW + timedelta(days=1)).isoformat())
         try:
-            wait_for_lines(proc, "copied", 4)  # several new files are down, many still to come
+            wait_for_lines(proc, "copied", HALT_AFTER)  # some new files are down, many to come
             # While it runs, readers get the old site, every file of it.
             assert fetch_all(base, list(old_files)) == old_files
             os.kill(proc.pid, signal.SIGKILL)

@@ -144,23 +144,27 @@ def test_a_missing_bucket_names_the_bucket(tmp_path, s3_endpoint, bucket):
         publish.publish(make_site(tmp_path / "s", "v1"), settings, tmp_path, NOW)
 
 
-SLOW_S3_PUBLISH = """
-import sys, time
+# As the local target's test: the publisher halts after a few uploads and waits to be killed.
+HALT_AFTER = 5
+SLOW_S3_PUBLISH = f"""
+import sys, threading
 from datetime import datetime
 from pathlib import Path
 from hcportal import publish
 import hcportal.publish.s3 as s3
 from hcportal.publish.settings import PublishSettings
 
-upload = s3._upload
-def slow_upload(client, bucket, prefix, f, settings):
+upload, uploaded = s3._upload, []
+def halting_upload(client, bucket, prefix, f, settings):
     upload(client, bucket, prefix, f, settings)
+    uploaded.append(f.rel)
     print("uploaded", f.rel, flush=True)
-    time.sleep(0.3)
+    if len(uploaded) == {HALT_AFTER}:
+        threading.Event().wait()  # until killed
     return f
-s3._upload = slow_upload
-settings = PublishSettings.model_validate({"target": "s3", "s3": {
-    "bucket": sys.argv[3], "prefix": "portal/", "endpoint_url": sys.argv[2], "workers": 1}})
+s3._upload = halting_upload
+settings = PublishSettings.model_validate({{"target": "s3", "s3": {{
+    "bucket": sys.argv[3], "prefix": "portal/", "endpoint_url": sys.argv[2], "workers": 1}}}})
 publish.publish(Path(sys.argv[1]), settings, Path("."), datetime.fromisoformat(sys.argv[4]))
 print("done", flush=True)
 """
@@ -179,7 +183,7 @@ def test_an_s3_publish_killed_midway_leaves_the_old_site_whole(tmp_path, s3_endp
         SLOW_S3_PUBLISH, str(new), s3_endpoint, name, (NOW + timedelta(days=1)).isoformat()
     )
     try:
-        uploaded = [ln.split()[1] for ln in wait_for_lines(proc, "uploaded", 5)]
+        uploaded = [ln.split()[1] for ln in wait_for_lines(proc, "uploaded", HALT_AFTER)]
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.kill()

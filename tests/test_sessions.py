@@ -78,6 +78,7 @@ def test_login_saves_an_owner_only_session_that_a_harvest_reuses(demo_data, tmp_
     assert manifest.report("accounts").rows == len(demo_data["accounts"])
 
 
+@pytest.mark.slow  # end to end: login and two harvests through the CLI
 def test_expired_session_without_credentials_exits_3_asking_for_login(
     demo_data, tmp_path, monkeypatch
 ):

@@ -542,6 +542,12 @@ def test_xray_dates_sort_earliest_first_and_downloads_name_the_account(fixed, pa
     assert second.startswith("xray-timeline-delta-foods")
 
 
+# The focused row, read once the frame after the next has begun: the scroll that moving the focus
+# causes is handled (its rows redrawn) by then. Waiting for frames, not for a guessed duration.
+AFTER_REDRAW = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
+  done((document.activeElement.closest("tbody tr") || {}).ariaRowIndex))))"""
+
+
 def test_tabbing_through_a_virtual_table_keeps_the_focus_in_it(demo, page):
     """Scrolling redraws the rows in view: the focused one survives, so Tab goes on from it."""
     visit(page, demo, "targets.html", "group=0")
@@ -549,7 +555,6 @@ def test_tabbing_through_a_virtual_table_keeps_the_focus_in_it(demo, page):
     at = []
     for _ in range(80):
         page.keyboard.press("Tab")
-        page.wait_for_timeout(20)  # a frame: the scroll redraws the rows
-        at.append(page.evaluate("(document.activeElement.closest('tbody tr') || {}).ariaRowIndex"))
+        at.append(page.evaluate(AFTER_REDRAW))
     assert None not in at and at == sorted(at, key=int)
     assert page.locator(".grid-scroll").evaluate("el => el.scrollTop") > 0

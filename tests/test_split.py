@@ -13,15 +13,21 @@ from hcportal.publish.sitecheck import check_site
 from hcportal.render.datafiles import ALPHABET
 from hcportal.render.settings import SiteSettings
 from hcportal.render.split import build_split
-from tests.conftest import NOW
+from tests.conftest import NOW, built_once
 from tests.publishing import night
+
+
+def build_night_and_split(work: Path) -> None:
+    night(work / "build", NOW, accounts=200)
+    build_split(
+        work / "build" / "data", work / "build" / "site", SiteSettings(), ["region", "owner"]
+    )
 
 
 @pytest.fixture(scope="module")
 def split(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
-    build = tmp_path_factory.mktemp("split") / "build"
-    night(build, NOW, accounts=200)
-    build_split(build / "data", build / "site", SiteSettings(), ["region", "owner"])
+    """One split site for the whole run (every worker reads the same one)."""
+    build = built_once(tmp_path_factory, "split", build_night_and_split) / "build"
     return build / "site", pd.read_parquet(build / "data" / "accounts.parquet")
 
 
