@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from hcportal.render import xray
+from hcportal.render import healthmap, xray
 from hcportal.render.datasets import (
     DATASETS,
     TARGET_STATUSES,
@@ -180,6 +180,10 @@ PAGES: list[Page] = [
     ),
     Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
     Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
+    Page(
+        "healthmap.html", "healthmap.html", "Account Health Map", ("hm_accounts", "hm_responses"),
+        nav="Health map", reads={"accounts": ("account_key",)}, context=healthmap.context,
+    ),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
         "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,
