@@ -19,7 +19,6 @@ if __name__ != "hcportal.render":
 import functools
 import json
 import logging
-import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -104,10 +103,7 @@ def render_site(tables: Tables, out_dir: Path, settings: SiteSettings) -> Path:
     if not any(p.path == "index.html" for p in pages):
         raise RenderError("the tables lack what the home page needs (accounts, occasions)")
     with staged_dir(out_dir, is_site_dir, "site") as tmp:
-        # VENDORED.md documents the libraries for us; the site ships their licences, not it.
-        shutil.copytree(
-            site_templates.ROOT / "static", tmp / "static", ignore=shutil.ignore_patterns("*.md")
-        )
+        site_templates.copy_static(tmp / "static")
         site = _Site(tables=tables, out=tmp, settings=settings, pages=pages, env=environment())
         for page in pages:
             site.render(page)

@@ -29,6 +29,7 @@ window.HCP = window.HCP || { data: {} };
       this.name = name;
       this.slugs = spec.slugs || null;
       this.keys = spec.keys || null;
+      this.low = null; // lowered(), made when asked: declared here, so every column keeps one shape
       if (spec.dict) {
         this.kind = "dict";
         this.dict = spec.dict;
@@ -53,6 +54,11 @@ window.HCP = window.HCP || { data: {} };
     }
     key(i) {
       return this.keys ? this.keys[this.codes[i]] : null;
+    }
+    // The values as lower-case text ("" for none), made once: sorting and search compare them.
+    lowered() {
+      if (!this.low) this.low = this.values.map((v) => (v == null ? "" : String(v).toLowerCase()));
+      return this.low;
     }
     // The same column for some rows only (an account's X-Ray).
     pick(rows) {

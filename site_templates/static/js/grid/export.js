@@ -1,0 +1,91 @@
+// Export: the rows shown, in the order shown, as CSV (UTF-8 with a BOM, safe from formula
+// injection) or Excel (typed numbers and dates, via the vendored write-excel-file, loaded on
+// the first Excel download so that a page view never pays for it).
+"use strict";
+
+(function (HCP) {
+  // One cell's value for a file: {t: "s" text, "n" number, "d" date, "b" yes/no, v: value};
+  // v is null for a blank.
+  function cell(c, i) {
+    const col = c.col;
+    if (!col) return { t: "s", v: null };
+    const v = col.get(i);
+    if (v == null || v === "") return { t: "s", v: null };
+    switch (c.type) {
+      case "money": case "number": case "id": case "percent": return { t: "n", v: +v, type: c.type };
+      case "date": {
+        // The text for the CSV; the instant, from the value itself, for Excel (the text of a
+        // midnight timestamp is a bare date, so it cannot be parsed back as a time).
+        const minutes = col.kind === "minutes" ? v : v * 1440;
+        return { t: "d", v: HCP.fmt.time(col, i), at: new Date(minutes * 60000), time: minutes % 1440 !== 0 };
+      }
+      case "flag": return { t: "b", v: Boolean(v) };
+      default: return { t: "s", v: String(v) };
+    }
+  }
+
+  // Every column (the hidden, export-only ones too) of the rows in items; group headings
+  // (negative items) are left out.
+  function cells(columns, items) {
+    const header = columns.map((c) => c.label);
+    const rows = [];
+    for (const item of items) {
+      if (item < 0) continue;
+      rows.push(columns.map((c) => cell(c, item)));
+    }
+    return { header, rows };
+  }
+
+  // A text a spreadsheet would run as a formula (= + - @, or a tab or CR, after any spaces it
+  // trims) gets a leading apostrophe: OWASP's advice for CSV injection, the rule the transform's
+  // own CSV files follow (hcportal/core/safecsv.py). Excel files get it too, so a sheet saved
+  // again as CSV stays safe.
+  function safeText(value) {
+    const text = String(value);
+    return /^'*(?:[\t\r]|[\s\x0b\x1c-\x1f\x85]*[=+\-@])/.test(text) ? "'" + text : text;
+  }
+
+  function csv({ header, rows }) {
+    // Excel opens a CSV as UTF-8 only with a BOM.
+    const text = (s) => {
+      const out = safeText(s);
+      return /[",\r\n]/.test(out) || /^\s|\s$/.test(out) ? '"' + out.replace(/"/g, '""') + '"' : out;
+    };
+    const value = (c) => {
+      if (c.v == null) return "";
+      if (c.t === "n") return String(c.v);
+      if (c.t === "b") return c.v ? "true" : "false";
+      if (c.t === "d") return c.v;
+      return text(c.v);
+    };
+    const lines = [header.map(text).join(",")];
+    for (const r of rows) lines.push(r.map(value).join(","));
+    return "\uFEFF" + lines.join("\r\n") + "\r\n";
+  }
+
+  async function xlsx({ header, rows }, columns) {
+    if (!window.writeXlsxFile) await HCP.load(document.documentElement.dataset.xlsx);
+    const sheet = [header.map((h) => ({ value: h, fontWeight: "bold" }))];
+    for (const r of rows) {
+      sheet.push(r.map((c) => {
+        if (c.v == null) return null;
+        if (c.t === "n") {
+          const format = c.type === "percent" ? "0%" : c.type === "money" ? "#,##0" : undefined;
+          return { type: Number, value: c.v, format };
+        }
+        if (c.t === "b") return { type: Boolean, value: c.v };
+        if (c.t === "d") return { type: Date, value: c.at, format: c.time ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
+        return { type: String, value: safeText(c.v) };
+      }));
+    }
+    const widths = columns.map((c) => ({ width: HCP.cells.numeric(c.type) ? 14 : 24 }));
+    return window.writeXlsxFile(sheet, { columns: widths, stickyRowsCount: 1 }).toBlob();
+  }
+
+  // targets-2026-11-23.csv; with a tag (the X-Ray's account): xray-timeline-acme-rail-2026-11-23.xlsx
+  const fileName = (name, tag, ext) =>
+    name + (tag ? "-" + tag : "") + (HCP.asOf ? "-" + HCP.asOf : "") + "." + ext;
+
+  HCP.exporting = { cell, cells, csv, xlsx, fileName, safeText };
+  HCP.safeText = safeText;
+})(window.HCP);

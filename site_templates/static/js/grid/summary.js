@@ -1,0 +1,41 @@
+// What a table says about its rows, in words: the summary above it, each group's heading, the
+// line a printout starts with. Text only (HCP.fmt formats the numbers); the page puts it in
+// place as text.
+"use strict";
+
+(function (HCP) {
+  const fmt = HCP.fmt;
+  const singular = (noun) => noun.replace(/s$/, "");
+
+  // "12 of 40 occasions · 3 overdue · 9 pending · $1,234". tallies: [[value, count], ...] (the
+  // values with no row are left out); total: the sum of the table's sum column, or null.
+  function line(rows, n, noun, tallies, total) {
+    const parts = [fmt.number(rows) + " of " + fmt.number(n) + " " + noun];
+    for (const [value, count] of tallies || []) if (count) parts.push(fmt.number(count) + " " + value);
+    if (total != null) parts.push(fmt.money(total));
+    return parts.join(" · ");
+  }
+
+  // A group's heading beside its value: "3 occasions · $12,000" ("1 occasion").
+  function groupLine(count, noun, sum) {
+    return fmt.number(count) + " " + (count === 1 ? singular(noun) : noun) +
+      (sum != null ? " · " + fmt.money(sum) : "");
+  }
+
+  // What to say when no row is shown: the table is empty, or the filters left nothing.
+  const empty = (n, noun) => (n ? "No " + noun + " match these filters." : "No " + noun + ".");
+
+  // The printout's first line. active: ["Status: overdue", ...]; sorted: [[label, dir], ...];
+  // printed: how many rows the printout holds when it cannot hold them all, else null.
+  function printLine(active, sorted, printed, rows) {
+    let text = (active.length ? "Filters: " + active.join("; ") : "No filters") +
+      (sorted.length ? ". Sorted by " + sorted.map(([l, d]) => l + (d === "asc" ? " ↑" : " ↓")).join(", ") : "") + ".";
+    if (printed != null) {
+      text += " This printout holds the first " + fmt.number(printed) + " of " + fmt.number(rows) +
+        " rows; filter to print the others.";
+    }
+    return text;
+  }
+
+  HCP.summary = { line, groupLine, empty, printLine };
+})(window.HCP);
