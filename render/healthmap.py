@@ -50,7 +50,9 @@ def responses(t: Tables) -> pd.DataFrame:
     account's row in :func:`accounts`."""
     from hcportal.render.datasets import BLANK, labelled
 
-    position = pd.Series(range(len(t["health_map"])), index=t["health_map"]["account_key"].to_numpy())
+    position = pd.Series(
+        range(len(t["health_map"])), index=t["health_map"]["account_key"].to_numpy()
+    )
     s = t["surveys"]
     s = s[s["rating"].notna().to_numpy() & s["account_key"].isin(position.index).to_numpy()]
     df = pd.DataFrame(

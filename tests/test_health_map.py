@@ -170,7 +170,9 @@ def test_health_map_rows_hand_computed():
         ("thin", S, 10), ("thin", E, 10), ("thin", E, 7),
         ("nowhere", S, 10),  # an account not in the accounts report: not on the map
     ])  # fmt: skip
-    contracts = _contracts([("alpha", "2026-01-01", None, 50.0), ("zeta", "2020-01-01", "2021-01-01", 9)])
+    contracts = _contracts(
+        [("alpha", "2026-01-01", None, 50.0), ("zeta", "2020-01-01", "2021-01-01", 9)]
+    )
     hm = HealthMapSettings(success_question=S, experience_question=E)
     out = health_map(accounts, contracts, surveys, hm, date(2026, 6, 1))
     assert list(out["account"]) == ["alpha", "Mute", "Thin", "Zeta"]  # alphabetical, any case
@@ -211,3 +213,12 @@ def test_a_question_the_surveys_do_not_ask_is_a_clear_error():
             _accounts("A"), _contracts([]), _surveys([("a", S, 9)]),
             HealthMapSettings(success_question=S, experience_question="Nope"), date(2026, 6, 1),
         )  # fmt: skip
+
+
+def test_the_default_question_missing_leaves_the_measure_silent(caplog):
+    out = health_map(
+        _accounts("A"), _contracts([]), _surveys([("a", S, 9)]),
+        HealthMapSettings(success_question=S), date(2026, 6, 1),
+    )  # fmt: skip
+    assert out["experience_band"].tolist() == ["Silent"] and out["success_band"][0] == "High"
+    assert "experience_question" in caplog.text

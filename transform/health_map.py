@@ -8,6 +8,7 @@ are in :mod:`~transform.healthmap_rules`; this module only joins the tables.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import numpy as np
@@ -18,10 +19,23 @@ from hcportal.transform import healthmap_rules as rules
 from hcportal.transform.healthmap_rules import HealthMapSettings
 from hcportal.transform.steps import Context, Frames, Step
 
+log = logging.getLogger(__name__)
+
+
+COLUMNS = (
+    "account", "account_key", "owner", "geo", "region", "account_value",
+    "success_net", "success_responses", "success_band", "success_thin",
+    "experience_net", "experience_responses", "experience_band", "experience_thin",
+    "promoters", "passives", "detractors", "sentiment", "action", "thin",
+)  # fmt: skip
+
 
 def health_map_step(t: Frames, ctx: Context) -> Frames:
     settings = ctx.settings.health_map
-    return {"health_map": health_map(t["accounts"], t["contracts"], t["surveys"], settings, ctx.as_of)}
+    # No survey report at all: every account is silent (true: nobody answered); the page, which
+    # needs the answers, is then not built.
+    surveys = t.get("surveys", NO_SURVEYS)
+    return {"health_map": health_map(t["accounts"], t["contracts"], surveys, settings, ctx.as_of)}
 
 
 def health_map(
@@ -40,7 +54,8 @@ def health_map(
         ("success", settings.success_question),
         ("experience", settings.experience_question),
     ):
-        rows = answers_to(surveys, question, measure)
+        explicit = f"{measure}_question" in settings.model_fields_set
+        rows = answers_to(surveys, question, measure, explicit)
         scores = rules.net_scores(rows["rating"], rows["account_key"], settings.scale_of(question))
         scores = scores.reindex(keys)
         responses = scores["responses"].fillna(0).astype(np.int64).to_numpy()
@@ -60,21 +75,31 @@ def health_map(
     ]
     out["thin"] = out["success_thin"] | out["experience_thin"]
     order = sorted(range(len(out)), key=lambda i: (str(out["account"][i]).casefold(), keys[i]))
-    return out.iloc[order].reset_index(drop=True)
+    return out.iloc[order][list(COLUMNS)].reset_index(drop=True)
 
 
-def answers_to(surveys: pd.DataFrame, question: str, measure: str) -> pd.DataFrame:
-    """The survey rows of ``question`` (case and surrounding spaces ignored)."""
+def answers_to(
+    surveys: pd.DataFrame, question: str, measure: str, explicit: bool = True
+) -> pd.DataFrame:
+    """The survey rows of ``question`` (case and surrounding spaces ignored).
+
+    A question the config names that no survey asks is a typo until shown otherwise: an error.
+    The default question (the demo CRM's) missing from another CRM's surveys only leaves that
+    measure silent, with a warning, so a transform that never asked for a map is not stopped.
+    """
     folded = surveys["question"].astype(object).where(surveys["question"].notna(), "")
     asked = folded.map(rules.fold)
     rows = surveys[(asked == rules.fold(question)).to_numpy()]
     if len(surveys) and rows.empty:
         known = sorted(set(surveys["question"].dropna().astype(str)), key=str.casefold)
         listed = "; ".join(f'"{q}"' for q in known[:8]) + ("; ..." if len(known) > 8 else "")
-        raise TransformError(
+        message = (
             f'transform.health_map.{measure}_question "{question}" is not a question of '
             f"surveys.csv; its questions are: {listed}"
         )
+        if explicit:
+            raise TransformError(message)
+        log.warning("health map: %s (the %s measure is silent until it is set)", message, measure)
     return rows
 
 
@@ -86,6 +111,14 @@ def account_value(contracts: pd.DataFrame, as_of: date) -> pd.Series:
     return sums.round(2)
 
 
+NO_SURVEYS = pd.DataFrame(
+    {"account_key": [], "question": [], "rating": np.zeros(0, dtype="float64")}, dtype=object
+).astype({"rating": "float64"})
+
 STEP = Step(
-    "health map", health_map_step, makes=("health_map",), needs=("accounts", "contracts", "surveys")
+    "health map",
+    health_map_step,
+    makes=("health_map",),
+    needs=("accounts", "contracts"),
+    uses=("surveys",),
 )
