@@ -75,10 +75,10 @@
           HCP.el("input", { type: "checkbox", name: "role", value: v, checked: true }), " " + v));
       }
       this.fillSets();
-      const q = this.rules.quadrants;
+      const quad = this.rules.quadrants;
       const list = this.root.querySelector(".hm-quadrants");
-      for (const [where, name] of [["Upper left", q.upper_left], ["Upper right", q.upper_right],
-        ["Lower left", q.lower_left], ["Lower right", q.lower_right]]) {
+      for (const [where, name] of [["Upper left", quad.upper_left], ["Upper right", quad.upper_right],
+        ["Lower left", quad.lower_left], ["Lower right", quad.lower_right]]) {
         list.append(HCP.el("li", {}, HCP.el("span", { class: "hm-where", text: where + ": " }), name));
       }
     }
@@ -347,7 +347,7 @@
             ["Experiential Score", measure(r.experience_net, r.experience_band, r.experience_responses)],
             ["Suggested Action", r.action],
             ["Sentiment", SENTIMENT_WORDS[r.sentiment] + (r.thin ? "; thin evidence" : "")]]
-            .map(([t, v]) => HCP.el("div", {}, HCP.el("dt", { text: t }), HCP.el("dd", { text: v })))),
+            .map(([t, v]) => HCP.el("div", {}, HCP.el("dt", { text: t + " =" }), HCP.el("dd", { text: v })))),
         k == null ? null : HCP.el("p", { class: "note", text: (k + 1) + " of " + this.order.length + " · Enter opens the X-Ray" }));
       d.hidden = false;
       // Beside the point, inside the chart's box (CSSOM styles: the CSP refuses style attributes).
