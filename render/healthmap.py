@@ -77,3 +77,70 @@ def context(t: Tables, _shard, _memo: dict) -> dict:
 
 def _has(t: Tables, header: str) -> bool:
     return any(str(c).strip().casefold() == header.casefold() for c in t["accounts"].columns)
+
+
+# -- the X-Ray's per-contact view -----------------------------------------------------------------
+
+SURVEY_READS: Reads = {
+    "surveys": ("account_key", "contact", "role", "question", "date", "rating", "responded"),
+}
+PROMOTER, PASSIVE, DETRACTOR = "Promoter", "Passive", "Detractor"
+NON_RESPONDER, NOT_ASKED = "Non-responder", "Not asked"
+
+
+def contacts(t: Tables) -> pd.DataFrame:
+    """One row per surveyed contact of an account: role, what their latest answer to the Success
+    question makes them (Promoter, Passive, Detractor; Non-responder when invited and silent; Not
+    asked), and how many invitations they answered. Non-responders are rows, never dropped."""
+    rules = t.meta.get("health_map") or browser_rules(HealthMapSettings())
+    s = t["surveys"][list(SURVEY_READS["surveys"])].copy()
+    for col in ("contact", "role"):
+        s[col] = s[col].astype(object).where(s[col].notna(), "").astype(str)
+    s["contact"] = s["contact"].mask(s["contact"] == "", "(no contact)")
+    s["role"] = s["role"].mask(s["role"] == "", "(no role)")
+    folded = s["question"].astype(object).where(s["question"].notna(), "").map(_fold)
+    success = (folded == _fold(rules["success_question"])).to_numpy()
+    scale = rules["question_scales"].get(_fold(rules["success_question"]), rules["scale"])
+    by = ["account_key", "contact", "role"]
+    s["account_key"] = s["account_key"].astype(str)
+    out = s.groupby(by, sort=True, observed=True).agg(
+        invitations=("responded", "size"),
+        answers=("responded", "sum"),
+        last_answer=("date", lambda d: d[s.loc[d.index, "responded"]].max()),
+    )
+    answered = s[success & s["responded"].to_numpy()].sort_values("date", kind="stable")
+    latest = answered.groupby(by, observed=True)["rating"].last()
+    asked = s[success].groupby(by, observed=True).size()
+    out["success_rating"] = latest.reindex(out.index)
+    r = out["success_rating"]
+    status = pd.Series(NOT_ASKED, index=out.index, dtype=object)
+    status[asked.reindex(out.index).fillna(0).to_numpy() > 0] = NON_RESPONDER
+    status[(r >= scale["high_from"]).to_numpy()] = PROMOTER
+    status[(r <= scale["low_to"]).to_numpy()] = DETRACTOR
+    status[(r.notna() & (r > scale["low_to"]) & (r < scale["high_from"])).to_numpy()] = PASSIVE
+    out["status"] = status
+    out["answers"] = out["answers"].astype("int64")
+    out = out.reset_index()
+    return out[["account_key", "contact", "role", "status", "success_rating", "answers",
+                "invitations", "last_answer"]]  # fmt: skip
+
+
+def role_rates(contacts_: pd.DataFrame) -> pd.DataFrame:
+    """Per account and role: contacts surveyed, those who never answered, invitations, answers and
+    the response rate (answers / invitations)."""
+    df = contacts_.assign(silent=contacts_["answers"] == 0)
+    out = df.groupby(["account_key", "role"], sort=True).agg(
+        contacts=("contact", "size"),
+        non_responders=("silent", "sum"),
+        invitations=("invitations", "sum"),
+        answers=("answers", "sum"),
+    )
+    out = out.astype("int64")
+    out["response_rate"] = out["answers"] / out["invitations"]
+    return out.reset_index()
+
+
+def _fold(q: object) -> str:
+    from hcportal.transform.healthmap_rules import fold
+
+    return fold(str(q))

@@ -222,3 +222,32 @@ def test_the_default_question_missing_leaves_the_measure_silent(caplog):
     )  # fmt: skip
     assert out["experience_band"].tolist() == ["Silent"] and out["success_band"][0] == "High"
     assert "experience_question" in caplog.text
+
+
+# -- the X-Ray's per-contact view -----------------------------------------------------------------
+
+
+def test_contacts_and_response_rates_per_role_keep_the_non_responders():
+    from hcportal.render.healthmap import contacts, role_rates
+    from hcportal.transform import Tables
+    from hcportal.transform.healthmap_rules import browser_rules
+
+    s = _surveys([
+        ("a", S, 10, "Decision Maker"), ("a", S, None, "Decision Maker"), ("a", E, 2, "Influencer"),
+        ("a", S, 7, "Influencer"), ("a", S, 3, "Day to Day"), ("a", S, None, "Day to Day"),
+    ])  # fmt: skip
+    # one contact per person: c0/c1 are the same decision maker, c4/c5 two day-to-day people
+    s["contact"] = ["dm", "dm", "inf", "inf", "d1", "d2"]
+    s["date"] = pd.to_datetime(["2026-01-01", "2026-05-01", "2026-01-01", "2026-02-01",
+                                "2026-01-01", "2026-01-01"])  # fmt: skip
+    s["responded"] = s["rating"].notna()
+    rules = browser_rules(HealthMapSettings(success_question=S, experience_question=E))
+    c = contacts(Tables(frames={"surveys": s}, meta={"health_map": rules})).set_index("contact")
+    assert c.loc["dm", "status"] == "Promoter"  # the latest answer; the unanswered wave after it
+    assert c.loc["inf", "status"] == "Passive" and c.loc["d1", "status"] == "Detractor"
+    assert c.loc["d2", "status"] == "Non-responder" and c.loc["d2", "answers"] == 0
+    r = role_rates(c.reset_index()).set_index("role")
+    assert r.loc["Day to Day", ["contacts", "non_responders", "invitations", "answers"]].tolist() == [
+        2, 1, 2, 1,
+    ]  # fmt: skip
+    assert r.loc["Decision Maker", "response_rate"] == 0.5

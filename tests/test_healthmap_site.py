@@ -250,3 +250,20 @@ def test_a_phone_never_scrolls_sideways(built, page):
     page.set_viewport_size({"width": 390, "height": 844})
     visit(page, built)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_xray_shows_each_contact_and_the_response_rate_per_role(built, tables, page):
+    s = tables["surveys"]
+    silent = s.groupby(["account_key", "contact"], observed=True)["responded"].sum()
+    key = str(silent[silent == 0].index[0][0])  # an account with a contact who never answered
+    page.goto((built / "site" / "xray.html").as_uri() + "#account=" + key)
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    contacts = page.locator("section[data-state-prefix='s.']")
+    assert contacts.is_visible()
+    statuses = contacts.locator("tbody td:nth-child(3)").all_inner_texts()
+    assert "Non-responder" in statuses or "Not asked" in statuses
+    want = s[s["account_key"].astype(str) == key]["contact"].nunique()
+    assert len(statuses) == want  # every surveyed contact, the silent ones too
+    roles = page.locator("section[data-state-prefix='r.']")
+    assert roles.is_visible() and roles.locator("tbody tr").count() >= 1
+    assert page.evaluate("window.__csp") == [] and page.evaluate("window.__errors") == []
