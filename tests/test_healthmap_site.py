@@ -267,3 +267,34 @@ def test_the_xray_shows_each_contact_and_the_response_rate_per_role(built, table
     roles = page.locator("section[data-state-prefix='r.']")
     assert roles.is_visible() and roles.locator("tbody tr").count() >= 1
     assert page.evaluate("window.__csp") == [] and page.evaluate("window.__errors") == []
+
+
+HOSTILE = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "</script>")
+
+
+def test_hostile_names_questions_and_roles_stay_text(tables, tmp_path, page):
+    t = transform.Tables(frames=dict(tables.frames), meta=dict(tables.meta))
+    hm = t["health_map"].copy()
+    hm["account"] = hm["account"].astype(str)
+    hm.loc[:2, "account"] = list(HOSTILE)
+    t.frames["health_map"] = hm
+    s = t["surveys"].copy()
+    for col in ("question", "role", "wave"):
+        s[col] = s[col].astype(str)
+    s.loc[s["question"] == SUCCESS, "question"] = HOSTILE[0]
+    s.loc[s["role"] == "Influencer", "role"] = HOSTILE[1]
+    s.loc[s.index[:50], "wave"] = HOSTILE[2]
+    t.frames["surveys"] = s
+    t.meta["health_map"] = {**t.meta["health_map"], "success_question": HOSTILE[0]}
+    render.render_site(t, tmp_path / "site", SiteSettings())
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto((tmp_path / "site" / "healthmap.html").as_uri())
+    page.wait_for_selector("html[data-hm-ready]", state="attached")
+    assert page.evaluate("HCP.hmRows.filter(r => r.success_responses > 0).length") > 0
+    names = page.evaluate("HCP.hmRows.map(r => r.account)")
+    assert set(HOSTILE) <= set(names)
+    page.locator(".hm-chart").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator("img[src=x]").count() == 0 and dialogs == []
+    assert page.evaluate("window.__csp") == [] and page.evaluate("window.__errors") == []
