@@ -269,7 +269,7 @@ def test_the_xray_shows_each_contact_and_the_response_rate_per_role(built, table
     assert page.evaluate("window.__csp") == [] and page.evaluate("window.__errors") == []
 
 
-HOSTILE = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "</script>")
+HOSTILE = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "</script>")
 
 
 def test_hostile_names_questions_and_roles_stay_text(tables, tmp_path, page):
