@@ -49,6 +49,14 @@
       this.chart = window.echarts ? echarts.init(this.chartEl, null, { renderer: "canvas" }) : null;
       this.wire();
       this.apply();
+      // On a phone the settings fold away unless a link set some: the map comes first.
+      const panel = root.querySelector("details.hm-panel");
+      if (window.matchMedia("(max-width: 720px)").matches && !this.filtered()) panel.open = false;
+    }
+
+    filtered() {
+      const p = HCP.state.read();
+      return ["sq", "eq", "acc", "roles", "qn", "wave", "from", "to", ...ACCOUNT_FILTERS].some((k) => p.has(k));
     }
 
     // -- controls --------------------------------------------------------------------------------
