@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hcportal.transform import Tables
-from hcportal.transform.healthmap_rules import HealthMapSettings, browser_rules
+from hcportal.transform.healthmap_rules import HealthMapSettings, browser_rules, is_question
 
 # Columns of the accounts report the seed filters by, under the headers CRMs give them (the
 # accounts table keeps every extra column under its own header): shipped when present.
@@ -98,15 +98,15 @@ def contacts(t: Tables) -> pd.DataFrame:
         s[col] = s[col].astype(object).where(s[col].notna(), "").astype(str)
     s["contact"] = s["contact"].mask(s["contact"] == "", "(no contact)")
     s["role"] = s["role"].mask(s["role"] == "", "(no role)")
-    folded = s["question"].astype(object).where(s["question"].notna(), "").map(_fold)
-    success = (folded == _fold(rules["success_question"])).to_numpy()
+    success = is_question(s["question"], rules["success_question"])
     scale = rules["question_scales"].get(_fold(rules["success_question"]), rules["scale"])
     by = ["account_key", "contact", "role"]
     s["account_key"] = s["account_key"].astype(str)
+    s["answered_on"] = s["date"].where(s["responded"].to_numpy(dtype=bool))
     out = s.groupby(by, sort=True, observed=True).agg(
         invitations=("responded", "size"),
         answers=("responded", "sum"),
-        last_answer=("date", lambda d: d[s.loc[d.index, "responded"]].max()),
+        last_answer=("answered_on", "max"),
     )
     answered = s[success & s["responded"].to_numpy()].sort_values("date", kind="stable")
     latest = answered.groupby(by, observed=True)["rating"].last()

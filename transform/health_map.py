@@ -87,9 +87,7 @@ def answers_to(
     The default question (the demo CRM's) missing from another CRM's surveys only leaves that
     measure silent, with a warning, so a transform that never asked for a map is not stopped.
     """
-    folded = surveys["question"].astype(object).where(surveys["question"].notna(), "")
-    asked = folded.map(rules.fold)
-    rows = surveys[(asked == rules.fold(question)).to_numpy()]
+    rows = surveys[rules.is_question(surveys["question"], question)]
     if len(surveys) and rows.empty:
         known = sorted(set(surveys["question"].dropna().astype(str)), key=str.casefold)
         listed = "; ".join(f'"{q}"' for q in known[:8]) + ("; ..." if len(known) > 8 else "")

@@ -146,6 +146,13 @@ def fold(question: str) -> str:
     return " ".join(str(question).split()).casefold()
 
 
+def is_question(questions: pd.Series, question: str) -> np.ndarray:
+    """Which rows ask ``question`` (folded): each distinct text folded once, not each row."""
+    codes, uniques = pd.factorize(questions.astype(object), use_na_sentinel=True)
+    hit = np.array([fold(u) == fold(question) for u in uniques] + [False], dtype=bool)
+    return hit[codes]  # a missing question (code -1) takes the last entry: False
+
+
 # -- the rules ------------------------------------------------------------------------------------
 
 
