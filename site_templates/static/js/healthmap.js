@@ -8,6 +8,7 @@
 
 (function (HCP) {
   const HM = HCP.healthMap;
+  const LARGE = 5000; // accounts on the map from which sizes give way to speed
   const SILENT_AT = -125; // where a silent measure is drawn: on the Silent strip, off the scale
   const COLORS = { green: "#2e7d32", yellow: "#c99700", red: "#c0392b", gray: "#7b858f" };
   const SHAPES = { green: "circle", yellow: "diamond", red: "triangle", gray: "rect" };
@@ -233,7 +234,8 @@
       for (const r of this.rows) bands[r.action] = (bands[r.action] || 0) + 1;
       const silent = this.rows.filter((r) => r.success_band === HM.SILENT || r.experience_band === HM.SILENT).length;
       this.summary.textContent = this.rows.length + " of " + this.accounts.n + " accounts; " +
-        silent + " silent on at least one measure. Success: \u201c" + view.sq + "\u201d; Experience: \u201c" + view.eq + "\u201d.";
+        silent + " silent on at least one measure. Success: \u201c" + view.sq + "\u201d; Experience: \u201c" + view.eq + "\u201d." +
+        (this.rows.length > LARGE ? " Over " + LARGE.toLocaleString() + " accounts the circles are drawn at one size: filter to compare values." : "");
       const active = [];
       if (view.acc) active.push("Account: " + view.acc);
       for (const [k, v] of Object.entries(view.accountFilters)) if (v) active.push(k.replace("_", " ") + ": " + v);
@@ -259,6 +261,10 @@
         itemStyle: { color: COLORS[s], opacity: 0.78, borderColor: "#1b1f24", borderWidth: 0.6 },
         emphasis: { scale: 1.35, itemStyle: { borderWidth: 2.5, borderColor: "#e8890c", opacity: 1 } },
         symbolSize: (d) => size(d[2]),
+        // Above LARGE points ECharts draws each series as one path (about half the time at
+        // 20,000 accounts, measured); every symbol then has one size (the summary says so).
+        large: this.rows.length > LARGE,
+        largeThreshold: 1,
         data: this.rows.map((r, i) => [xOf(r), yOf(r), r.account_value, i, r.sentiment])
           .filter((d) => d[4] === s),
       }));
@@ -307,13 +313,12 @@
 
     drawChart() {
       // Keyboard order: left to right, then bottom to top (what the eye reads across the map).
-      this.order = this.rows.map((r, i) => i).sort((a, b) => {
-        const ra = this.rows[a], rb = this.rows[b];
-        return xOf(ra) - xOf(rb) || yOf(ra) - yOf(rb) || a - b;
-      });
+      const xs = this.rows.map(xOf), ys = this.rows.map(yOf); // once each, not per comparison
+      this.order = this.rows.map((r, i) => i).sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b] || a - b);
       this.focus = -1;
       this.hide();
-      if (this.chart) this.chart.setOption(this.option(true), true);
+      // Animating thousands of symbols costs seconds; a big map is drawn at once, in chunks.
+      if (this.chart) this.chart.setOption(this.option(this.rows.length <= 1500), true);
     }
 
     onKey(e) {
