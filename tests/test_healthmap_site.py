@@ -298,3 +298,15 @@ def test_hostile_names_questions_and_roles_stay_text(tables, tmp_path, page):
     page.keyboard.press("ArrowRight")
     assert page.locator("img[src=x]").count() == 0 and dialogs == []
     assert page.evaluate("window.__csp") == [] and page.evaluate("window.__errors") == []
+
+
+def test_an_account_name_opens_its_xray_in_a_new_tab(built, page):
+    visit(page, built)
+    link = page.locator("section[data-grid] tbody td a").first
+    name = link.inner_text()
+    with page.context.expect_page() as info:
+        link.click()
+    xray = info.value
+    xray.wait_for_selector("html[data-ready='1']", state="attached")
+    assert xray.locator("#xray-title").inner_text() == name
+    assert page.url.endswith("healthmap.html") or "healthmap.html" in page.url

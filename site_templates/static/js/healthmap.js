@@ -182,6 +182,13 @@
         else if (act === "pdf") window.print();
       });
       window.addEventListener("hashchange", () => this.apply());
+      // The seed opens an account's X-Ray in a new tab, so the map and its filters stay.
+      this.root.querySelector("section[data-grid]").addEventListener("click", (e) => {
+        const a = e.target.closest("td a[href*='xray.html']");
+        if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        window.open(a.href, "_blank", "noopener");
+      });
       this.chartEl.addEventListener("keydown", (e) => this.onKey(e));
       this.chartEl.addEventListener("focus", () => { if (this.focus < 0 && this.order.length) this.moveTo(0); });
       this.chartEl.addEventListener("blur", () => this.hide());
