@@ -310,3 +310,26 @@ def test_an_account_name_opens_its_xray_in_a_new_tab(built, page):
     xray.wait_for_selector("html[data-ready='1']", state="attached")
     assert xray.locator("#xray-title").inner_text() == name
     assert page.url.endswith("healthmap.html") or "healthmap.html" in page.url
+
+
+def test_hovering_a_circle_shows_its_details(built, page):
+    visit(page, built)
+    chart = page.locator(".hm-chart")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    x, y, names = page.evaluate(
+        """() => { const P = HCP.healthMapPage;
+        const r = P.rows.find(x => x.success_net != null && x.experience_net != null);
+        const s = ['green', 'yellow', 'red', 'gray'].indexOf(r.sentiment);
+        const [x, y] = P.chart.convertToPixel({seriesIndex: s}, [r.experience_net, r.success_net]);
+        const here = P.rows.filter(o => o.experience_net === r.experience_net
+          && o.success_net === r.success_net).map(o => o.account);
+        return [x, y, here]; }"""
+    )
+    page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
+    detail = page.locator("#hm-detail")
+    detail.wait_for(state="visible")
+    assert detail.inner_text().split("\n")[0] in names  # circles on one spot: any of them
+    assert "null" not in detail.inner_text()
+    page.keyboard.press("Escape")
+    assert detail.is_hidden()

@@ -194,7 +194,11 @@
       this.chartEl.addEventListener("blur", () => this.hide());
       document.addEventListener("keydown", (e) => { if (e.key === "Escape") this.hide(); });
       if (this.chart) {
-        this.chart.on("mouseover", (p) => this.showRow(this.rows[p.data[3]], p.event && p.event.offsetX, p.event && p.event.offsetY));
+        this.chart.on("mouseover", (p) => {
+          if (p.seriesType === "scatter" && Array.isArray(p.value)) {
+            this.showRow(this.rows[p.value[3]], p.event && p.event.offsetX, p.event && p.event.offsetY);
+          }
+        });
         this.chart.on("mouseout", () => { if (document.activeElement !== this.chartEl) this.hide(); });
         window.addEventListener("resize", () => { this.chart.resize(); this.chart.setOption(this.option(false), true); });
         window.addEventListener("beforeprint", () => this.chart.resize());
@@ -272,8 +276,10 @@
         // 20,000 accounts, measured); every symbol then has one size (the summary says so).
         large: this.rows.length > LARGE,
         largeThreshold: 1,
+        // A thin account (too few answers to act on alone) is drawn faded.
         data: this.rows.map((r, i) => [xOf(r), yOf(r), r.account_value, i, r.sentiment])
-          .filter((d) => d[4] === s),
+          .filter((d) => d[4] === s)
+          .map((d) => (this.rows[d[3]].thin ? { value: d, itemStyle: { opacity: 0.3 } } : d)),
       }));
       // The quadrants and the Silent strips, on a series of their own (drawn with no points).
       series.push({
@@ -368,7 +374,7 @@
             ["Suggested Action", r.action],
             ["Sentiment", SENTIMENT_WORDS[r.sentiment] + (r.thin ? "; thin evidence" : "")]]
             .map(([t, v]) => HCP.el("div", {}, HCP.el("dt", { text: t + " =" }), HCP.el("dd", { text: v })))),
-        k == null ? null : HCP.el("p", { class: "note", text: (k + 1) + " of " + this.order.length + " · Enter opens the X-Ray" }));
+        ...(k == null ? [] : [HCP.el("p", { class: "note", text: (k + 1) + " of " + this.order.length + " · Enter opens the X-Ray" })]));
       d.hidden = false;
       // Beside the point, inside the chart's box (CSSOM styles: the CSP refuses style attributes).
       const box = this.chartEl.getBoundingClientRect();
