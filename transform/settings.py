@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from hcportal.transform.clean import LEGAL_SUFFIXES
+from hcportal.transform.healthmap_rules import HealthMapSettings
 from hcportal.transform.reports import REPORTS
 
 
@@ -143,6 +144,7 @@ class TransformSettings(_Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     columns: ColumnSettings = Field(default_factory=ColumnSettings)
     parsing: ParseSettings = Field(default_factory=ParseSettings)
+    health_map: HealthMapSettings = Field(default_factory=HealthMapSettings)
     strict: bool = Field(
         False,
         description=(
