@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from hcportal.transform.clean import LEGAL_SUFFIXES
 from hcportal.transform.reports import REPORTS
+from hcportal.transform.score_settings import ScoreSettings
 
 
 class _Strict(BaseModel):
@@ -126,6 +127,7 @@ class TransformSettings(_Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     columns: ColumnSettings = Field(default_factory=ColumnSettings)
     parsing: ParseSettings = Field(default_factory=ParseSettings)
+    score: ScoreSettings = Field(default_factory=ScoreSettings)
     strict: bool = Field(
         False,
         description=(

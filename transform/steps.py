@@ -37,6 +37,16 @@ log = logging.getLogger(__name__)
 Frames = dict[str, pd.DataFrame]
 
 
+@dataclass(frozen=True)
+class PreviousRun:
+    """The last run kept in the history (its tables, its settings, its as-of date), for the steps
+    that explain a change since then (the health score). Read by the pipeline, never by a step."""
+
+    frames: Frames
+    settings: TransformSettings | None
+    as_of: date
+
+
 @dataclass
 class Context:
     """What every step may read besides the tables: the raw folder, settings and the as-of date;
@@ -49,6 +59,7 @@ class Context:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    previous: PreviousRun | None = None
 
     @contextlib.contextmanager
     def timed(self, what: str) -> Iterator[None]:
