@@ -78,7 +78,8 @@ def alerts(
                         & ~occasions["status"].astype("str").isin(["done", "missed"])]  # fmt: skip
         soon = occ[(occ["due"] >= day) & (occ["due"] <= day + pd.Timedelta(days=settings.renewal_within_days))]  # fmt: skip
         due = soon.groupby(soon["account_key"].astype("str"))["due"].min()
-        next_due = keys.map(due).to_numpy(dtype="datetime64[s]")
+        due = due.astype("datetime64[s]").reindex(keys.to_numpy())
+        next_due = due.to_numpy(dtype="datetime64[s]")
         heard = scores["last_heard"].to_numpy(dtype="datetime64[s]")
         quiet_since = (day.to_datetime64() - heard) / np.timedelta64(1, "D")
         quiet = np.isnat(heard) | (quiet_since >= settings.quiet_days)

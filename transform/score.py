@@ -110,7 +110,8 @@ def compute(
     ) if len(keys) else np.zeros((0, len(MEASURES)), dtype=np.int64)  # fmt: skip
     explain = _explain(keys, measured, result, window, as_of)
     scores = _scores(accounts, keys, segment, measured, result, settings)
-    scores.insert(len(SCORE_COLUMNS) - 1, "last_heard", last_heard)
+    scores["last_heard"] = last_heard
+    scores = scores[SCORE_COLUMNS]
     texts = _texts(ev, calls, ev.within(settings.measures.get("tone", ms.DEFAULT_TONE).window_days))
     return Result(scores, explain, texts)
 

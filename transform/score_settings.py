@@ -218,7 +218,6 @@ class AlertSettings(_Strict):
 class ScoreSettings(_Strict):
     """The account health score (seed 001): measures, scales, weights, bands and alerts."""
 
-    enabled: bool = Field(True, description="Compute the health score (needs the events table).")
     groups: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_GROUPS),
         description="Weight of each group of measures in the overall score (normalised).",
