@@ -31,6 +31,7 @@ from hcportal.core.files import atomic_write_text
 from hcportal.harvest import Manifest
 from hcportal.harvest.progress import Progress
 from hcportal.harvest.runs import run_id_for
+from hcportal.previous import previous_run
 from hcportal.publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
 from hcportal.publish.history import History
 from hcportal.runreport import RunReport, one_line
@@ -215,7 +216,10 @@ def run(
                 report.run_id = result.raw_dir.name
                 st.counts = {r.name: r.rows for r in manifest.reports}
             with report.stage("transform") as st:
-                tables = transform.run(result.raw_dir, config.transform, as_of, clock=clock)
+                previous = previous_run(history_of(config), exclude=report.run_id)
+                tables = transform.run(
+                    result.raw_dir, config.transform, as_of, clock=clock, previous=previous
+                )
                 result.data_dir = transform.write(tables, config.data_dir)
                 st.counts = dict(tables.meta.get("counts", {}))
             with report.stage("build") as st:

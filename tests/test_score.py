@@ -56,13 +56,19 @@ def accounts(*keys: str, tier: tuple[str, ...] = ()) -> pd.DataFrame:
 def two_measures(**extra: object) -> ScoreSettings:
     """A card of two measures of equal weight, one per group: touches (0 -> 0, 4 -> 100 points,
     30 days) and cases per month (steps: none 100, any 40, 30 days)."""
-    weights = {key: {"weight": 0} for key in MEASURES}
     weights = {m: {"weight": 0, "bad": 0, "good": 1} for m in MEASURES}
     weights["touches_per_month"] = {"window_days": 30, "bad": 0, "good": 4}
     weights["tickets_per_month"] = {"window_days": 30, "scale": "steps",
                                     "steps": [(0, 100), (0.5, 40)]}  # fmt: skip
     data = {
-        "groups": {"engagement": 1, "support": 1},
+        "groups": {
+            "engagement": 1,
+            "support": 1,
+            "tone": 0,
+            "billing": 0,
+            "usage": 0,
+            "surveys": 0,
+        },
         "measures": weights,
         "min_coverage": 0.5,
         **extra,
@@ -83,7 +89,8 @@ def row(result, key: str) -> pd.Series:
 
 
 def contributions(result, key: str) -> dict[str, float]:
-    e = result.explain[result.explain["account_key"].astype(str) == key]
+    e = result.explain
+    e = e[(e["account_key"].astype(str) == key) & (e["weight"] > 0)]
     return dict(zip(e["measure"].astype(str), e["contribution"], strict=True))
 
 
@@ -263,7 +270,9 @@ def _pair(prev_settings: ScoreSettings, now_settings: ScoreSettings, prev_rows, 
 def test_change_split_adds_up_to_the_change():
     before = [touch("acme", "2026-11-20"), case("beta", "2026-11-20"), touch("beta", "2026-11-20")]
     after = [*before, touch("acme", "2026-11-29"), touch("acme", "2026-11-30")]
-    changed = two_measures(groups={"engagement": 3, "support": 1})
+    changed = two_measures(
+        groups={"engagement": 3, "support": 1, "tone": 0, "billing": 0, "usage": 0, "surveys": 0}
+    )
     prev, (scores, explain) = _pair(two_measures(), changed, before, after)
     for key in ("acme", "beta"):
         s = scores.set_index("account_key").loc[key]

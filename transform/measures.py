@@ -229,22 +229,26 @@ def response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 
 def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    """Each inbound activity answers the latest outbound one before it on the account."""
+    """Each inbound activity answers the latest outbound one before it on the account; only the
+    first answer to an e-mail measures how fast the customer answered it."""
     m = _mask(ev, ACTIVITY_TYPES, w)
     inbound, outbound = _directions(ev)
-    secs = ev.frame["at"].to_numpy(dtype="datetime64[s]").view(np.int64)
-    out_i, in_i = np.flatnonzero(m & outbound), np.flatnonzero(m & inbound)
+    rows = np.flatnonzero(m & (inbound | outbound))
+    secs = ev.frame["at"].to_numpy(dtype="datetime64[s]").view(np.int64)[rows]
+    acct = ev.acct[rows]
+    order = np.lexsort((~outbound[rows], secs, acct))  # an e-mail sent in the same second first
+    rows, secs, acct = rows[order], secs[order], acct[order]
+    is_out = outbound[rows]
+    pos = np.arange(len(rows))
+    last_out = np.maximum.accumulate(np.where(is_out, pos, -1)) if len(rows) else pos
+    answer = inbound[rows] & (last_out >= 0)
+    answer &= acct[np.maximum(last_out, 0)] == acct  # an e-mail to the same account
+    sent, got = last_out[answer], pos[answer]
+    first = np.unique(sent, return_index=True)[1]  # in time order: the first answer to each
+    hours = (secs[got[first]] - secs[sent[first]]) / 3600.0
     raw = np.full(ev.n, np.nan)
-    if len(out_i) and len(in_i):
-        outs = pd.DataFrame({"a": ev.acct[out_i], "t": secs[out_i], "sent": secs[out_i]})
-        ins = pd.DataFrame({"a": ev.acct[in_i], "t": secs[in_i]})
-        pairs = pd.merge_asof(
-            ins.sort_values("t"), outs.sort_values("t"), on="t", by="a", direction="backward"
-        ).dropna(subset=["sent"])
-        # Only the first answer to each e-mail measures how fast the customer answered it.
-        pairs = pairs.sort_values("t").drop_duplicates(["a", "sent"])
-        hours = (pairs["t"] - pairs["sent"]) / 3600.0
-        med = hours.groupby(pairs["a"].to_numpy()).median()
+    if len(hours):
+        med = pd.Series(hours).groupby(acct[got[first]]).median()
         raw[med.index.to_numpy()] = med.to_numpy()
     return _used(ev, m & (inbound | outbound), raw)
 

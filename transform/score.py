@@ -82,14 +82,23 @@ STEP = Step(
 
 
 def compute(
-    events: pd.DataFrame, accounts: pd.DataFrame, settings: ScoreSettings, as_of: date
+    events: pd.DataFrame,
+    accounts: pd.DataFrame,
+    settings: ScoreSettings,
+    as_of: date,
+    *,
+    calls: tone.TextCalls | None = None,
+    texts: bool = True,
 ) -> Result:
-    """Score every account of ``accounts`` from ``events`` as of ``as_of``."""
+    """Score every account of ``accounts`` from ``events`` as of ``as_of``.
+
+    ``calls``: the texts of ``events`` already judged (:func:`tone.analyse`; they do not depend
+    on the date, so a replay judges them once); ``texts``: make the ``health_texts`` table."""
     accounts = accounts.drop_duplicates("account_key")
     keys = pd.Index(accounts["account_key"].astype("str"))
     ev = ms.prepare(events, keys, as_of)
-    text_rows = ev.of(*ms.measure_types("tone")) & (ev.acct >= 0)
-    calls = tone.analyse(events, text_rows, settings)
+    if calls is None:
+        calls = judge(events, settings)
     segment = _segments(accounts, settings)
     cards = {seg: settings.card(seg) for seg in pd.unique(segment)}
     measured = {}
@@ -112,8 +121,15 @@ def compute(
     scores = _scores(accounts, keys, segment, measured, result, settings)
     scores["last_heard"] = last_heard
     scores = scores[SCORE_COLUMNS]
-    texts = _texts(ev, calls, ev.within(settings.measures.get("tone", ms.DEFAULT_TONE).window_days))
-    return Result(scores, explain, texts)
+    tone_days = settings.measures.get("tone", ms.DEFAULT_TONE).window_days
+    made = _texts(ev, calls, ev.within(tone_days)) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
+    return Result(scores, explain, made)
+
+
+def judge(events: pd.DataFrame, settings: ScoreSettings) -> tone.TextCalls:
+    """The tone and themes of every text the tone measures read (each distinct text once)."""
+    rows = events["type"].isin(ms.measure_types("tone")).to_numpy()
+    return tone.analyse(events, rows, settings)
 
 
 def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
@@ -146,7 +162,6 @@ def _explain(
     newest = np.column_stack([measured[x].newest for x in names]) if n else np.zeros((0, m), "datetime64[s]")  # fmt: skip
     count = np.column_stack([measured[x].events for x in names]) if n else np.zeros((0, m), np.int64)  # fmt: skip
     start = np.datetime64(pd.Timestamp(as_of), "s") - (window.astype(np.int64) - 1) * np.timedelta64(1, "D")  # fmt: skip
-    used = (s.weight > 0).ravel()  # measures a card leaves out are not shown
     nan = np.full(n * m, np.nan)
     df = pd.DataFrame(
         {
@@ -169,7 +184,9 @@ def _explain(
             "config_change": nan.copy(),
         }
     )
-    return df[used].reset_index(drop=True)[EXPLAIN_COLUMNS]
+    # Every measure, those a scorecard leaves out (weight 0) too: a change of configuration that
+    # drops one still shows what it did, and the per-measure changes add up to the score's.
+    return df[EXPLAIN_COLUMNS]
 
 
 def _scores(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 GROUPS = ("engagement", "tone", "support", "billing", "usage", "surveys")
 
@@ -220,7 +220,10 @@ class ScoreSettings(_Strict):
 
     groups: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_GROUPS),
-        description="Weight of each group of measures in the overall score (normalised).",
+        description=(
+            "Weight of each group of measures in the overall score (normalised). A group not "
+            "named keeps its default weight; 0 leaves it out."
+        ),
     )
     measures: dict[str, MeasureSettings] = Field(
         default_factory=lambda: {k: v.model_copy() for k, v in DEFAULT_MEASURES.items()},
@@ -311,6 +314,11 @@ class ScoreSettings(_Strict):
         description="The themes the `risk_share` measure counts.",
     )
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+
+    @field_validator("groups")
+    @classmethod
+    def _groups_over_defaults(cls, v: dict[str, float]) -> dict[str, float]:
+        return {**DEFAULT_GROUPS, **v}
 
     @model_validator(mode="after")
     def _consistent(self) -> ScoreSettings:

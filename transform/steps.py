@@ -39,12 +39,12 @@ Frames = dict[str, pd.DataFrame]
 
 @dataclass(frozen=True)
 class PreviousRun:
-    """The last run kept in the history (its tables, its settings, its as-of date), for the steps
-    that explain a change since then (the health score). Read by the pipeline, never by a step."""
+    """The last run kept in the history (its tables and its as-of date), for the steps that explain
+    a change since then (the health score). Read by the pipeline, never by a step."""
 
     frames: Frames
-    settings: TransformSettings | None
     as_of: date
+    run_id: str = ""
 
 
 @dataclass
