@@ -155,6 +155,9 @@ def quality(t: Tables) -> pd.DataFrame:
     return t["data_quality"][list(QUALITY_READS["data_quality"])].reset_index(drop=True)
 
 
+# The health score's datasets live in their own module, which uses the helpers above.
+from hcportal.render import health as _health  # noqa: E402
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -175,5 +178,13 @@ DATASETS: dict[str, Dataset] = {
         Dataset("owners", owners, OWNER_READS, links=("owner", "region")),
         Dataset("efficacy", efficacy, EFFICACY_READS, links=("name",)),
         Dataset("quality", quality, QUALITY_READS),
+        Dataset(
+            "health", _health.health, _health.HEALTH_READS, links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "alerts", _health.alerts, _health.ALERT_READS, links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
     )
-}
+}  # fmt: skip
