@@ -324,3 +324,20 @@ def test_alerts_band_drop_and_silent_before_renewal():
     assert "touches_per_month" in drop["weakest"]
     again = alert_rules.alerts(scores, prev.scores, occ, s.alerts, AS_OF, ["Healthy", "Watch", "At risk"])  # fmt: skip
     assert list(again["alert_id"]) == list(found["alert_id"])  # the same run, the same ids
+
+
+def test_the_docs_list_every_measure_and_their_example_config_is_valid():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from hcportal.config import from_mapping
+
+    doc = (Path(__file__).parent.parent / "docs" / "health-score.md").read_text("utf-8")
+    for m in MEASURES:
+        assert f"`{m}`" in doc, m
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    config = from_mapping(tomllib.loads(example))
+    s = config.transform.score
+    assert s.groups["billing"] == 3 and s.groups["usage"] == 2.0  # the others keep defaults
+    assert s.card("Enterprise")[0]["support"] == 4
