@@ -32,6 +32,7 @@ from hcportal.harvest import Manifest
 from hcportal.harvest.progress import Progress
 from hcportal.harvest.runs import run_id_for
 from hcportal.previous import previous_run
+from hcportal.publish import notify
 from hcportal.publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
 from hcportal.publish.history import History
 from hcportal.runreport import RunReport, one_line
@@ -232,6 +233,8 @@ def run(
                 site_dir=config.site_dir,
             )
             result.published = _gate_and_publish(config, report, evidence, now, force)
+            if result.published:
+                _notify(config, report, tables, now)
     finally:
         result.report_path = _finish(
             config, report, raw_dir=result.raw_dir, data_dir=result.data_dir,
@@ -239,6 +242,23 @@ def run(
         )  # fmt: skip
         result.seconds = {s.name: s.seconds for s in report.stages}
     return result
+
+
+def _notify(config: Config, report: RunReport, tables: transform.Tables, now: datetime) -> None:
+    """Send the owners' alert digests, when opted in; a failed send is a warning, never a failed
+    run (the site is out), and its alerts are retried on the next run."""
+    settings = config.notify
+    if not (settings.email or settings.webhook) or "alerts" not in tables.frames:
+        return
+    with report.stage("notify") as st:
+        try:
+            sent = notify.send_digests(
+                tables["alerts"], settings, history_of(config).root / notify.SENT_LOG, now
+            )
+            st.counts = {"emailed": sent.email, "posted": sent.webhook}
+            report.warnings.extend(sent.skipped)
+        except notify.NotifyError as e:
+            report.warnings.append(str(e))
 
 
 @exclusive
