@@ -164,7 +164,8 @@ def reads_table() -> str:
         for table, cols in page.all_reads().items():
             lines.append(f"| `{page.path}` | `{table}` | {', '.join(cols)} |")
         if page.account_data is not None:
-            for table, cols in xray.PIPELINE_READS.items():
+            for table, cols in {**xray.PIPELINE_READS, **xray.HEALTH_READS}.items():
+                cols = sorted(cols) if table.startswith("health") else cols
                 lines.append(f"| `{page.path}` | `{table}` (if present) | {', '.join(cols)} |")
         if page.context is owner_context:
             cols = ", ".join(sorted(health.OWNER_ALERT_READS["alerts"]))
