@@ -4,7 +4,6 @@ alerts; built from the demo CRM's data through the real transform, opened from f
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
