@@ -193,9 +193,6 @@ def _scores(
     accounts: pd.DataFrame, keys: pd.Index, segment: np.ndarray, measured: dict,
     s: scoring.Scored, settings: ScoreSettings,
 ) -> pd.DataFrame:  # fmt: skip
-    names = np.array(list(MEASURES), dtype=object)
-    missing_mask = np.isnan(s.points) & (s.weight > 0)
-    missing = [" ".join(names[row]) for row in missing_mask] if len(keys) else []
     newest = np.column_stack([measured[x].newest for x in MEASURES]) if len(keys) else np.zeros((0, 1), "datetime64[s]")  # fmt: skip
     newest_any = pd.DataFrame(newest).max(axis=1).to_numpy(dtype="datetime64[s]") if len(keys) else np.zeros(0, "datetime64[s]")  # fmt: skip
     scored = s.state == scoring.SCORED
@@ -216,7 +213,7 @@ def _scores(
             "change_config": np.nan,
             "change_cause": "",
             "weakest": np.where(scored, scoring.weakest(s, settings.alerts.top_measures), ""),
-            "missing": np.array(missing, dtype=object).astype(str),
+            "missing": scoring.missing(s),
             "newest_event": newest_any,
             "account_key": keys.to_numpy(dtype=object).astype(str),
         }

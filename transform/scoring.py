@@ -117,17 +117,32 @@ def _apportion(exact10: np.ndarray, counted: np.ndarray) -> np.ndarray:
     return np.where(counted, floor + (rank < need[:, None]), 0.0)
 
 
-def weakest(s: Scored, k: int) -> list[str]:
-    """Per account, the ``k`` measures that cost it the most points (`; `-joined), and the
-    missing ones after them: what an alert names."""
+def weakest(s: Scored, k: int) -> np.ndarray:
+    """Per account, the ``k`` measures that cost it the most points, with their points
+    (`; `-joined): what an alert names. Built column by column, not account by account."""
+    n = len(s.state)
+    if n == 0:
+        return np.zeros(0, dtype=object)
     lost = np.where(~np.isnan(s.points) & (s.weight > 0), s.weight * (100 - np.nan_to_num(s.points)), -1.0)  # fmt: skip
     order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
     names = np.array(NAMES, dtype=object)
-    out = []
-    for i, row in enumerate(order):
-        out.append(
-            "; ".join(f"{names[j]} ({s.points[i, j]:.0f} pts)" for j in row if lost[i, j] > 0)
-        )
+    out = np.full(n, "", dtype=object)
+    rows = np.arange(n)
+    for t in range(order.shape[1]):
+        j = order[:, t]
+        pts = np.char.mod("%.0f", np.nan_to_num(s.points[rows, j])).astype(object)
+        piece = names[j] + " (" + pts + " pts)"
+        sep = np.where(out == "", "", "; ")
+        out = np.where(lost[rows, j] > 0, out + sep + piece, out)
+    return out
+
+
+def missing(s: Scored) -> np.ndarray:
+    """Per account, the measures of its scorecard without data (space-separated)."""
+    out = np.full(len(s.state), "", dtype=object)
+    for j, name in enumerate(NAMES):
+        gap = np.isnan(s.points[:, j]) & (s.weight[:, j] > 0)
+        out = np.where(gap, out + np.where(out == "", "", " ") + name, out)
     return out
 
 
