@@ -95,30 +95,41 @@ class TextCalls:
     risk: np.ndarray
 
 
-def texts_of(events: pd.DataFrame) -> pd.Series:
-    """Each event's communication text: its Subject and its notes, joined ("" for none)."""
-    parts = []
-    for col in ("subject", "description"):
-        if col in events:
-            parts.append(events[col].astype("object").where(events[col].notna(), "").astype(str))
-    if not parts:
-        return pd.Series([""] * len(events), index=events.index)
-    text = parts[0]
-    for p in parts[1:]:
-        text = np.where(p.str.len() > 0, np.where(text.str.len() > 0, text + ". " + p, p), text)  # type: ignore[union-attr]
-        text = pd.Series(text, index=events.index)
-    return text.str.strip()
+def _codes(events: pd.DataFrame, col: str, idx: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """A text column's codes at ``idx`` (-1: none) and its distinct values, stripped."""
+    if col not in events:
+        return np.full(len(idx), -1, dtype=np.int64), []
+    s = events[col]
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype("category")
+    cats = [str(c).strip() for c in s.cat.categories]
+    return s.cat.codes.to_numpy()[idx].astype(np.int64), cats
 
 
 def analyse(events: pd.DataFrame, rows: np.ndarray, settings: ScoreSettings) -> TextCalls:
-    """Judge the distinct texts of ``events``' rows ``rows`` (a mask): each once."""
+    """Judge the distinct texts of ``events``' rows ``rows`` (a mask): each once.
+
+    A text is the Subject and the notes (Description) joined. The (subject, notes) pairs are
+    told apart by their integer codes first, so only the distinct pairs are ever made into
+    strings, however many rows repeat them."""
     text_of_row = np.full(len(events), -1, dtype=np.int64)
     idx = np.flatnonzero(rows)
-    texts = texts_of(events.iloc[idx]) if len(idx) else pd.Series([], dtype=object)
-    codes, uniques = pd.factorize(texts.to_numpy(dtype=object))
+    sc, subjects = _codes(events, "subject", idx)
+    dc, notes = _codes(events, "description", idx)
+    pair = (sc + 1) * (len(notes) + 1) + (dc + 1)
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    texts = []
+    for p in pairs.tolist():
+        s_i, d_i = divmod(p, len(notes) + 1)
+        parts = [subjects[s_i - 1] if s_i else "", notes[d_i - 1] if d_i else ""]
+        texts.append(". ".join(x for x in parts if x))
+    codes, uniques = (
+        pd.factorize(np.asarray(texts, dtype=object)) if texts else (np.zeros(0, np.int64), [])
+    )
     uniques = [str(u) for u in uniques]
     empty = np.array([u == "" for u in uniques] + [True])
-    text_of_row[idx] = np.where(empty[codes], -1, codes)
+    per_pair = np.where(empty[codes], -1, codes) if len(codes) else np.zeros(0, np.int64)
+    text_of_row[idx] = per_pair[inverse] if len(idx) else text_of_row[idx]
     analyser = _analyser(settings.model_dump_json(include={"tone", "themes", "risk_themes"}))
     calls = [analyser.call(t) for t in uniques]
     return TextCalls(
