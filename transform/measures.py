@@ -99,7 +99,11 @@ def prepare(events: pd.DataFrame, account_keys: pd.Index, as_of: date) -> Events
     ts = pd.Timestamp(as_of) + pd.Timedelta(days=1)  # events of the as-of day count
     at = events["at"].to_numpy(dtype="datetime64[s]")
     age = (ts.to_datetime64() - at) / DAY - 1e-9
-    present = [str(s) for s in pd.unique(events["source"].astype("str"))] if len(events) else []
+    src = events["source"]
+    if isinstance(src.dtype, pd.CategoricalDtype):  # the codes in use, not 14 million strings
+        present = [str(src.cat.categories[c]) for c in np.unique(src.cat.codes) if c >= 0]
+    else:
+        present = [str(x) for x in pd.unique(src.astype("str"))]
     return Events(
         events, acct.astype(np.int64), age, type_code, types, len(account_keys),
         pd.Timestamp(as_of), set(present),

@@ -241,9 +241,9 @@ def _texts(ev: ms.Events, calls: tone.TextCalls, window: np.ndarray) -> pd.DataF
     )
     out = pd.DataFrame(
         {
-            "account_key": f["account_key"].astype("str").to_numpy()[rows],
+            "account_key": f["account_key"].iloc[rows].astype("str").to_numpy(),
             "at": f["at"].to_numpy(dtype="datetime64[s]")[rows],
-            "source": f["source"].astype("str").to_numpy()[rows],
+            "source": f["source"].iloc[rows].astype("str").to_numpy(),
             "line": f["line"].to_numpy(dtype=np.int64)[rows],
         }
     )
