@@ -105,3 +105,23 @@ def test_backtest_cli_has_an_example_and_writes_its_report(tmp_path: Path):
     assert "Example:" in help_text and "hcportal backtest --demo" in help_text
     r = runner.invoke(main, ["backtest", "--data", str(tmp_path / "nothing")])
     assert r.exit_code != 0 and "Traceback" not in r.output
+
+
+def test_the_previous_run_is_the_newest_kept_one_with_scores(run_twice, tmp_path: Path, caplog):
+    from hcportal.previous import previous_run
+    from hcportal.publish.history import History
+
+    first, _ = run_twice
+    data = transform.write(first, tmp_path / "data")
+    history = History(tmp_path / "history", keep=10)
+    assert previous_run(history) is None
+    history.record("20261116T060000Z", data_dir=data, config={"transform": {}})
+    found = previous_run(history)
+    assert found is not None and found.run_id == "20261116T060000Z"
+    assert found.as_of == TODAY - timedelta(days=7)
+    assert set(found.frames) == {"health_scores", "health_explain", "events", "accounts"}
+    assert previous_run(history, exclude="20261116T060000Z") is None
+    # A damaged entry is passed over with a warning: tonight's run goes on without a change.
+    (history.root / "20261116T060000Z" / "data" / "meta.json").write_text("{", "utf-8")
+    assert previous_run(history) is None
+    assert "cannot be read" in caplog.text
