@@ -95,7 +95,7 @@ def compute(
     ``calls``: the texts of ``events`` already judged (:func:`tone.analyse`; they do not depend
     on the date, so a replay judges them once); ``texts``: make the ``health_texts`` table."""
     accounts = accounts.drop_duplicates("account_key")
-    keys = pd.Index(accounts["account_key"].astype("str"))
+    keys = pd.Index(accounts["account_key"].astype("str").to_numpy(), dtype="str")
     ev = ms.prepare(events, keys, as_of)
     if calls is None:
         calls = judge(events, settings)
