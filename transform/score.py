@@ -97,10 +97,12 @@ def compute(
     accounts = accounts.drop_duplicates("account_key")
     keys = pd.Index(accounts["account_key"].astype("str").to_numpy(), dtype="str")
     ev = ms.prepare(events, keys, as_of)
-    if calls is None:
-        calls = judge(events, settings)
     segment = _segments(accounts, settings)
     cards = {seg: settings.card(seg) for seg in pd.unique(segment)}
+    # The texts the tone measures read today: those of their longest window on any scorecard.
+    tone_days = max(c[1][m].window_days for c in cards.values() for m in ("tone", "risk_share"))
+    if calls is None:
+        calls = judge(events, settings, ev.within(tone_days))
     measured = {}
     for name in MEASURES:
         # A scorecard may give a measure its own window: measure once per distinct window.
@@ -121,15 +123,17 @@ def compute(
     scores = _scores(accounts, keys, segment, measured, result, settings)
     scores["last_heard"] = last_heard
     scores = scores[SCORE_COLUMNS]
-    tone_days = settings.measures.get("tone", ms.DEFAULT_TONE).window_days
     made = _texts(ev, calls, ev.within(tone_days)) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
     return Result(scores, explain, made)
 
 
-def judge(events: pd.DataFrame, settings: ScoreSettings) -> tone.TextCalls:
-    """The tone and themes of every text the tone measures read (each distinct text once)."""
+def judge(
+    events: pd.DataFrame, settings: ScoreSettings, when: np.ndarray | None = None
+) -> tone.TextCalls:
+    """The tone and themes of the texts the tone measures read (each distinct text once), of the
+    rows ``when`` (a mask; None: every date, as a replay of past dates needs)."""
     rows = events["type"].isin(ms.measure_types("tone")).to_numpy()
-    return tone.analyse(events, rows, settings)
+    return tone.analyse(events, rows if when is None else rows & when, settings)
 
 
 def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
