@@ -72,13 +72,23 @@ class Events:
     n: int  # number of accounts
     as_of: pd.Timestamp
     sources: set[str] = field(default_factory=set)
+    # Masks and text columns asked for again and again by the measures: computed once each.
+    _memo: dict = field(default_factory=dict, repr=False)
 
     def of(self, *types: str) -> np.ndarray:
-        codes = [self.types.index(t) for t in types if t in self.types]
-        return np.isin(self.type_code, codes)
+        key = ("of", types)
+        if key not in self._memo:
+            codes = [self.types.index(t) for t in types if t in self.types]
+            hit = np.zeros(max(len(self.types), 1), dtype=bool)
+            hit[codes] = True
+            self._memo[key] = hit[self.type_code] if len(self.type_code) else hit[:0]
+        return self._memo[key]
 
     def within(self, days: int) -> np.ndarray:
-        return (self.age >= 0) & (self.age < days)
+        key = ("within", days)
+        if key not in self._memo:
+            self._memo[key] = (self.age >= 0) & (self.age < days)
+        return self._memo[key]
 
 
 def prepare(events: pd.DataFrame, account_keys: pd.Index, as_of: date) -> Events:
@@ -157,10 +167,17 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 def _text(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
     """A text column as (codes, lower-cased stripped categories); -1 for null or blank."""
+    key = ("text", col)
+    if key not in ev._memo:
+        ev._memo[key] = _text_of(ev, col)
+    return ev._memo[key]
+
+
+def _text_of(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
     s = ev.frame[col] if col in ev.frame else pd.Series([None] * len(ev.frame), dtype="str")
     if not isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype("category")
-    cats = [str(c).strip().casefold() for c in s.cat.categories]
+    cats = pd.Index(s.cat.categories.astype("str")).str.strip().str.casefold().tolist()
     codes = s.cat.codes.to_numpy().astype(np.int64)
     blank = np.array([c == "" for c in cats] + [True], dtype=bool)
     codes = np.where(blank[codes], -1, codes)  # codes == -1 indexes the trailing True
