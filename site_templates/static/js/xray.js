@@ -157,7 +157,7 @@
     showGrid(root, "c.", t.contracts.pick(cons), key);
     if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)), key);
     if (t.roles) showGrid(root, "r.", t.roles.pick(t.roles.where("account_key", key)), key);
-    if (t.contacts) showGrid(root, "s.", t.contacts.pick(t.contacts.where("account_key", key)), key);
+    if (t.contacts) showGrid(root, "v.", t.contacts.pick(t.contacts.where("account_key", key)), key);
     showGrid(root, "t.", timeline(t, acts, cons, occs), key);
     if (t.health) showHealth(root, t, key);
     HCP.ready();
