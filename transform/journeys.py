@@ -1,0 +1,507 @@
+"""Journeys (seed 003's exploration): each account's path through the stages, and three scenarios.
+
+- **drop-off**: per stage, how many accounts reached it and how many went no further before going
+  silent or churning (the stages after which accounts most often drop off);
+- **before support**: the stages and stage sequences that precede a support case within
+  ``before_support_days``, with their lift over the base rate;
+- **paths that pay**: the most common paths of the accounts with the most revenue and the fewest
+  cases against those of the rest.
+
+Everything is computed with array operations over the events table (sorted by account, then time),
+never a loop over accounts: the stage of every event by the ordered rules of
+:class:`~transform.journey_settings.JourneySettings`, each account's path as a row of stage codes
+(each stage at its first occurrence, then the terminal stage), variants as the distinct rows, and
+"is a case within N days after" by one binary search over (account, time) keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from hcportal.transform.journey_settings import CHURN, SILENCE, TERMINALS, JourneySettings
+
+SEP = " > "
+DAY_S = 86_400
+# Events that come from the account (or its use of the product): what silence is the absence of.
+SIGNALS = (
+    "activity", "health_check", "ticket_opened", "ticket_closed", "invoice_paid",
+    "survey_answer", "usage",
+)  # fmt: skip
+
+
+@dataclass
+class StageStream:
+    """Every event that is a stage, in (account, time) order: account codes into ``accounts``,
+    seconds since the epoch, and stage codes into ``names``."""
+
+    acct: np.ndarray
+    sec: np.ndarray
+    stage: np.ndarray
+    accounts: pd.Index
+    names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.acct)
+
+
+# -- small helpers --------------------------------------------------------------------------------
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A text column as (codes, distinct values), without converting a categorical's values."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(np.int64), pd.Index(values.cat.categories.astype(str))
+    codes, uniques = pd.factorize(values.astype(str), sort=True)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _matches(values: pd.Series, pattern: str) -> np.ndarray:
+    """Rows whose text matches ``pattern`` (case-insensitive); a categorical is matched once per
+    distinct value."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = pd.Series(values.cat.categories.astype(str))
+        hit = np.append(cats.str.contains(pattern, case=False, regex=True).to_numpy(bool), False)
+        return hit[values.cat.codes.to_numpy()]  # code -1 (blank) picks the appended False
+    text = values.astype(object).where(values.notna(), "")
+    return text.astype(str).str.contains(pattern, case=False, regex=True).to_numpy(bool)
+
+
+def _seconds(values: pd.Series | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype="datetime64[s]").astype(np.int64)
+
+
+def _as_of_end(as_of: date) -> int:
+    """The last second of the as-of date: events after it have not happened yet."""
+    return int(np.datetime64(as_of, "s").astype(np.int64)) + DAY_S - 1
+
+
+# -- stages ---------------------------------------------------------------------------------------
+
+
+def contract_kinds(acct: np.ndarray, sec: np.ndarray, product: pd.Series, onboarding_days: int):
+    """For contract starts in (account, time) order: ``first`` (within ``onboarding_days`` of the
+    account's first start), ``renewal`` (a product the account had before) or ``expansion``."""
+    n = len(acct)
+    if n == 0:
+        return np.zeros(0, dtype=object)
+    new_acct = np.r_[True, acct[1:] != acct[:-1]]
+    first_sec = np.maximum.accumulate(np.where(new_acct, np.arange(n), 0))
+    first = sec <= sec[first_sec] + onboarding_days * DAY_S
+    prod = pd.Series(np.asarray(product.astype(object).where(product.notna(), "")).astype(str))
+    seen = pd.DataFrame({"a": acct, "p": prod.str.casefold()}).duplicated().to_numpy()
+    return np.where(first, "first", np.where(seen, "renewal", "expansion"))
+
+
+def stage_stream(events: pd.DataFrame, settings: JourneySettings, as_of: date) -> StageStream:
+    """The events that are stages (by the first rule each matches), up to the as-of date."""
+    acct_all, accounts = _codes(events["account_key"])
+    sec_all = _seconds(events["at"])
+    keep = sec_all <= _as_of_end(as_of)
+    ev = events.iloc[np.flatnonzero(keep)] if not keep.all() else events
+    acct, sec = acct_all[keep], sec_all[keep]
+    names = settings.stage_names
+    stage = np.full(len(ev), -1, dtype=np.int16)
+    kind = ev["type"]
+    starts = np.flatnonzero(kind.isin(["contract_start"]).to_numpy(bool))
+    kinds = np.full(len(ev), "", dtype=object)
+    if "product" in ev and len(starts):
+        kinds[starts] = contract_kinds(
+            acct[starts], sec[starts], ev["product"].iloc[starts], settings.onboarding_days
+        )
+    for rule in settings.stages:
+        cand = np.flatnonzero((stage < 0) & kind.isin(rule.types).to_numpy(bool))
+        if not len(cand):
+            continue
+        ok = np.ones(len(cand), dtype=bool)
+        if rule.subject:
+            ok &= _matches(ev["subject"].iloc[cand], rule.subject) if "subject" in ev else False
+        if rule.escalated is not None:
+            esc = ev["escalated"].iloc[cand] if "escalated" in ev else pd.Series(False)
+            ok &= esc.fillna(False).to_numpy(dtype=bool) == rule.escalated
+        if rule.contract:
+            ok &= kinds[cand] == rule.contract
+        if rule.min_active_share is not None:
+            active = ev["active_users"].iloc[cand].to_numpy(dtype=float)
+            licensed = ev["licensed_users"].iloc[cand].to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = active / licensed
+            ok &= np.nan_to_num(share, nan=-1.0) >= rule.min_active_share
+        stage[cand[ok]] = names.index(rule.stage)
+    hit = stage >= 0
+    return StageStream(acct[hit], sec[hit], stage[hit], accounts, names)
+
+
+def terminals(
+    events: pd.DataFrame, contracts: pd.DataFrame, accounts: pd.Index, settings: JourneySettings,
+    as_of: date,
+) -> pd.DataFrame:  # fmt: skip
+    """Per account (positions of ``accounts``): its terminal stage (``churn``: it had contracts and
+    none is active on the as-of date; ``silence``: still a customer and no signal for
+    ``silence_days``; blank otherwise) and when it began (seconds)."""
+    n = len(accounts)
+    end_of_day = _as_of_end(as_of)
+    as_of_s = end_of_day - DAY_S + 1
+    con_acct = accounts.get_indexer(contracts["account_key"].astype(str))
+    ok = con_acct >= 0
+    con_acct = con_acct[ok]
+    start = _seconds(contracts["start"])[ok]
+    end_dt = contracts["end"].to_numpy(dtype="datetime64[s]")[ok]
+    evergreen = np.isnat(end_dt)
+    end = np.where(evergreen, np.iinfo(np.int64).max, end_dt.astype(np.int64))
+    has_contract = np.bincount(con_acct, minlength=n) > 0
+    started = start <= end_of_day
+    active = np.zeros(n, dtype=bool)
+    active[con_acct[started & (end >= as_of_s)]] = True
+    last_end = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last_end, con_acct, np.where(started, end, np.iinfo(np.int64).min))
+    first_start = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_start, con_acct, start)
+
+    codes, own = _codes(events["account_key"])
+    # The events' codes are into their own categories: translate to positions of `accounts`.
+    acct = np.append(accounts.get_indexer(own), -1)[codes]
+    sec = _seconds(events["at"])
+    signal = events["type"].isin(SIGNALS).to_numpy(bool) & (sec <= end_of_day) & (acct >= 0)
+    last_signal = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last_signal, acct[signal], sec[signal])
+    since = np.maximum(last_signal, np.where(has_contract, first_start, last_signal))
+    churn = has_contract & ~active & (last_end > np.iinfo(np.int64).min)
+    quiet_from = since + settings.silence_days * DAY_S
+    silence = ~churn & has_contract & (quiet_from <= end_of_day)
+    terminal = np.where(churn, CHURN, np.where(silence, SILENCE, ""))
+    at = np.where(churn, last_end, np.where(silence, quiet_from, np.iinfo(np.int64).min))
+    return pd.DataFrame({"terminal": terminal, "terminal_sec": at})
+
+
+# -- paths ----------------------------------------------------------------------------------------
+
+
+def paths(stream: StageStream, term: pd.DataFrame, only: list[str] | None = None) -> pd.DataFrame:
+    """Per account (positions of ``stream.accounts``): its path (each stage at its first
+    occurrence, then its terminal; ``only``: just these stages), and its last stage before the
+    terminal. Accounts with the same path share a variant: one row of stage codes each."""
+    n, names = len(stream.accounts), stream.names
+    frame = pd.DataFrame({"a": stream.acct, "s": stream.stage})
+    if only is not None:
+        frame = frame[np.isin(stream.stage, [names.index(x) for x in only if x in names])]
+    first = frame.drop_duplicates().to_numpy()  # order kept: (account, time)
+    t_code = np.array([names.index(x) if x else -1 for x in (*TERMINALS, "")])
+    term_codes = np.select(
+        [term["terminal"].to_numpy() == CHURN, term["terminal"].to_numpy() == SILENCE],
+        [t_code[0], t_code[1]], -1,
+    )  # fmt: skip
+    has_t = np.flatnonzero(term_codes >= 0)
+    rows = np.concatenate([first, np.column_stack([has_t, term_codes[has_t]])])
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    a, s = rows[:, 0], rows[:, 1]
+    new = np.r_[True, a[1:] != a[:-1]] if len(a) else np.zeros(0, bool)
+    pos = np.arange(len(a)) - np.maximum.accumulate(np.where(new, np.arange(len(a)), 0))
+    width = int(pos.max()) + 1 if len(pos) else 1
+    matrix = np.full((n, width), -1, dtype=np.int16)
+    matrix[a, pos] = s
+    variants, variant = np.unique(matrix, axis=0, return_inverse=True)
+    labels = np.array([SEP.join(names[c] for c in row if c >= 0) for row in variants], dtype=object)
+    nonterminal = np.where(np.isin(matrix, t_code[:2]), -1, matrix)
+    length = (nonterminal >= 0).sum(axis=1)
+    last = nonterminal[np.arange(n), np.maximum(length - 1, 0)]
+    stage_names = np.array([*names, ""], dtype=object)
+    return pd.DataFrame({
+        "path": labels[variant.ravel()],
+        "stages": (matrix >= 0).sum(axis=1),
+        "last_stage": np.where(length > 0, stage_names[last], ""),
+        "terminal": term["terminal"].to_numpy(),
+    })  # fmt: skip
+
+
+def dropoff(per_account: pd.DataFrame, names: list[str], min_accounts: int) -> pd.DataFrame:
+    """Per stage: accounts that reached it, those whose last stage it was before going silent or
+    churning, and the rate; ``rank`` 1 is the stage after which most accounts drop off."""
+    stages = [s for s in names if s not in TERMINALS]
+    # A path names each stage once, so counting its stages counts accounts.
+    every = per_account["path"].str.split(SEP, regex=False)
+    lengths = every.map(len).to_numpy(np.int64)
+    position = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    every = every.explode()
+    reached = every.value_counts().reindex(stages, fill_value=0).to_numpy()
+    # The journey's order: where in their paths accounts reach a stage, on average.
+    mean_pos = pd.Series(position, index=every.to_numpy()).groupby(level=0).mean()
+    mean_pos = mean_pos.reindex(stages).fillna(np.inf).to_numpy()
+    last = per_account["last_stage"].to_numpy()
+    term = per_account["terminal"].to_numpy()
+    silent = np.array([((last == s) & (term == SILENCE)).sum() for s in stages])
+    churned = np.array([((last == s) & (term == CHURN)).sum() for s in stages])
+    dropped = silent + churned
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(reached > 0, dropped / np.maximum(reached, 1), np.nan)
+    out = pd.DataFrame({
+        "stage": stages,
+        "order": np.empty(len(stages), dtype=np.int64),
+        "reached": reached.astype(np.int64),
+        "dropped": dropped.astype(np.int64),
+        "went_silent": silent.astype(np.int64),
+        "churned": churned.astype(np.int64),
+        "rate": rate.astype(float),
+        "thin": reached < min_accounts,
+    })  # fmt: skip
+    by_place = np.lexsort((np.arange(len(stages)), mean_pos))
+    out.loc[by_place, "order"] = np.arange(1, len(stages) + 1)
+    out = out.sort_values("order").reset_index(drop=True)
+    ranked = out.sort_values(["dropped", "rate", "order"], ascending=[False, False, True])
+    out["rank"] = pd.Series(np.arange(1, len(out) + 1), index=ranked.index).astype(np.int64)
+    return out
+
+
+# -- before support -------------------------------------------------------------------------------
+
+
+def _packed(acct: np.ndarray, sec: np.ndarray, base: int) -> np.ndarray:
+    """(account, time) as one sortable int64: 2 million accounts and 139,000 years of seconds."""
+    return (acct.astype(np.int64) << 42) | (sec - base)
+
+
+def precursors(stream: StageStream, settings: JourneySettings) -> pd.DataFrame:
+    """Every stage event that is not itself a support case, with what it is (the stage alone and
+    the sequence of ``sequence_length`` stages ending with it) and whether a support case opened on
+    the account within ``before_support_days`` after it.
+
+    Columns: acct, sec, stage (code), sequence (text), followed (bool), case_sec (the case's
+    seconds, or -1)."""
+    names = stream.names
+    target_codes = [names.index(s) for s in settings.support_stages]
+    is_target = np.isin(stream.stage, target_codes)
+    ref = np.flatnonzero(~is_target)
+    tgt = np.flatnonzero(is_target)
+    base = int(stream.sec.min()) if len(stream) else 0
+    tkeys = _packed(stream.acct[tgt], stream.sec[tgt], base)
+    acct, sec, stage = stream.acct[ref], stream.sec[ref], stream.stage[ref]
+    # The first case strictly after each event: it is on the same account when its key shares
+    # the account's bits, and within the window when its seconds are close enough.
+    nxt = np.searchsorted(tkeys, _packed(acct, sec, base), side="right")
+    has = nxt < len(tgt)
+    nxt_c = np.minimum(nxt, max(len(tgt) - 1, 0))
+    case_acct = stream.acct[tgt][nxt_c] if len(tgt) else np.full(len(ref), -1)
+    case_sec = stream.sec[tgt][nxt_c] if len(tgt) else np.full(len(ref), -1)
+    followed = has & (case_acct == acct) & (case_sec - sec <= settings.before_support_days * DAY_S)
+    return pd.DataFrame({
+        "acct": acct,
+        "sec": sec,
+        "stage": stage,
+        "sequence": _sequences(acct, stage, names, settings.sequence_length),
+        "followed": followed,
+        "case_sec": np.where(followed, case_sec, -1),
+    })  # fmt: skip
+
+
+def _sequences(acct: np.ndarray, stage: np.ndarray, names: list[str], length: int) -> np.ndarray:
+    """For each event, the last ``length`` stages of its account up to it, repeats of a stage in a
+    row counted once (``adoption > upgrade``); shorter at the start of an account's journey."""
+    n = len(acct)
+    if n == 0:
+        return np.zeros(0, dtype=object)
+    new_run = np.r_[True, (acct[1:] != acct[:-1]) | (stage[1:] != stage[:-1])]
+    run = np.cumsum(new_run) - 1
+    run_acct, run_stage = acct[new_run], stage[new_run].astype(np.int64)
+    # One integer per sequence: the stages' codes (+1) as digits in base len(names) + 1.
+    radix = len(names) + 1
+    code = run_stage + 1
+    for back in range(1, length):
+        prev = np.arange(len(run_acct)) - back
+        ok = (prev >= 0) & (run_acct[np.maximum(prev, 0)] == run_acct)
+        code = code + np.where(ok, run_stage[np.maximum(prev, 0)] + 1, 0) * radix**back
+    distinct, inverse = np.unique(code, return_inverse=True)
+    labels = []
+    for c in distinct:
+        parts = []
+        while c:
+            parts.append(names[c % radix - 1])
+            c //= radix
+        labels.append(SEP.join(reversed(parts)))
+    return np.asarray(labels, dtype=object)[inverse.ravel()][run]
+
+
+def before_support(pre: pd.DataFrame, names: list[str], min_accounts: int) -> pd.DataFrame:
+    """Per stage and per stage sequence: how often a support case followed it within the window,
+    against the base rate (over every stage event that is not a case): lift = rate / base rate."""
+    base_rate = float(pre["followed"].mean()) if len(pre) else float("nan")
+    parts = []
+    stage_names = np.asarray(names, dtype=object)
+    for kind, key in (
+        ("stage", stage_names[pre["stage"].to_numpy()]),
+        ("sequence", pre["sequence"]),
+    ):
+        g = pd.DataFrame({"pattern": key, "acct": pre["acct"], "followed": pre["followed"]})
+        agg = g.groupby("pattern", sort=True).agg(
+            occurrences=("followed", "size"), followed=("followed", "sum"),
+            accounts=("acct", "nunique"),
+        )  # fmt: skip
+        hit = g[g["followed"]].groupby("pattern")["acct"].nunique()
+        agg["accounts_followed"] = hit.reindex(agg.index, fill_value=0)
+        agg.insert(0, "kind", kind)
+        if kind == "sequence":  # a one-stage "sequence" is the stage itself: listed once
+            agg = agg[agg.index.str.contains(SEP, regex=False)]
+        parts.append(agg)
+    out = pd.concat(parts).reset_index()
+    out["rate"] = out["followed"] / out["occurrences"]
+    out["base_rate"] = base_rate
+    out["lift"] = out["rate"] / base_rate if base_rate > 0 else np.nan
+    out["thin"] = out["accounts"] < min_accounts
+    for c in ("occurrences", "followed", "accounts", "accounts_followed"):
+        out[c] = out[c].astype(np.int64)
+    out = out.sort_values(["kind", "thin", "lift", "occurrences"],
+                          ascending=[False, True, False, False], kind="stable")  # fmt: skip
+    return out[["kind", "pattern", "occurrences", "followed", "rate", "base_rate", "lift",
+                "accounts", "accounts_followed", "thin"]].reset_index(drop=True)  # fmt: skip
+
+
+def support_cases(stream: StageStream, pre: pd.DataFrame, settings: JourneySettings):
+    """Each support case with the stage sequence that preceded it (ending with the last stage event
+    before it, if that came within ``before_support_days``) and how many days before."""
+    names = stream.names
+    target_codes = [names.index(s) for s in settings.support_stages]
+    tgt = np.flatnonzero(np.isin(stream.stage, target_codes))
+    acct, sec = stream.acct[tgt], stream.sec[tgt]
+    base = int(stream.sec.min()) if len(stream) else 0
+    rkeys = _packed(pre["acct"].to_numpy(), pre["sec"].to_numpy(), base)
+    prev = np.searchsorted(rkeys, _packed(acct, sec, base), side="left") - 1
+    p = np.maximum(prev, 0)
+    if len(pre):
+        same = (prev >= 0) & (pre["acct"].to_numpy()[p] == acct)
+        gap = sec - pre["sec"].to_numpy()[p]
+        ok = same & (gap <= settings.before_support_days * DAY_S)
+        preceding = np.where(ok, pre["sequence"].to_numpy()[p], "")
+        days = np.where(ok, gap / DAY_S, np.nan)
+    else:
+        preceding, days = np.full(len(tgt), "", dtype=object), np.full(len(tgt), np.nan)
+    return pd.DataFrame({
+        "acct": acct, "sec": sec, "stage": np.asarray(names, dtype=object)[stream.stage[tgt]],
+        "preceding": preceding, "days_before": days,
+    })  # fmt: skip
+
+
+# -- paths that pay -------------------------------------------------------------------------------
+
+
+def paying(revenue: np.ndarray, cases_per_year: np.ndarray, share: float) -> np.ndarray:
+    """The accounts in the top ``share`` by revenue that are in the bottom half by cases per year."""
+    n = len(revenue)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    rich = pd.Series(revenue).rank(pct=True, method="min").to_numpy() > 1 - share
+    calm = cases_per_year <= np.median(cases_per_year)
+    return rich & calm
+
+
+def paths_that_pay(per_account: pd.DataFrame, settings: JourneySettings) -> pd.DataFrame:
+    """The most common paths among the paying accounts and among the rest, each with its share of
+    both groups and the ratio of the two shares."""
+    pay = per_account["paying"].to_numpy(bool)
+    n_pay, n_rest = int(pay.sum()), int((~pay).sum())
+    counts = pd.crosstab(per_account["variant"], pay).reindex(columns=[True, False], fill_value=0)
+    counts.columns = ["paying_accounts", "rest_accounts"]
+    top = settings.top_variants
+    keep = (
+        counts["paying_accounts"]
+        .nlargest(top)
+        .index.union(counts["rest_accounts"].nlargest(top).index)
+    )
+    out = counts.loc[keep].reset_index().rename(columns={"index": "path"})
+    out.columns = ["path", "paying_accounts", "rest_accounts"]
+    out["paying_share"] = out["paying_accounts"] / max(n_pay, 1)
+    out["rest_share"] = out["rest_accounts"] / max(n_rest, 1)
+    # Blank (not infinite) when none of the rest took the path.
+    out["ratio"] = out["paying_share"] / out["rest_share"].where(out["rest_share"] > 0)
+    out["accounts"] = out["paying_accounts"] + out["rest_accounts"]
+    out["thin"] = out["accounts"] < settings.min_accounts
+    for c in ("paying_accounts", "rest_accounts", "accounts"):
+        out[c] = out[c].astype(np.int64)
+    out["stages"] = out["path"].str.count(SEP).astype(np.int64) + 1
+    out = out.sort_values(["paying_accounts", "accounts", "path"], ascending=[False, False, True])
+    return out[["path", "stages", "paying_accounts", "paying_share", "rest_accounts", "rest_share",
+                "ratio", "accounts", "thin"]].reset_index(drop=True)  # fmt: skip
+
+
+# -- the step -------------------------------------------------------------------------------------
+
+
+def journey_tables(
+    events: pd.DataFrame, contracts: pd.DataFrame, settings: JourneySettings, as_of: date
+) -> dict[str, pd.DataFrame]:
+    """The journey tables from the events and contracts tables (see the catalogue)."""
+    stream = stage_stream(events, settings, as_of)
+    term = terminals(events, contracts, stream.accounts, settings, as_of)
+    per = paths(stream, term)
+    per["variant"] = paths(stream, term, settings.variant_stages)["path"]
+    n = len(stream.accounts)
+    # Revenue: every contract's amount (renewals and expansions are revenue too).
+    con_acct = stream.accounts.get_indexer(contracts["account_key"].astype(str))
+    ok = con_acct >= 0
+    revenue = np.bincount(
+        con_acct[ok], weights=contracts["amount"].fillna(0).to_numpy(float)[ok], minlength=n
+    )
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, stream.acct, stream.sec)
+    target = np.isin(stream.stage, [stream.names.index(s) for s in settings.support_stages])
+    cases = np.bincount(stream.acct[target], minlength=n)
+    end = _as_of_end(as_of)
+    years = np.maximum((end - np.minimum(first, end)) / (365.25 * DAY_S), 0.25)
+    per_year = cases / years
+    per.insert(0, "account_key", stream.accounts.astype(str))
+    per["first_date"] = pd.to_datetime(np.where(first < end, first, 0), unit="s").normalize()
+    per["first_date"] = per["first_date"].where(first < end)
+    t_sec = term["terminal_sec"].to_numpy()
+    per["terminal_date"] = pd.to_datetime(
+        np.where(per["terminal"] != "", t_sec, 0), unit="s"
+    ).normalize().where(per["terminal"] != "")  # fmt: skip
+    per["revenue"] = revenue
+    per["cases"] = cases.astype(np.int64)
+    per["cases_per_year"] = per_year
+    per["stages"] = per["stages"].astype(np.int64)
+    customer = (per["stages"] > 0).to_numpy()
+    per = per[customer].reset_index(drop=True)
+    per["paying"] = paying(per["revenue"].to_numpy(), per["cases_per_year"].to_numpy(),
+                           settings.paying_share)  # fmt: skip
+
+    pre = precursors(stream, settings)
+    cases_t = support_cases(stream, pre, settings)
+    keys = stream.accounts.astype(str).to_numpy()
+    case_rows = pd.DataFrame({
+        "account_key": keys[cases_t["acct"].to_numpy()],
+        "opened": pd.to_datetime(cases_t["sec"].to_numpy(), unit="s"),
+        "stage": cases_t["stage"].to_numpy(),
+        "preceding": cases_t["preceding"].to_numpy(),
+        "days_before": cases_t["days_before"].to_numpy(float),
+    })  # fmt: skip
+    names = np.asarray(stream.names, dtype=object)
+    per_pattern = pd.concat([
+        pd.DataFrame({"acct": pre["acct"], "kind": "stage",
+                      "pattern": names[pre["stage"].to_numpy()], "followed": pre["followed"]}),
+        pd.DataFrame({"acct": pre["acct"], "kind": "sequence", "pattern": pre["sequence"],
+                      "followed": pre["followed"]})[pre["sequence"].str.contains(SEP, regex=False)],
+    ])  # fmt: skip
+    counts = per_pattern.groupby(["acct", "kind", "pattern"], sort=True, observed=True)["followed"]
+    account_patterns = counts.agg(["size", "sum"]).reset_index()
+    account_patterns = pd.DataFrame({
+        "account_key": keys[account_patterns["acct"].to_numpy()],
+        "kind": account_patterns["kind"].to_numpy(),
+        "pattern": account_patterns["pattern"].to_numpy(),
+        "occurrences": account_patterns["size"].to_numpy(np.int64),
+        "followed": account_patterns["sum"].to_numpy(np.int64),
+    })  # fmt: skip
+    return {
+        "journey_accounts": per[JOURNEY_ACCOUNT_COLUMNS],
+        "journey_dropoff": dropoff(per, stream.names, settings.min_accounts),
+        "journey_before_support": before_support(pre, stream.names, settings.min_accounts),
+        "journey_account_patterns": account_patterns,
+        "journey_cases": case_rows,
+        "journey_paths": paths_that_pay(per, settings),
+    }
+
+
+JOURNEY_ACCOUNT_COLUMNS = [
+    "account_key", "path", "variant", "stages", "last_stage", "terminal", "terminal_date", "first_date",
+    "revenue", "cases", "cases_per_year", "paying",
+]  # fmt: skip
