@@ -84,8 +84,7 @@ def _default_rules() -> list[StageRule]:
 
 
 class JourneySettings(_Strict):
-    """Journey stages and the three scenarios of seed 003 (drop-off, before support, paths that
-    pay). See docs/journeys.md."""
+    """Journey stages and seed 003's three scenarios (docs/journeys.md)."""
 
     stages: list[StageRule] = Field(
         default_factory=_default_rules,

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from hcportal.transform.clean import LEGAL_SUFFIXES
+from hcportal.transform.inventory_settings import InventorySettings
+from hcportal.transform.journey_settings import JourneySettings
 from hcportal.transform.reports import REPORTS
 
 
@@ -126,6 +128,8 @@ class TransformSettings(_Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     columns: ColumnSettings = Field(default_factory=ColumnSettings)
     parsing: ParseSettings = Field(default_factory=ParseSettings)
+    journeys: JourneySettings = Field(default_factory=JourneySettings)
+    inventory: InventorySettings = Field(default_factory=InventorySettings)
     strict: bool = Field(
         False,
         description=(
