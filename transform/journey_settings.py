@@ -133,6 +133,14 @@ class JourneySettings(_Strict):
         description="Paths that pay compare variants made of these stages only (then churn or "
         "silence): support cases are what the paying group has few of, so they are left out.",
     )  # fmt: skip
+    tier_column: str = Field(
+        "Tier", description="The accounts report's column the journeys page filters as tier."
+    )
+    segment_column: str = Field(
+        "Industry",
+        description="The accounts report's column the journeys page filters as segment "
+        "(Industry, Segment, Type, ...).",
+    )
     top_variants: int = Field(
         15, ge=1, description="How many of the most common paths (variants) the tables keep."
     )

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from hcportal.transform.journey_settings import CHURN, SILENCE, TERMINALS, JourneySettings
+from hcportal.transform.steps import Context, Frames, Step
 
 SEP = " > "
 DAY_S = 86_400
@@ -424,6 +425,13 @@ def paths_that_pay(per_account: pd.DataFrame, settings: JourneySettings) -> pd.D
                 "ratio", "accounts", "thin"]].reset_index(drop=True)  # fmt: skip
 
 
+def _day(sec: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Seconds since the epoch as days (datetime64[s] at midnight); NaT where not ``known``."""
+    days = np.where(known, sec // DAY_S * DAY_S, 0).astype("datetime64[s]")
+    days[~known] = np.datetime64("NaT")
+    return days
+
+
 # -- the step -------------------------------------------------------------------------------------
 
 
@@ -450,12 +458,8 @@ def journey_tables(
     years = np.maximum((end - np.minimum(first, end)) / (365.25 * DAY_S), 0.25)
     per_year = cases / years
     per.insert(0, "account_key", stream.accounts.astype(str))
-    per["first_date"] = pd.to_datetime(np.where(first < end, first, 0), unit="s").normalize()
-    per["first_date"] = per["first_date"].where(first < end)
-    t_sec = term["terminal_sec"].to_numpy()
-    per["terminal_date"] = pd.to_datetime(
-        np.where(per["terminal"] != "", t_sec, 0), unit="s"
-    ).normalize().where(per["terminal"] != "")  # fmt: skip
+    per["first_date"] = _day(first, first < end)
+    per["terminal_date"] = _day(term["terminal_sec"].to_numpy(), (per["terminal"] != "").to_numpy())
     per["revenue"] = revenue
     per["cases"] = cases.astype(np.int64)
     per["cases_per_year"] = per_year
@@ -470,7 +474,7 @@ def journey_tables(
     keys = stream.accounts.astype(str).to_numpy()
     case_rows = pd.DataFrame({
         "account_key": keys[cases_t["acct"].to_numpy()],
-        "opened": pd.to_datetime(cases_t["sec"].to_numpy(), unit="s"),
+        "opened": cases_t["sec"].to_numpy(np.int64).astype("datetime64[s]"),
         "stage": cases_t["stage"].to_numpy(),
         "preceding": cases_t["preceding"].to_numpy(),
         "days_before": cases_t["days_before"].to_numpy(float),
@@ -502,6 +506,44 @@ def journey_tables(
 
 
 JOURNEY_ACCOUNT_COLUMNS = [
-    "account_key", "path", "variant", "stages", "last_stage", "terminal", "terminal_date", "first_date",
-    "revenue", "cases", "cases_per_year", "paying",
+    "account_key", "path", "variant", "stages", "last_stage", "terminal", "terminal_date",
+    "first_date", "revenue", "cases", "cases_per_year", "paying",
 ]  # fmt: skip
+PROFILE = ("owner", "region", "tier", "segment")
+
+
+def with_profile(per: pd.DataFrame, accounts: pd.DataFrame, settings: JourneySettings):
+    """The accounts report's owner, region, tier and segment beside each account's journey (the
+    page's filters); blank for an account the report lacks or a column it does not have."""
+    cols = {"owner": "owner", "region": "region", "tier": settings.tier_column,
+            "segment": settings.segment_column}  # fmt: skip
+    acc = accounts.drop_duplicates("account_key")
+    keys = acc["account_key"].astype(str).to_numpy()
+    at = pd.Index(keys).get_indexer(per["account_key"].astype(str))
+    found = at >= 0
+    out = per.copy()
+    for name, column in cols.items():
+        values = np.full(len(per), "", dtype=object)
+        if column in acc:
+            text = acc[column].astype(object).where(acc[column].notna(), "").astype(str)
+            values[found] = text.to_numpy(dtype=object)[at[found]]
+        out[name] = values
+    return out
+
+
+def journeys_step(t: Frames, ctx: Context) -> Frames:
+    settings = ctx.settings.journeys
+    made = journey_tables(t["events"], t["contracts"], settings, ctx.as_of)
+    made["journey_accounts"] = with_profile(made["journey_accounts"], t["accounts"], settings)
+    return made
+
+
+STEP = Step(
+    "journeys",
+    journeys_step,
+    makes=(
+        "journey_accounts", "journey_dropoff", "journey_before_support",
+        "journey_account_patterns", "journey_cases", "journey_paths",
+    ),
+    needs=("events", "contracts", "accounts"),
+)  # fmt: skip
