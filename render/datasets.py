@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from hcportal.render import journeys
 from hcportal.render.shards import UNASSIGNED
 from hcportal.transform import Tables
 
@@ -175,5 +176,9 @@ DATASETS: dict[str, Dataset] = {
         Dataset("owners", owners, OWNER_READS, links=("owner", "region")),
         Dataset("efficacy", efficacy, EFFICACY_READS, links=("name",)),
         Dataset("quality", quality, QUALITY_READS),
+        Dataset("journey_accounts", journeys.accounts,
+                {"journey_accounts": journeys.READS["journey_accounts"]}),
+        Dataset("journey_patterns", journeys.patterns,
+                {k: journeys.READS[k] for k in ("journey_accounts", "journey_account_patterns")}),
     )
-}
+}  # fmt: skip

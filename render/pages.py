@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from hcportal.render import xray
+from hcportal.render import journeys, xray
 from hcportal.render.datasets import (
     DATASETS,
     TARGET_STATUSES,
@@ -180,6 +180,12 @@ PAGES: list[Page] = [
     ),
     Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
     Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
+    Page(
+        "journeys.html", "journeys.html", "Customer journeys",
+        ("journey_accounts", "journey_patterns"), nav="Journeys",
+        reads={k: journeys.READS[k] for k in ("journey_dropoff", "journey_before_support")},
+        context=journeys.context,
+    ),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
         "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,

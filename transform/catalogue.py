@@ -355,6 +355,8 @@ TABLES = catalogue(
                 C("rate", FLOAT, "dropped / reached; blank if none reached it.", decimals=4),
                 C("thin", BOOL, "Fewer accounts reached it than `min_accounts`."),
                 C("rank", INT, "1 for the stage after which most accounts drop off."),
+                C("min_accounts", INT, "The `min_accounts` setting `thin` was judged by (the "
+                  "journeys page judges filtered figures by it too)."),
             ),
             key=("stage",), csv=("stage", "order", "reached", "dropped", "went_silent",
                                  "churned", "rate", "thin", "rank"),
@@ -377,6 +379,8 @@ TABLES = catalogue(
                 C("accounts", INT, "Accounts it happened on: what the figure rests on."),
                 C("accounts_followed", INT, "Accounts where a case followed it."),
                 C("thin", BOOL, "It happened on fewer accounts than `min_accounts`."),
+                C("window_days", INT, "The `before_support_days` setting: the window looked "
+                  "at after each event."),
             ),
             key=("kind", "pattern"),
             csv=("kind", "pattern", "occurrences", "followed", "rate", "base_rate", "lift",

@@ -497,8 +497,12 @@ def journey_tables(
     })  # fmt: skip
     return {
         "journey_accounts": per[JOURNEY_ACCOUNT_COLUMNS],
-        "journey_dropoff": dropoff(per, stream.names, settings.min_accounts),
-        "journey_before_support": before_support(pre, stream.names, settings.min_accounts),
+        "journey_dropoff": dropoff(per, stream.names, settings.min_accounts).assign(
+            min_accounts=np.int64(settings.min_accounts)
+        ),
+        "journey_before_support": before_support(pre, stream.names, settings.min_accounts).assign(
+            window_days=np.int64(settings.before_support_days)
+        ),
         "journey_account_patterns": account_patterns,
         "journey_cases": case_rows,
         "journey_paths": paths_that_pay(per, settings),

@@ -21,8 +21,11 @@
       charts.set(box, entry);
       const say = (text) => { details.textContent = text || details.dataset.prompt || ""; };
       details.dataset.prompt = details.textContent;
-      chart.on("mouseover", (p) => say(entry.points.find((q) => q.series === p.seriesIndex && q.index === p.dataIndex)?.text));
-      chart.on("click", (p) => say(entry.points.find((q) => q.series === p.seriesIndex && q.index === p.dataIndex)?.text));
+      // A Sankey's nodes and edges are numbered apart: a point names which (dataType) it is.
+      const find = (p) => entry.points.find((q) => q.series === p.seriesIndex && q.index === p.dataIndex
+        && (q.dataType || undefined) === (p.dataType || undefined));
+      chart.on("mouseover", (p) => { const q = find(p); if (q) say(q.text); });
+      chart.on("click", (p) => { const q = find(p); if (q) say(q.text); });
       chart.on("globalout", () => { if (entry.at < 0) say(""); });
       el.tabIndex = 0;
       el.setAttribute("role", "img");
@@ -41,7 +44,7 @@
         entry.at = at;
         if (at < 0) return say("");
         const p = entry.points[at];
-        chart.dispatchAction({ type: "highlight", seriesIndex: p.series, dataIndex: p.index });
+        chart.dispatchAction({ type: "highlight", seriesIndex: p.series, dataIndex: p.index, dataType: p.dataType });
         say(p.text);
       });
       el.addEventListener("focus", () => { if (entry.at < 0 && entry.points.length) say(details.dataset.keys || ""); });
