@@ -159,7 +159,7 @@ def reads_table() -> str:
         for table, cols in page.all_reads().items():
             lines.append(f"| `{page.path}` | `{table}` | {', '.join(cols)} |")
         if page.account_data is not None:
-            for table, cols in xray.PIPELINE_READS.items():
+            for table, cols in {**xray.PIPELINE_READS, **xray.JOURNEY_READS}.items():
                 lines.append(f"| `{page.path}` | `{table}` (if present) | {', '.join(cols)} |")
     return "\n".join(lines)
 

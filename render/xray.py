@@ -40,6 +40,13 @@ PIPELINE_READS: Reads = {
     )
 }  # fmt: skip
 
+# The account's journey (issue 14), shown when the transform made the journey tables.
+JOURNEY_READS: Reads = {
+    "journey_accounts": ("account_key", "path", "last_stage", "terminal", "terminal_date"),
+    "journey_cases": ("account_key", "opened", "stage", "preceding", "days_before"),
+}
+COMMON_PATHS = 5
+
 # Columns whose values link to an owner's or region's page.
 LINKS = {"accounts": ("owner", "region")}
 COUNTED, NOT_COUNTED = "counted", "not counted"
@@ -63,11 +70,28 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
     }
     if "influenced_pipeline" in t.frames:
         out["pipeline"] = _pipeline(t["influenced_pipeline"])
+    if available(t, JOURNEY_READS):
+        journey = t["journey_accounts"][list(JOURNEY_READS["journey_accounts"])]
+        out["journey"] = _in_key_order(journey.copy(), "path")
+        cases = t["journey_cases"][list(JOURNEY_READS["journey_cases"])]
+        out["journey_cases"] = _in_key_order(cases.copy(), "opened")
     return out
 
 
 def context(t: Tables, _shard: object, _memo: dict) -> dict:
-    return {"has_pipeline": available(t, PIPELINE_READS)}
+    return {"has_pipeline": available(t, PIPELINE_READS), "common_paths": common_paths(t)}
+
+
+def common_paths(t: Tables) -> list[dict]:
+    """The most common journey paths of all accounts, with how many took each (the X-Ray sets
+    the account's own path against them)."""
+    if not available(t, JOURNEY_READS):
+        return []
+    paths = t["journey_accounts"]["path"].astype(str)
+    counts = paths.value_counts()
+    top = counts.sort_index().sort_values(ascending=False, kind="stable").head(COMMON_PATHS)
+    return [{"path": p, "accounts": int(n), "share": n / max(len(paths), 1)}
+            for p, n in top.items()]  # fmt: skip
 
 
 def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
