@@ -18,7 +18,9 @@
         const order = t.col("order").get(i);
         points.push({ series: s, index: k, text: name + " (" + kind + (order == null ? "" : ", integration #" + order)
           + "): impact " + t.col("impact").get(i) + ", complexity " + t.col("complexity").get(i) });
-        return { value: [t.col("complexity").get(i), t.col("impact").get(i)], name };
+        // Names of points near the right edge go to their left, inside the chart.
+        const x = t.col("complexity").get(i);
+        return { value: [x, t.col("impact").get(i)], name, label: { position: x > 70 ? "left" : "right" } };
       });
       return {
         type: "scatter", name: kind, data, symbolSize: 14,
