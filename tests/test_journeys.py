@@ -157,3 +157,14 @@ def test_no_events_gives_empty_tables():
     events, contracts = event_log()
     t = journey_tables(events.iloc[:0], contracts.iloc[:0], JourneySettings(), AS_OF)
     assert all(len(t[k]) == 0 for k in ("journey_accounts", "journey_cases", "journey_paths"))
+
+
+def test_the_docs_show_the_default_stages():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "journeys.md").read_text("utf-8")
+    block = re.search(r"<!-- example: config -->\n```toml\n(.*?)```", text, re.S).group(1)
+    documented = tomllib.loads(block)["transform"]["journeys"]["stages"]
+    assert [StageRule(**r) for r in documented] == JourneySettings().stages
