@@ -27,6 +27,7 @@ from hcportal.transform.steps import Context, Frames, Step
 
 SEP = " > "
 DAY_S = 86_400
+LOW, HIGH = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 # Events that come from the account (or its use of the product): what silence is the absence of.
 SIGNALS = (
     "activity", "health_check", "ticket_opened", "ticket_closed", "invoice_paid",
@@ -60,19 +61,30 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64), pd.Index(uniques)
 
 
-def _matches(values: pd.Series, pattern: str) -> np.ndarray:
-    """Rows whose text matches ``pattern`` (case-insensitive); a categorical is matched once per
-    distinct value."""
+def _matches(values: pd.Series, rows: np.ndarray, pattern: str) -> np.ndarray:
+    """Whether the text at ``rows`` matches ``pattern`` (case-insensitive); a categorical is
+    matched once per distinct value, then looked up by code."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = pd.Series(values.cat.categories.astype(str))
         hit = np.append(cats.str.contains(pattern, case=False, regex=True).to_numpy(bool), False)
-        return hit[values.cat.codes.to_numpy()]  # code -1 (blank) picks the appended False
-    text = values.astype(object).where(values.notna(), "")
+        return hit[values.cat.codes.to_numpy()[rows]]  # code -1 (blank) picks the appended False
+    part = values.iloc[rows]
+    text = part.astype(object).where(part.notna(), "")
     return text.astype(str).str.contains(pattern, case=False, regex=True).to_numpy(bool)
 
 
 def _seconds(values: pd.Series | np.ndarray) -> np.ndarray:
-    return np.asarray(values, dtype="datetime64[s]").astype(np.int64)
+    return np.asarray(values, dtype="datetime64[s]").view(np.int64)
+
+
+def _per_account(acct: np.ndarray, values: np.ndarray, n: int, how: str, empty: int) -> np.ndarray:
+    """The max (or min) of ``values`` per account code 0..n-1; ``empty`` for none. (A group-by:
+    numpy's ``maximum.at`` is an order of magnitude slower on millions of rows.)"""
+    out = np.full(n, empty, dtype=np.int64)
+    if len(acct):
+        g = pd.Series(values).groupby(acct).agg(how)
+        out[g.index.to_numpy()] = g.to_numpy()
+    return out
 
 
 def _as_of_end(as_of: date) -> int:
@@ -97,37 +109,79 @@ def contract_kinds(acct: np.ndarray, sec: np.ndarray, product: pd.Series, onboar
     return np.where(first, "first", np.where(seen, "renewal", "expansion"))
 
 
-def stage_stream(events: pd.DataFrame, settings: JourneySettings, as_of: date) -> StageStream:
-    """The events that are stages (by the first rule each matches), up to the as-of date."""
-    acct_all, accounts = _codes(events["account_key"])
-    sec_all = _seconds(events["at"])
-    keep = sec_all <= _as_of_end(as_of)
-    ev = events.iloc[np.flatnonzero(keep)] if not keep.all() else events
-    acct, sec = acct_all[keep], sec_all[keep]
+class _Types:
+    """The rows of each event type, found once per type (a comparison of small integer codes)."""
+
+    def __init__(self, types: pd.Series) -> None:
+        self.codes, self.names = _codes(types)
+        self.small = self.codes.astype(np.int16) if len(self.names) < 32_000 else self.codes
+        self._rows: dict[str, np.ndarray] = {}
+
+    def rows(self, wanted: list[str]) -> np.ndarray:
+        """The rows of these types, in order."""
+        for t in wanted:
+            if t not in self._rows:
+                at = self.names.get_indexer([t])[0]
+                self._rows[t] = np.flatnonzero(self.small == at) if at >= 0 else np.zeros(0, int)
+        parts = [self._rows[t] for t in dict.fromkeys(wanted)]
+        return np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+
+    def mask(self, wanted: list[str]) -> np.ndarray:
+        out = np.zeros(len(self.codes), dtype=bool)
+        out[self.rows(wanted)] = True
+        return out
+
+
+@dataclass
+class EventArrays:
+    """The events table's account codes, seconds and types, taken out once."""
+
+    acct: np.ndarray
+    accounts: pd.Index
+    sec: np.ndarray
+    types: _Types
+
+    @classmethod
+    def of(cls, events: pd.DataFrame) -> EventArrays:
+        acct, accounts = _codes(events["account_key"])
+        return cls(acct, accounts, _seconds(events["at"]), _Types(events["type"]))
+
+
+def stage_stream(
+    events: pd.DataFrame, settings: JourneySettings, as_of: date, arrays: EventArrays | None = None
+) -> StageStream:
+    """The events that are stages (by the first rule each matches), up to the as-of date.
+
+    Columns are read only at the rows a rule looks at: the events table has millions of rows and
+    some thirty columns, so it is never copied or filtered whole."""
+    arrays = arrays or EventArrays.of(events)
+    acct, accounts, sec, kind = arrays.acct, arrays.accounts, arrays.sec, arrays.types
     names = settings.stage_names
-    stage = np.full(len(ev), -1, dtype=np.int16)
-    kind = ev["type"]
-    starts = np.flatnonzero(kind.isin(["contract_start"]).to_numpy(bool))
-    kinds = np.full(len(ev), "", dtype=object)
-    if "product" in ev and len(starts):
+    stage = np.full(len(events), -1, dtype=np.int16)
+    stage[sec > _as_of_end(as_of)] = -2  # not yet happened: no rule may take it
+    starts = kind.rows(["contract_start"])
+    starts = starts[stage[starts] == -1]
+    kinds = np.full(len(events), "", dtype=object)
+    if "product" in events and len(starts):
         kinds[starts] = contract_kinds(
-            acct[starts], sec[starts], ev["product"].iloc[starts], settings.onboarding_days
+            acct[starts], sec[starts], events["product"].iloc[starts], settings.onboarding_days
         )
     for rule in settings.stages:
-        cand = np.flatnonzero((stage < 0) & kind.isin(rule.types).to_numpy(bool))
+        cand = kind.rows(rule.types)
+        cand = cand[stage[cand] == -1]
         if not len(cand):
             continue
         ok = np.ones(len(cand), dtype=bool)
         if rule.subject:
-            ok &= _matches(ev["subject"].iloc[cand], rule.subject) if "subject" in ev else False
+            ok &= _matches(events["subject"], cand, rule.subject) if "subject" in events else False
         if rule.escalated is not None:
-            esc = ev["escalated"].iloc[cand] if "escalated" in ev else pd.Series(False)
+            esc = events["escalated"].iloc[cand] if "escalated" in events else pd.Series(False)
             ok &= esc.fillna(False).to_numpy(dtype=bool) == rule.escalated
         if rule.contract:
             ok &= kinds[cand] == rule.contract
         if rule.min_active_share is not None:
-            active = ev["active_users"].iloc[cand].to_numpy(dtype=float)
-            licensed = ev["licensed_users"].iloc[cand].to_numpy(dtype=float)
+            active = events["active_users"].iloc[cand].to_numpy(dtype=float)
+            licensed = events["licensed_users"].iloc[cand].to_numpy(dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = active / licensed
             ok &= np.nan_to_num(share, nan=-1.0) >= rule.min_active_share
@@ -138,7 +192,7 @@ def stage_stream(events: pd.DataFrame, settings: JourneySettings, as_of: date) -
 
 def terminals(
     events: pd.DataFrame, contracts: pd.DataFrame, accounts: pd.Index, settings: JourneySettings,
-    as_of: date,
+    as_of: date, arrays: EventArrays | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Per account (positions of ``accounts``): its terminal stage (``churn``: it had contracts and
     none is active on the as-of date; ``silence``: still a customer and no signal for
@@ -157,18 +211,18 @@ def terminals(
     started = start <= end_of_day
     active = np.zeros(n, dtype=bool)
     active[con_acct[started & (end >= as_of_s)]] = True
-    last_end = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(last_end, con_acct, np.where(started, end, np.iinfo(np.int64).min))
-    first_start = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first_start, con_acct, start)
+    last_end = _per_account(con_acct, np.where(started, end, LOW), n, "max", LOW)
+    first_start = _per_account(con_acct, start, n, "min", HIGH)
 
-    codes, own = _codes(events["account_key"])
+    arrays = arrays or EventArrays.of(events)
     # The events' codes are into their own categories: translate to positions of `accounts`.
-    acct = np.append(accounts.get_indexer(own), -1)[codes]
-    sec = _seconds(events["at"])
-    signal = events["type"].isin(SIGNALS).to_numpy(bool) & (sec <= end_of_day) & (acct >= 0)
-    last_signal = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(last_signal, acct[signal], sec[signal])
+    same = arrays.accounts.equals(accounts)
+    acct = (
+        arrays.acct if same else np.append(accounts.get_indexer(arrays.accounts), -1)[arrays.acct]
+    )
+    sec = arrays.sec
+    signal = arrays.types.mask(list(SIGNALS)) & (sec <= end_of_day) & (acct >= 0)
+    last_signal = _per_account(acct[signal], sec[signal], n, "max", LOW)
     since = np.maximum(last_signal, np.where(has_contract, first_start, last_signal))
     churn = has_contract & ~active & (last_end > np.iinfo(np.int64).min)
     quiet_from = since + settings.silence_days * DAY_S
@@ -222,19 +276,25 @@ def dropoff(per_account: pd.DataFrame, names: list[str], min_accounts: int) -> p
     """Per stage: accounts that reached it, those whose last stage it was before going silent or
     churning, and the rate; ``rank`` 1 is the stage after which most accounts drop off."""
     stages = [s for s in names if s not in TERMINALS]
-    # A path names each stage once, so counting its stages counts accounts.
-    every = per_account["path"].str.split(SEP, regex=False)
-    lengths = every.map(len).to_numpy(np.int64)
-    position = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    every = every.explode()
-    reached = every.value_counts().reindex(stages, fill_value=0).to_numpy()
+    at = {s: k for k, s in enumerate(stages)}
+    # A path names each stage once, so counting its stages counts accounts. Accounts share a few
+    # thousand distinct paths at most: each is split once and counted as often as it occurs.
+    codes, distinct = pd.factorize(per_account["path"].astype(str))
+    times = np.bincount(codes, minlength=len(distinct)) if len(codes) else np.zeros(0, np.int64)
+    reached = np.zeros(len(stages), dtype=np.int64)
+    position = np.zeros(len(stages))  # summed, for the mean place where a stage is reached
+    for path, count in zip(distinct, times, strict=True):
+        for k, stage in enumerate(str(path).split(SEP)):
+            if stage in at:
+                reached[at[stage]] += count
+                position[at[stage]] += k * count
     # The journey's order: where in their paths accounts reach a stage, on average.
-    mean_pos = pd.Series(position, index=every.to_numpy()).groupby(level=0).mean()
-    mean_pos = mean_pos.reindex(stages).fillna(np.inf).to_numpy()
-    last = per_account["last_stage"].to_numpy()
-    term = per_account["terminal"].to_numpy()
-    silent = np.array([((last == s) & (term == SILENCE)).sum() for s in stages])
-    churned = np.array([((last == s) & (term == CHURN)).sum() for s in stages])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_pos = np.where(reached > 0, position / np.maximum(reached, 1), np.inf)
+    ended = per_account[per_account["terminal"].isin(TERMINALS)]
+    pairs = ended.groupby(["last_stage", "terminal"], observed=True).size()
+    silent = np.array([pairs.get((s, SILENCE), 0) for s in stages], dtype=np.int64)
+    churned = np.array([pairs.get((s, CHURN), 0) for s in stages], dtype=np.int64)
     dropped = silent + churned
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(reached > 0, dropped / np.maximum(reached, 1), np.nan)
@@ -264,13 +324,26 @@ def _packed(acct: np.ndarray, sec: np.ndarray, base: int) -> np.ndarray:
     return (acct.astype(np.int64) << 42) | (sec - base)
 
 
-def precursors(stream: StageStream, settings: JourneySettings) -> pd.DataFrame:
-    """Every stage event that is not itself a support case, with what it is (the stage alone and
-    the sequence of ``sequence_length`` stages ending with it) and whether a support case opened on
-    the account within ``before_support_days`` after it.
+@dataclass
+class Precursors:
+    """Every stage event that is not itself a support case (arrays in (account, time) order):
+    its pattern as a stage (``stage``: code into the stage names) and as the sequence of
+    ``sequence_length`` stages ending with it (``seq``: code into ``seq_labels``), and whether a
+    support case opened on the account within ``before_support_days`` after it."""
 
-    Columns: acct, sec, stage (code), sequence (text), followed (bool), case_sec (the case's
-    seconds, or -1)."""
+    acct: np.ndarray
+    sec: np.ndarray
+    stage: np.ndarray
+    seq: np.ndarray
+    seq_labels: np.ndarray
+    followed: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.acct)
+
+
+def precursors(stream: StageStream, settings: JourneySettings) -> Precursors:
+    """Each stage event that is not a support case, and whether a case followed it in time."""
     names = stream.names
     target_codes = [names.index(s) for s in settings.support_stages]
     is_target = np.isin(stream.stage, target_codes)
@@ -287,22 +360,19 @@ def precursors(stream: StageStream, settings: JourneySettings) -> pd.DataFrame:
     case_acct = stream.acct[tgt][nxt_c] if len(tgt) else np.full(len(ref), -1)
     case_sec = stream.sec[tgt][nxt_c] if len(tgt) else np.full(len(ref), -1)
     followed = has & (case_acct == acct) & (case_sec - sec <= settings.before_support_days * DAY_S)
-    return pd.DataFrame({
-        "acct": acct,
-        "sec": sec,
-        "stage": stage,
-        "sequence": _sequences(acct, stage, names, settings.sequence_length),
-        "followed": followed,
-        "case_sec": np.where(followed, case_sec, -1),
-    })  # fmt: skip
+    seq, labels = _sequences(acct, stage, names, settings.sequence_length)
+    return Precursors(acct, sec, stage, seq, labels, followed)
 
 
-def _sequences(acct: np.ndarray, stage: np.ndarray, names: list[str], length: int) -> np.ndarray:
+def _sequences(
+    acct: np.ndarray, stage: np.ndarray, names: list[str], length: int
+) -> tuple[np.ndarray, np.ndarray]:
     """For each event, the last ``length`` stages of its account up to it, repeats of a stage in a
-    row counted once (``adoption > upgrade``); shorter at the start of an account's journey."""
+    row counted once (``adoption > upgrade``); shorter at the start of an account's journey. As
+    (codes, labels): the text is made once per distinct sequence."""
     n = len(acct)
     if n == 0:
-        return np.zeros(0, dtype=object)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
     new_run = np.r_[True, (acct[1:] != acct[:-1]) | (stage[1:] != stage[:-1])]
     run = np.cumsum(new_run) - 1
     run_acct, run_stage = acct[new_run], stage[new_run].astype(np.int64)
@@ -321,44 +391,65 @@ def _sequences(acct: np.ndarray, stage: np.ndarray, names: list[str], length: in
             parts.append(names[c % radix - 1])
             c //= radix
         labels.append(SEP.join(reversed(parts)))
-    return np.asarray(labels, dtype=object)[inverse.ravel()][run]
+    return inverse.ravel()[run].astype(np.int64), np.asarray(labels, dtype=object)
 
 
-def before_support(pre: pd.DataFrame, names: list[str], min_accounts: int) -> pd.DataFrame:
+def pattern_counts(pre: Precursors, names: list[str]) -> pd.DataFrame:
+    """Per account and pattern (each stage, and each sequence of two stages or more): how many
+    times it happened, and how many of those a case followed. Summed over any set of accounts,
+    these give that set's rates and lift (the journeys page does so for its filters)."""
+    n_stage = len(names)
+    multi = np.char.find(pre.seq_labels.astype(str), SEP) >= 0 if len(pre.seq_labels) else (
+        np.zeros(0, bool))  # fmt: skip
+    # Pattern ids: stages 0..n_stage-1, then sequences of two stages or more.
+    seq_id = np.full(len(pre.seq_labels), -1, dtype=np.int64)
+    seq_id[multi] = n_stage + np.arange(int(multi.sum()))
+    labels = np.concatenate([np.asarray(names, dtype=object), pre.seq_labels[multi]])
+    sid = seq_id[pre.seq] if len(pre) else np.zeros(0, np.int64)
+    pid = np.concatenate([pre.stage.astype(np.int64), sid[sid >= 0]])
+    acct = np.concatenate([pre.acct, pre.acct[sid >= 0]])
+    fol = np.concatenate([pre.followed, pre.followed[sid >= 0]]).astype(np.int64)
+    width = len(labels) + 1
+    keys, inverse = np.unique(acct.astype(np.int64) * width + pid, return_inverse=True)
+    inverse = inverse.ravel()
+    pids = keys % width
+    return pd.DataFrame({
+        "acct": keys // width,
+        "kind": pd.Categorical(np.where(pids < n_stage, "stage", "sequence"),
+                               categories=["stage", "sequence"]),
+        # Stage names have no " > ", sequences do: the labels are distinct.
+        "pattern": pd.Categorical.from_codes(pids, categories=pd.Index(labels.astype(str)),
+                                             validate=False),
+        "occurrences": np.bincount(inverse, minlength=len(keys)).astype(np.int64),
+        "followed": np.bincount(inverse, weights=fol, minlength=len(keys)).astype(np.int64),
+    })  # fmt: skip
+
+
+def before_support(counts: pd.DataFrame, min_accounts: int) -> pd.DataFrame:
     """Per stage and per stage sequence: how often a support case followed it within the window,
-    against the base rate (over every stage event that is not a case): lift = rate / base rate."""
-    base_rate = float(pre["followed"].mean()) if len(pre) else float("nan")
-    parts = []
-    stage_names = np.asarray(names, dtype=object)
-    for kind, key in (
-        ("stage", stage_names[pre["stage"].to_numpy()]),
-        ("sequence", pre["sequence"]),
-    ):
-        g = pd.DataFrame({"pattern": key, "acct": pre["acct"], "followed": pre["followed"]})
-        agg = g.groupby("pattern", sort=True).agg(
-            occurrences=("followed", "size"), followed=("followed", "sum"),
-            accounts=("acct", "nunique"),
-        )  # fmt: skip
-        hit = g[g["followed"]].groupby("pattern")["acct"].nunique()
-        agg["accounts_followed"] = hit.reindex(agg.index, fill_value=0)
-        agg.insert(0, "kind", kind)
-        if kind == "sequence":  # a one-stage "sequence" is the stage itself: listed once
-            agg = agg[agg.index.str.contains(SEP, regex=False)]
-        parts.append(agg)
-    out = pd.concat(parts).reset_index()
+    against the base rate (over every stage event that is not a case): lift = rate / base rate.
+    ``counts``: :func:`pattern_counts`."""
+    stage_rows = counts["kind"] == "stage"
+    occ_all = int(counts.loc[stage_rows, "occurrences"].sum())
+    base_rate = counts.loc[stage_rows, "followed"].sum() / occ_all if occ_all else float("nan")
+    g = counts.assign(hit=counts["followed"] > 0).groupby(["kind", "pattern"], observed=True)
+    out = g.agg(occurrences=("occurrences", "sum"), followed=("followed", "sum"),
+                accounts=("acct", "size"), accounts_followed=("hit", "sum")).reset_index()  # fmt: skip
+    out["kind"] = out["kind"].astype(str)
+    out["pattern"] = out["pattern"].astype(str)
     out["rate"] = out["followed"] / out["occurrences"]
     out["base_rate"] = base_rate
     out["lift"] = out["rate"] / base_rate if base_rate > 0 else np.nan
     out["thin"] = out["accounts"] < min_accounts
     for c in ("occurrences", "followed", "accounts", "accounts_followed"):
         out[c] = out[c].astype(np.int64)
-    out = out.sort_values(["kind", "thin", "lift", "occurrences"],
-                          ascending=[False, True, False, False], kind="stable")  # fmt: skip
+    out = out.sort_values(["kind", "thin", "lift", "occurrences", "pattern"],
+                          ascending=[False, True, False, False, True], kind="stable")  # fmt: skip
     return out[["kind", "pattern", "occurrences", "followed", "rate", "base_rate", "lift",
                 "accounts", "accounts_followed", "thin"]].reset_index(drop=True)  # fmt: skip
 
 
-def support_cases(stream: StageStream, pre: pd.DataFrame, settings: JourneySettings):
+def support_cases(stream: StageStream, pre: Precursors, settings: JourneySettings):
     """Each support case with the stage sequence that preceded it (ending with the last stage event
     before it, if that came within ``before_support_days``) and how many days before."""
     names = stream.names
@@ -366,14 +457,14 @@ def support_cases(stream: StageStream, pre: pd.DataFrame, settings: JourneySetti
     tgt = np.flatnonzero(np.isin(stream.stage, target_codes))
     acct, sec = stream.acct[tgt], stream.sec[tgt]
     base = int(stream.sec.min()) if len(stream) else 0
-    rkeys = _packed(pre["acct"].to_numpy(), pre["sec"].to_numpy(), base)
+    rkeys = _packed(pre.acct, pre.sec, base)
     prev = np.searchsorted(rkeys, _packed(acct, sec, base), side="left") - 1
     p = np.maximum(prev, 0)
     if len(pre):
-        same = (prev >= 0) & (pre["acct"].to_numpy()[p] == acct)
-        gap = sec - pre["sec"].to_numpy()[p]
+        same = (prev >= 0) & (pre.acct[p] == acct)
+        gap = sec - pre.sec[p]
         ok = same & (gap <= settings.before_support_days * DAY_S)
-        preceding = np.where(ok, pre["sequence"].to_numpy()[p], "")
+        preceding = np.where(ok, pre.seq_labels[pre.seq[p]], "")
         days = np.where(ok, gap / DAY_S, np.nan)
     else:
         preceding, days = np.full(len(tgt), "", dtype=object), np.full(len(tgt), np.nan)
@@ -439,8 +530,9 @@ def journey_tables(
     events: pd.DataFrame, contracts: pd.DataFrame, settings: JourneySettings, as_of: date
 ) -> dict[str, pd.DataFrame]:
     """The journey tables from the events and contracts tables (see the catalogue)."""
-    stream = stage_stream(events, settings, as_of)
-    term = terminals(events, contracts, stream.accounts, settings, as_of)
+    arrays = EventArrays.of(events)
+    stream = stage_stream(events, settings, as_of, arrays)
+    term = terminals(events, contracts, stream.accounts, settings, as_of, arrays)
     per = paths(stream, term)
     per["variant"] = paths(stream, term, settings.variant_stages)["path"]
     n = len(stream.accounts)
@@ -450,8 +542,7 @@ def journey_tables(
     revenue = np.bincount(
         con_acct[ok], weights=contracts["amount"].fillna(0).to_numpy(float)[ok], minlength=n
     )
-    first = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first, stream.acct, stream.sec)
+    first = _per_account(stream.acct, stream.sec, n, "min", HIGH)
     target = np.isin(stream.stage, [stream.names.index(s) for s in settings.support_stages])
     cases = np.bincount(stream.acct[target], minlength=n)
     end = _as_of_end(as_of)
@@ -473,34 +564,25 @@ def journey_tables(
     cases_t = support_cases(stream, pre, settings)
     keys = stream.accounts.astype(str).to_numpy()
     case_rows = pd.DataFrame({
-        "account_key": keys[cases_t["acct"].to_numpy()],
+        "account_key": pd.Categorical.from_codes(cases_t["acct"].to_numpy(),
+                                                 categories=pd.Index(keys), validate=False),
         "opened": cases_t["sec"].to_numpy(np.int64).astype("datetime64[s]"),
-        "stage": cases_t["stage"].to_numpy(),
-        "preceding": cases_t["preceding"].to_numpy(),
+        "stage": pd.Categorical(cases_t["stage"].to_numpy()),
+        "preceding": pd.Categorical(cases_t["preceding"].to_numpy()),
         "days_before": cases_t["days_before"].to_numpy(float),
     })  # fmt: skip
-    names = np.asarray(stream.names, dtype=object)
-    per_pattern = pd.concat([
-        pd.DataFrame({"acct": pre["acct"], "kind": "stage",
-                      "pattern": names[pre["stage"].to_numpy()], "followed": pre["followed"]}),
-        pd.DataFrame({"acct": pre["acct"], "kind": "sequence", "pattern": pre["sequence"],
-                      "followed": pre["followed"]})[pre["sequence"].str.contains(SEP, regex=False)],
-    ])  # fmt: skip
-    counts = per_pattern.groupby(["acct", "kind", "pattern"], sort=True, observed=True)["followed"]
-    account_patterns = counts.agg(["size", "sum"]).reset_index()
-    account_patterns = pd.DataFrame({
-        "account_key": keys[account_patterns["acct"].to_numpy()],
-        "kind": account_patterns["kind"].to_numpy(),
-        "pattern": account_patterns["pattern"].to_numpy(),
-        "occurrences": account_patterns["size"].to_numpy(np.int64),
-        "followed": account_patterns["sum"].to_numpy(np.int64),
-    })  # fmt: skip
+    counts = pattern_counts(pre, stream.names)
+    account_patterns = counts.assign(
+        account_key=pd.Categorical.from_codes(counts["acct"].to_numpy(),
+                                              categories=stream.accounts.astype(str),
+                                              validate=False),
+    )[["account_key", "kind", "pattern", "occurrences", "followed"]]  # fmt: skip
     return {
         "journey_accounts": per[JOURNEY_ACCOUNT_COLUMNS],
         "journey_dropoff": dropoff(per, stream.names, settings.min_accounts).assign(
             min_accounts=np.int64(settings.min_accounts)
         ),
-        "journey_before_support": before_support(pre, stream.names, settings.min_accounts).assign(
+        "journey_before_support": before_support(counts, settings.min_accounts).assign(
             window_days=np.int64(settings.before_support_days)
         ),
         "journey_account_patterns": account_patterns,
