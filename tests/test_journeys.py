@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+import tempfile
+import tomllib
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from pydantic import ValidationError
 
+from hcportal import transform
+from hcportal.democrm.synthetic import simulate
+from hcportal.transform.clean import account_key
 from hcportal.transform.journey_settings import JourneySettings, StageRule
 from hcportal.transform.journeys import journey_tables
+from hcportal.transform.settings import TransformSettings
 
 AS_OF = date(2025, 6, 1)
 
@@ -160,11 +168,31 @@ def test_no_events_gives_empty_tables():
 
 
 def test_the_docs_show_the_default_stages():
-    import re
-    import tomllib
-    from pathlib import Path
-
     text = (Path(__file__).resolve().parent.parent / "docs" / "journeys.md").read_text("utf-8")
     block = re.search(r"<!-- example: config -->\n```toml\n(.*?)```", text, re.S).group(1)
     documented = tomllib.loads(block)["transform"]["journeys"]["stages"]
     assert [StageRule(**r) for r in documented] == JourneySettings().stages
+
+
+def test_the_demo_s_designed_in_patterns_are_found():
+    """Issue 14, item 5: stalled accounts never adopt and end; the v5 upgrade precedes cases far
+    more often than chance; thriving accounts are the paying group far more often than others."""
+    today = date(2026, 11, 23)
+    sim = simulate(400, 11, today=today)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, df in sim.reports.items():
+            df.to_csv(Path(tmp) / f"{name}.csv", index=False)
+        t = transform.run(Path(tmp), TransformSettings(), today,
+                          clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))  # fmt: skip
+    truth = sim.truth.assign(account_key=account_key(sim.truth["Account"]).astype(str))
+    acc = t["journey_accounts"].assign(account_key=lambda d: d["account_key"].astype(str))
+    acc = acc.merge(truth[["account_key", "archetype"]], on="account_key")
+    stalled = acc[acc["archetype"] == "stalled"]
+    assert len(stalled) >= 10
+    assert not stalled["path"].str.contains("adoption").any()
+    assert (stalled["terminal"] == "churn").mean() > 0.5
+    stage = t["journey_before_support"].query("kind == 'stage'").set_index("pattern")
+    assert stage.loc["upgrade", "lift"] > 2
+    share = acc.groupby("archetype")["paying"].mean()
+    assert share["thriving"] > 1.5 * share["steady"]
+    assert share[["silent", "churned", "stalled"]].max() == 0

@@ -332,7 +332,7 @@ TABLES = catalogue(
                 C("cases_per_year", FLOAT, "Cases per year since its first stage (at least a "
                   "quarter of a year).", decimals=3),
                 C("paying", BOOL, "In the top `paying_share` by revenue and the bottom half by "
-                  "cases per year: the group whose paths pay."),
+                  "cases per year, and still a customer: the group whose paths pay."),
                 C("owner", TEXT, OWNER),
                 C("region", TEXT, REGION),
                 C("tier", TEXT, "The accounts report's `tier_column` (Tier)."),

@@ -123,7 +123,8 @@ class JourneySettings(_Strict):
     paying_share: float = Field(
         0.25, gt=0, lt=1,
         description="Paths that pay: the accounts in this top share by revenue that are also in "
-        "the bottom half by support cases per year are the paying group; the rest are compared.",
+        "the bottom half by support cases per year, and still customers (not churned or silent), "
+        "are the paying group; the rest are compared.",
     )  # fmt: skip
     variant_stages: list[str] = Field(
         default_factory=lambda: [

@@ -477,14 +477,18 @@ def support_cases(stream: StageStream, pre: Precursors, settings: JourneySetting
 # -- paths that pay -------------------------------------------------------------------------------
 
 
-def paying(revenue: np.ndarray, cases_per_year: np.ndarray, share: float) -> np.ndarray:
-    """The accounts in the top ``share`` by revenue that are in the bottom half by cases per year."""
+def paying(
+    revenue: np.ndarray, cases_per_year: np.ndarray, ended: np.ndarray, share: float
+) -> np.ndarray:
+    """The accounts in the top ``share`` by revenue that are in the bottom half by cases per year
+    and still customers: an account that churned or went silent has few cases because it is gone,
+    not because its path is a good one."""
     n = len(revenue)
     if n == 0:
         return np.zeros(0, dtype=bool)
     rich = pd.Series(revenue).rank(pct=True, method="min").to_numpy() > 1 - share
     calm = cases_per_year <= np.median(cases_per_year)
-    return rich & calm
+    return rich & calm & ~ended
 
 
 def paths_that_pay(per_account: pd.DataFrame, settings: JourneySettings) -> pd.DataFrame:
@@ -558,7 +562,7 @@ def journey_tables(
     customer = (per["stages"] > 0).to_numpy()
     per = per[customer].reset_index(drop=True)
     per["paying"] = paying(per["revenue"].to_numpy(), per["cases_per_year"].to_numpy(),
-                           settings.paying_share)  # fmt: skip
+                           (per["terminal"] != "").to_numpy(), settings.paying_share)  # fmt: skip
 
     pre = precursors(stream, settings)
     cases_t = support_cases(stream, pre, settings)
