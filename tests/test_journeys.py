@@ -54,6 +54,7 @@ def event_log() -> tuple[pd.DataFrame, pd.DataFrame]:
     events["type"] = events["type"].astype("category")
     events["subject"] = events["subject"].astype("category")
     events["escalated"] = events["escalated"].astype("boolean")
+    events["line"] = np.arange(100, 100 + len(events))  # each event's line in its report
     contracts = pd.DataFrame({
         "account_key": ["a", "b", "c", "c", "c", "c"],
         "start": pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-01", "2025-01-01", "2025-02-01"]),
@@ -124,6 +125,7 @@ def test_support_cases_preceded(tables):
     assert c["preceding"].tolist() == ["adoption > upgrade", "expansion > health_check"]
     assert c["days_before"].tolist() == [9.0, 14.0]
     assert c["stage"].tolist() == ["escalation", "support"]
+    assert c["line"].tolist() == [103, 111]  # traced to the ticket rows
 
 
 def test_paths_that_pay(tables):

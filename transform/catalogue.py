@@ -405,12 +405,13 @@ TABLES = catalogue(
             (
                 C("account_key", TEXT, KEY),
                 C("opened", TIMESTAMP, "When the case opened."),
+                C("line", INT, "Its line in its report (tickets.csv): the events table's `line`."),
                 C("stage", TEXT, "Its stage (`support`, `escalation`)."),
                 C("preceding", TEXT, "The stage sequence ending with the last stage event before "
                   "it, if that came within `before_support_days`; blank otherwise."),
                 C("days_before", FLOAT, "Days from that event to the case.", decimals=1),
             ),
-            key=("account_key", "opened", "stage"), account="account_key",
+            key=("account_key", "line", "stage"), account="account_key",
         ),
         Table(
             "journey_paths", "common path (variant) of the paying accounts or of the rest",

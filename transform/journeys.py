@@ -45,6 +45,7 @@ class StageStream:
     stage: np.ndarray
     accounts: pd.Index
     names: list[str]
+    line: np.ndarray | None = None  # each event's line in its report (the events table's `line`)
 
     def __len__(self) -> int:
         return len(self.acct)
@@ -187,7 +188,8 @@ def stage_stream(
             ok &= np.nan_to_num(share, nan=-1.0) >= rule.min_active_share
         stage[cand[ok]] = names.index(rule.stage)
     hit = stage >= 0
-    return StageStream(acct[hit], sec[hit], stage[hit], accounts, names)
+    line = events["line"].to_numpy()[hit] if "line" in events else np.flatnonzero(hit)
+    return StageStream(acct[hit], sec[hit], stage[hit], accounts, names, line.astype(np.int64))
 
 
 def terminals(
@@ -470,6 +472,7 @@ def support_cases(stream: StageStream, pre: Precursors, settings: JourneySetting
         preceding, days = np.full(len(tgt), "", dtype=object), np.full(len(tgt), np.nan)
     return pd.DataFrame({
         "acct": acct, "sec": sec, "stage": np.asarray(names, dtype=object)[stream.stage[tgt]],
+        "line": stream.line[tgt] if stream.line is not None else tgt,
         "preceding": preceding, "days_before": days,
     })  # fmt: skip
 
@@ -571,6 +574,7 @@ def journey_tables(
         "account_key": pd.Categorical.from_codes(cases_t["acct"].to_numpy(),
                                                  categories=pd.Index(keys), validate=False),
         "opened": cases_t["sec"].to_numpy(np.int64).astype("datetime64[s]"),
+        "line": cases_t["line"].to_numpy(np.int64),
         "stage": pd.Categorical(cases_t["stage"].to_numpy()),
         "preceding": pd.Categorical(cases_t["preceding"].to_numpy()),
         "days_before": cases_t["days_before"].to_numpy(float),
