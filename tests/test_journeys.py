@@ -125,7 +125,7 @@ def test_support_cases_preceded(tables):
     assert c["preceding"].tolist() == ["adoption > upgrade", "expansion > health_check"]
     assert c["days_before"].tolist() == [9.0, 14.0]
     assert c["stage"].tolist() == ["escalation", "support"]
-    assert c["line"].tolist() == [103, 111]  # traced to the ticket rows
+    assert c["line"].tolist() == [103, 112]  # traced to the ticket rows
 
 
 def test_paths_that_pay(tables):
