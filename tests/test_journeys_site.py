@@ -127,6 +127,7 @@ def test_a_filter_recomputes_for_its_accounts_and_is_in_the_url(page, built, tab
 def test_charts_exports_keyboard_and_hostile_options(page, built):
     visit(page, built / "site", "journeys.html")
     assert page.locator("[data-chart] canvas").count() == 4
+    expect(page.locator("[data-dropoff-top]")).to_contain_text("most often drop off after: ")
     chart = page.locator('[data-chart="journey-dropoff"] .chart')
     chart.focus()
     page.keyboard.press("ArrowRight")

@@ -150,6 +150,11 @@
   const thinNote = (thin) => (thin ? " (thin)" : "");
 
   function drawDropoff(drop) {
+    const top = drop.filter((r) => r.dropped > 0).sort((a, b) => a.rank - b.rank).slice(0, 3);
+    root.querySelector("[data-dropoff-top]").textContent = top.length
+      ? "Accounts most often drop off after: " + top.map((r) => r.stage + " (" + HCP.fmt.number(r.dropped)
+        + " of " + HCP.fmt.number(r.reached) + ", " + pct(r.rate) + thinNote(r.thin) + ")").join(", ") + "."
+      : "No account of these dropped off.";
     const box = root.querySelector('[data-chart="journey-dropoff"]');
     const points = [];
     drop.forEach((r, k) => {
