@@ -198,3 +198,13 @@ def test_the_demo_s_designed_in_patterns_are_found():
     share = acc.groupby("archetype")["paying"].mean()
     assert share["thriving"] > 1.5 * share["steady"]
     assert share[["silent", "churned", "stalled"]].max() == 0
+
+
+def test_events_in_any_order_give_the_same_tables():
+    events, contracts = event_log()
+    settings = JourneySettings(min_accounts=2)
+    ordered = journey_tables(events, contracts, settings, AS_OF)
+    shuffled = events.sample(frac=1, random_state=4).reset_index(drop=True)
+    again = journey_tables(shuffled, contracts, settings, AS_OF)
+    for name, table in ordered.items():
+        pd.testing.assert_frame_equal(again[name], table, check_categorical=False)

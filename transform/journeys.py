@@ -16,6 +16,7 @@ never a loop over accounts: the stage of every event by the ordered rules of
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -147,11 +148,19 @@ class EventArrays:
         acct, accounts = _codes(events["account_key"])
         return cls(acct, accounts, _seconds(events["at"]), _Types(events["type"]))
 
+    @functools.cached_property
+    def ordered(self) -> bool:
+        """Rows in (account code, time) order, as the events table keeps them."""
+        a, t = self.acct, self.sec
+        return bool(np.all((a[1:] > a[:-1]) | ((a[1:] == a[:-1]) & (t[1:] >= t[:-1]))))
+
 
 def stage_stream(
     events: pd.DataFrame, settings: JourneySettings, as_of: date, arrays: EventArrays | None = None
 ) -> StageStream:
     """The events that are stages (by the first rule each matches), up to the as-of date.
+    ``events`` in (account, time) order, as the events table keeps them (:func:`journey_tables`
+    puts any other table in that order).
 
     Columns are read only at the rows a rule looks at: the events table has millions of rows and
     some thirty columns, so it is never copied or filtered whole."""
@@ -224,7 +233,13 @@ def terminals(
     )
     sec = arrays.sec
     signal = arrays.types.mask(list(SIGNALS)) & (sec <= end_of_day) & (acct >= 0)
-    last_signal = _per_account(acct[signal], sec[signal], n, "max", LOW)
+    a_sig, s_sig = acct[signal], sec[signal]
+    if same and arrays.ordered:  # in time order per account: its last signal is its last row
+        last_signal = np.full(n, LOW, dtype=np.int64)
+        ends = np.r_[a_sig[1:] != a_sig[:-1], True] if len(a_sig) else np.zeros(0, bool)
+        last_signal[a_sig[ends]] = s_sig[ends]
+    else:
+        last_signal = _per_account(a_sig, s_sig, n, "max", LOW)
     since = np.maximum(last_signal, np.where(has_contract, first_start, last_signal))
     churn = has_contract & ~active & (last_end > np.iinfo(np.int64).min)
     quiet_from = since + settings.silence_days * DAY_S
@@ -242,10 +257,13 @@ def paths(stream: StageStream, term: pd.DataFrame, only: list[str] | None = None
     occurrence, then its terminal; ``only``: just these stages), and its last stage before the
     terminal. Accounts with the same path share a variant: one row of stage codes each."""
     n, names = len(stream.accounts), stream.names
-    frame = pd.DataFrame({"a": stream.acct, "s": stream.stage})
+    acct, stage = stream.acct.astype(np.int64), stream.stage.astype(np.int64)
     if only is not None:
-        frame = frame[np.isin(stream.stage, [names.index(x) for x in only if x in names])]
-    first = frame.drop_duplicates().to_numpy()  # order kept: (account, time)
+        keep = np.isin(stage, [names.index(x) for x in only if x in names])
+        acct, stage = acct[keep], stage[keep]
+    # Each (account, stage) at its first occurrence, order kept: a hash of one int64 per pair.
+    once = ~pd.Series(acct * len(names) + stage).duplicated().to_numpy()
+    first = np.column_stack([acct[once], stage[once]])
     t_code = np.array([names.index(x) if x else -1 for x in (*TERMINALS, "")])
     term_codes = np.select(
         [term["terminal"].to_numpy() == CHURN, term["terminal"].to_numpy() == SILENCE],
@@ -260,18 +278,37 @@ def paths(stream: StageStream, term: pd.DataFrame, only: list[str] | None = None
     width = int(pos.max()) + 1 if len(pos) else 1
     matrix = np.full((n, width), -1, dtype=np.int16)
     matrix[a, pos] = s
-    variants, variant = np.unique(matrix, axis=0, return_inverse=True)
+    variants, variant = _distinct_rows(matrix, len(names))
     labels = np.array([SEP.join(names[c] for c in row if c >= 0) for row in variants], dtype=object)
     nonterminal = np.where(np.isin(matrix, t_code[:2]), -1, matrix)
     length = (nonterminal >= 0).sum(axis=1)
     last = nonterminal[np.arange(n), np.maximum(length - 1, 0)]
-    stage_names = np.array([*names, ""], dtype=object)
+    # Text as categoricals over the few distinct values: 100,000 accounts share a few thousand
+    # paths, and a column of 100,000 strings costs more to build than everything else here.
+    last_code = np.where(length > 0, last, len(names))
     return pd.DataFrame({
-        "path": labels[variant.ravel()],
+        "path": pd.Categorical.from_codes(variant, categories=pd.Index(labels.astype(str)),
+                                          validate=False),
         "stages": (matrix >= 0).sum(axis=1),
-        "last_stage": np.where(length > 0, stage_names[last], ""),
-        "terminal": term["terminal"].to_numpy(),
+        "last_stage": pd.Categorical.from_codes(last_code, categories=[*names, ""],
+                                                validate=False),
+        "terminal": pd.Categorical(term["terminal"].to_numpy(), categories=["", *TERMINALS]),
     })  # fmt: skip
+
+
+def _distinct_rows(matrix: np.ndarray, codes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a matrix of stage codes (-1 for none), and each row's among them.
+    A row packs into one int64 when its codes fit (the default 11 stages take 4 bits each, so a
+    path of up to 15 stages does): one sort of integers instead of a sort of rows."""
+    bits = max(int(codes).bit_length(), 1)  # codes + 1 fits in `bits` bits
+    if matrix.shape[1] * bits <= 62:
+        packed = np.zeros(len(matrix), dtype=np.int64)
+        for k in range(matrix.shape[1]):
+            packed = (packed << bits) | (matrix[:, k].astype(np.int64) + 1)
+        _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+        return matrix[first], inverse.ravel()
+    variants, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    return variants, inverse.ravel()
 
 
 def dropoff(per_account: pd.DataFrame, names: list[str], min_accounts: int) -> pd.DataFrame:
@@ -499,7 +536,9 @@ def paths_that_pay(per_account: pd.DataFrame, settings: JourneySettings) -> pd.D
     both groups and the ratio of the two shares."""
     pay = per_account["paying"].to_numpy(bool)
     n_pay, n_rest = int(pay.sum()), int((~pay).sum())
-    counts = pd.crosstab(per_account["variant"], pay).reindex(columns=[True, False], fill_value=0)
+    counts = pd.crosstab(per_account["variant"].astype(str).to_numpy(), pay).reindex(
+        columns=[True, False], fill_value=0
+    )
     counts.columns = ["paying_accounts", "rest_accounts"]
     top = settings.top_variants
     keep = (
@@ -538,6 +577,9 @@ def journey_tables(
 ) -> dict[str, pd.DataFrame]:
     """The journey tables from the events and contracts tables (see the catalogue)."""
     arrays = EventArrays.of(events)
+    if not arrays.ordered:  # the events table is kept in (account, time) order; any other table
+        events = events.iloc[np.lexsort((arrays.sec, arrays.acct))]  # is put in it first
+        arrays = EventArrays.of(events)
     stream = stage_stream(events, settings, as_of, arrays)
     term = terminals(events, contracts, stream.accounts, settings, as_of, arrays)
     per = paths(stream, term)
@@ -555,7 +597,8 @@ def journey_tables(
     end = _as_of_end(as_of)
     years = np.maximum((end - np.minimum(first, end)) / (365.25 * DAY_S), 0.25)
     per_year = cases / years
-    per.insert(0, "account_key", stream.accounts.astype(str))
+    per.insert(0, "account_key", pd.Categorical.from_codes(
+        np.arange(n), categories=pd.Index(stream.accounts.astype(str)), validate=False))  # fmt: skip
     per["first_date"] = _day(first, first < end)
     per["terminal_date"] = _day(term["terminal_sec"].to_numpy(), (per["terminal"] != "").to_numpy())
     per["revenue"] = revenue
@@ -621,7 +664,18 @@ def with_profile(per: pd.DataFrame, accounts: pd.DataFrame, settings: JourneySet
         if column in acc:
             text = acc[column].astype(object).where(acc[column].notna(), "").astype(str)
             values[found] = text.to_numpy(dtype=object)[at[found]]
-        out[name] = values
+        out[name] = pd.Categorical(values)
+    return out
+
+
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Categoricals keep only the values they hold, and an empty table's text is plain text, so
+    that a table reads back from Parquet exactly as it was written."""
+    out = df.copy()
+    for name in out.columns:
+        col = out[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            out[name] = col.cat.remove_unused_categories() if len(col) else col.astype("str")
     return out
 
 
@@ -629,7 +683,7 @@ def journeys_step(t: Frames, ctx: Context) -> Frames:
     settings = ctx.settings.journeys
     made = journey_tables(t["events"], t["contracts"], settings, ctx.as_of)
     made["journey_accounts"] = with_profile(made["journey_accounts"], t["accounts"], settings)
-    return made
+    return {name: _tidy(df) for name, df in made.items()}
 
 
 STEP = Step(
