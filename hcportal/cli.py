@@ -559,5 +559,55 @@ def run_cmd(config_path: Path | None, as_of: str | None, headed: bool, force: st
     click.echo(result.published_index)
 
 
+@main.group("inventory")
+def inventory_group() -> None:
+    """The inventory of systems that hold customer data (seed 003): score it, plan integration.
+
+    \b
+    Example:
+      hcportal inventory score docs/inventory-example.csv
+    """
+
+
+@inventory_group.command("score")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for inventory.csv and inventory.html (replaced whole). Default: <build>/inventory.",
+)
+@click.option(
+    "--strategy",
+    type=click.Choice(["impact-first", "complexity-first"]),
+    help="Integration order: highest impact and least complexity first, or the reverse. "
+    "Default: [transform.inventory] strategy (impact-first).",
+)
+@CONFIG_OPTION
+@reports_errors
+def inventory_score_cmd(
+    file: Path, out: Path | None, strategy: str | None, config_path: Path | None
+) -> None:
+    """Score an inventory CSV: Impact and Complexity Scores, a disposition and the integration
+    order. FILE has the seed's columns (System/Service Name, Business Leader, Technical Leader,
+    Business Function, Business Impact, Customer Impact, Approx. Number of Customers Impacted
+    Annually, Implementation Profile, Integration Profile, Product Dependency). A value that is not
+    allowed is reported by line and column, and nothing is written.
+
+    \b
+    Example:
+      hcportal inventory score docs/inventory-example.csv --out build/inventory
+      hcportal inventory score systems.csv --strategy complexity-first
+    """
+    from hcportal.inventory import score_inventory
+
+    config = _config(config_path)
+    done = score_inventory(
+        file, out or config.build_dir / "inventory", config, _clock(), strategy=strategy
+    )
+    click.echo(
+        f"{done.systems} systems scored ({done.retire} to retire) -> {done.csv}, {done.page}"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

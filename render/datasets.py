@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from hcportal.render import healthmap
+from hcportal.render import healthmap, journeys
 from hcportal.render.shards import UNASSIGNED
 from hcportal.transform import Tables
 
@@ -189,5 +189,9 @@ DATASETS: dict[str, Dataset] = {
             "alerts", _health.alerts, _health.ALERT_READS, links=("owner", "region"),
             keys={"account": "account_key"},
         ),
+        Dataset("journey_accounts", journeys.accounts,
+                {"journey_accounts": journeys.READS["journey_accounts"]}),
+        Dataset("journey_patterns", journeys.patterns,
+                {k: journeys.READS[k] for k in ("journey_accounts", "journey_account_patterns")}),
     )
 }  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from hcportal.render import health, healthmap, xray
+from hcportal.render import health, healthmap, journeys, xray
 from hcportal.render.datasets import (
     DATASETS,
     TARGET_STATUSES,
@@ -164,7 +164,12 @@ def reads_table() -> str:
         for table, cols in page.all_reads().items():
             lines.append(f"| `{page.path}` | `{table}` | {', '.join(cols)} |")
         if page.account_data is not None:
-            reads = {**xray.PIPELINE_READS, **healthmap.SURVEY_READS, **xray.HEALTH_READS}
+            reads = {
+                **xray.PIPELINE_READS,
+                **healthmap.SURVEY_READS,
+                **xray.HEALTH_READS,
+                **xray.JOURNEY_READS,
+            }
             for table, cols in reads.items():
                 cols = sorted(cols) if table.startswith("health") else cols
                 lines.append(f"| `{page.path}` | `{table}` (if present) | {', '.join(cols)} |")
@@ -196,6 +201,12 @@ PAGES: list[Page] = [
     ),
     Page("health.html", "health.html", "Account health", ("health",), nav="Health"),
     Page("alerts.html", "alerts.html", "Health alerts", ("alerts",), nav="Alerts"),
+    Page(
+        "journeys.html", "journeys.html", "Customer journeys",
+        ("journey_accounts", "journey_patterns"), nav="Journeys",
+        reads={k: journeys.READS[k] for k in ("journey_dropoff", "journey_before_support")},
+        context=journeys.context,
+    ),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
         "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,

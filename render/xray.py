@@ -51,6 +51,12 @@ HEALTH_READS: Reads = {
     "health_texts": ("account_key", "at", "source", "text", "tone", "decided_by", "themes",
                      "theme_words"),
 }  # fmt: skip
+# The account's journey (issue 14), shown when the transform made the journey tables.
+JOURNEY_READS: Reads = {
+    "journey_accounts": ("account_key", "path", "last_stage", "terminal", "terminal_date"),
+    "journey_cases": ("account_key", "opened", "stage", "preceding", "days_before"),
+}
+COMMON_PATHS = 5
 
 # Columns whose values link to an owner's or region's page.
 LINKS = {"accounts": ("owner", "region")}
@@ -81,6 +87,11 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
         out["roles"] = healthmap.role_rates(out["contacts"])
     if available(t, HEALTH_READS):
         out.update(_health(t))
+    if available(t, JOURNEY_READS):
+        journey = t["journey_accounts"][list(JOURNEY_READS["journey_accounts"])]
+        out["journey"] = _in_key_order(journey.copy(), "path")
+        cases = t["journey_cases"][list(JOURNEY_READS["journey_cases"])]
+        out["journey_cases"] = _in_key_order(cases.copy(), "opened")
     return out
 
 
@@ -105,7 +116,20 @@ def context(t: Tables, _shard: object, _memo: dict) -> dict:
         "has_pipeline": available(t, PIPELINE_READS),
         "has_surveys": available(t, healthmap.SURVEY_READS),
         "has_health": available(t, HEALTH_READS),
+        "common_paths": common_paths(t),
     }
+
+
+def common_paths(t: Tables) -> list[dict]:
+    """The most common journey paths of all accounts, with how many took each (the X-Ray sets
+    the account's own path against them)."""
+    if not available(t, JOURNEY_READS):
+        return []
+    paths = t["journey_accounts"]["path"].astype(str)
+    counts = paths.value_counts()
+    top = counts.sort_index().sort_values(ascending=False, kind="stable").head(COMMON_PATHS)
+    return [{"path": p, "accounts": int(n), "share": n / max(len(paths), 1)}
+            for p, n in top.items()]  # fmt: skip
 
 
 def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:

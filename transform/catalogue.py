@@ -14,7 +14,16 @@ naming what it needs and makes), its entry below, and the step in :data:`STEPS`.
 from __future__ import annotations
 
 from hcportal.core.tables import BOOL, DATE, FLOAT, INT, TEXT, TIMESTAMP, Column, Table, catalogue
-from hcportal.transform import alerts, efficacy, events, health_map, outputs, score, verdicts
+from hcportal.transform import (
+    alerts,
+    efficacy,
+    events,
+    health_map,
+    journeys,
+    outputs,
+    score,
+    verdicts,
+)
 from hcportal.transform.reports import LOAD_STEPS, REPORTS
 from hcportal.transform.score_settings import MEASURES
 from hcportal.transform.steps import plan
@@ -472,6 +481,127 @@ TABLES = catalogue(
             ),
         ),
         Table(
+            "journey_accounts", "account with at least one journey stage", "journeys",
+            (
+                C("account_key", TEXT, KEY),
+                C("path", TEXT, "Its journey: each stage at its first occurrence, in time order, "
+                  "then `churn` or `silence` if it ended so (`onboarding > adoption > churn`)."),
+                C("variant", TEXT, "The same path made of `variant_stages` only: what paths that "
+                  "pay compare."),
+                C("stages", INT, "How many stages its path has."),
+                C("last_stage", TEXT, "The last stage it reached before churn or silence (or so "
+                  "far)."),
+                C("terminal", TEXT, "`churn` (no contract active on the as-of date), `silence` "
+                  "(no signal for `silence_days`) or blank."),
+                C("terminal_date", DATE, "When it churned (its last contract's end) or went "
+                  "silent; blank if neither."),
+                C("first_date", DATE, "Its first stage's day (the page's period filter)."),
+                C("revenue", FLOAT, "The sum of its contracts' amounts."),
+                C("cases", INT, "Its support cases (`support_stages`) up to the as-of date."),
+                C("cases_per_year", FLOAT, "Cases per year since its first stage (at least a "
+                  "quarter of a year).", decimals=3),
+                C("paying", BOOL, "In the top `paying_share` by revenue and the bottom half by "
+                  "cases per year, and still a customer: the group whose paths pay."),
+                C("owner", TEXT, OWNER),
+                C("region", TEXT, REGION),
+                C("tier", TEXT, "The accounts report's `tier_column` (Tier)."),
+                C("segment", TEXT, "The accounts report's `segment_column` (Industry)."),
+            ),
+            key=("account_key",), account="account_key", count_by="terminal",
+        ),
+        Table(
+            "journey_dropoff", "journey stage (churn and silence are where accounts drop to)",
+            "journeys",
+            (
+                C("stage", TEXT, "The stage."),
+                C("order", INT, "Its place in the journey: by where in their paths accounts "
+                  "reach it, on average."),
+                C("reached", INT, "Accounts that reached it: what its figures rest on."),
+                C("dropped", INT, "Of those, the accounts for which it was the last stage before "
+                  "going silent or churning."),
+                C("went_silent", INT, "Of the dropped, those that went silent."),
+                C("churned", INT, "Of the dropped, those that churned."),
+                C("rate", FLOAT, "dropped / reached; blank if none reached it.", decimals=4),
+                C("thin", BOOL, "Fewer accounts reached it than `min_accounts`."),
+                C("rank", INT, "1 for the stage after which most accounts drop off."),
+                C("min_accounts", INT, "The `min_accounts` setting `thin` was judged by (the "
+                  "journeys page judges filtered figures by it too)."),
+            ),
+            key=("stage",), csv=("stage", "order", "reached", "dropped", "went_silent",
+                                 "churned", "rate", "thin", "rank"),
+        ),
+        Table(
+            "journey_before_support",
+            "stage, or sequence of stages, that came before a support case", "journeys",
+            (
+                C("kind", TEXT, "`stage` (one stage event) or `sequence` (`sequence_length` "
+                  "stages in a row ending with it; support cases left out)."),
+                C("pattern", TEXT, "The stage or the sequence (`adoption > upgrade`)."),
+                C("occurrences", INT, "How many times it happened."),
+                C("followed", INT, "Of those, how many were followed by a support case on the "
+                  "account within `before_support_days`."),
+                C("rate", FLOAT, "followed / occurrences.", decimals=4),
+                C("base_rate", FLOAT, "The same rate over every stage event that is not a "
+                  "case: what chance gives.", decimals=4),
+                C("lift", FLOAT, "rate / base_rate: how many times more often than chance a "
+                  "case follows it.", decimals=3),
+                C("accounts", INT, "Accounts it happened on: what the figure rests on."),
+                C("accounts_followed", INT, "Accounts where a case followed it."),
+                C("thin", BOOL, "It happened on fewer accounts than `min_accounts`."),
+                C("window_days", INT, "The `before_support_days` setting: the window looked "
+                  "at after each event."),
+            ),
+            key=("kind", "pattern"),
+            csv=("kind", "pattern", "occurrences", "followed", "rate", "base_rate", "lift",
+                 "accounts", "accounts_followed", "thin"),
+        ),
+        Table(
+            "journey_account_patterns", "account and stage (or sequence) that happened on it",
+            "journeys",
+            (
+                C("account_key", TEXT, KEY),
+                C("kind", TEXT, "`stage` or `sequence`."),
+                C("pattern", TEXT, "The stage or sequence."),
+                C("occurrences", INT, "How many times it happened on the account."),
+                C("followed", INT, "How many of those a support case followed within the window "
+                  "(summed over any set of accounts, these give that set's lift)."),
+            ),
+            key=("account_key", "kind", "pattern"), account="account_key",
+        ),
+        Table(
+            "journey_cases", "support case (of `support_stages`), with what preceded it",
+            "journeys",
+            (
+                C("account_key", TEXT, KEY),
+                C("opened", TIMESTAMP, "When the case opened."),
+                C("line", INT, "Its line in its report (tickets.csv): the events table's `line`."),
+                C("stage", TEXT, "Its stage (`support`, `escalation`)."),
+                C("preceding", TEXT, "The stage sequence ending with the last stage event before "
+                  "it, if that came within `before_support_days`; blank otherwise."),
+                C("days_before", FLOAT, "Days from that event to the case.", decimals=1),
+            ),
+            key=("account_key", "line", "stage"), account="account_key",
+        ),
+        Table(
+            "journey_paths", "common path (variant) of the paying accounts or of the rest",
+            "journeys",
+            (
+                C("path", TEXT, "The variant (`variant_stages` only)."),
+                C("stages", INT, "How many stages it has."),
+                C("paying_accounts", INT, "Paying accounts with this path."),
+                C("paying_share", FLOAT, "Their share of the paying accounts.", decimals=4),
+                C("rest_accounts", INT, "Other accounts with this path."),
+                C("rest_share", FLOAT, "Their share of the other accounts.", decimals=4),
+                C("ratio", FLOAT, "paying_share / rest_share: above 1, the path is more common "
+                  "among paying accounts; blank if no other account took it.", decimals=3),
+                C("accounts", INT, "All accounts with this path: what its figures rest on."),
+                C("thin", BOOL, "Fewer accounts than `min_accounts`."),
+            ),
+            key=("path",),
+            csv=("path", "stages", "paying_accounts", "paying_share", "rest_accounts",
+                 "rest_share", "ratio", "accounts", "thin"),
+        ),
+        Table(
             "data_quality", "input row (or value) the transform could not use as is",
             "every step",
             (
@@ -494,6 +624,7 @@ STEPS = (
     events.STEP,
     health_map.STEP,
     score.STEP,
+    journeys.STEP,
 )
 # The data-quality findings are collected from every step, then made a table by the runner.
 PLAN = plan(

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from hcportal.transform.clean import LEGAL_SUFFIXES
 from hcportal.transform.healthmap_rules import HealthMapSettings
+from hcportal.transform.inventory_settings import InventorySettings
+from hcportal.transform.journey_settings import JourneySettings
 from hcportal.transform.reports import REPORTS
 from hcportal.transform.score_settings import ScoreSettings
 
@@ -147,6 +149,8 @@ class TransformSettings(_Strict):
     parsing: ParseSettings = Field(default_factory=ParseSettings)
     health_map: HealthMapSettings = Field(default_factory=HealthMapSettings)
     score: ScoreSettings = Field(default_factory=ScoreSettings)
+    journeys: JourneySettings = Field(default_factory=JourneySettings)
+    inventory: InventorySettings = Field(default_factory=InventorySettings)
     strict: bool = Field(
         False,
         description=(

@@ -106,7 +106,7 @@
     }
     root.querySelector("#xray-title").textContent = blank.heading;
     document.title = blank.title;
-    for (const s of root.querySelectorAll("section[data-grid]")) s.hidden = true;
+    for (const s of root.querySelectorAll("section[data-grid], section[data-journey]")) s.hidden = true;
     root.querySelector(".facts").hidden = true;
     if (!key) {
       status.replaceChildren(...blank.prompt.map((n) => n.cloneNode(true)));
@@ -160,7 +160,33 @@
     if (t.contacts) showGrid(root, "v.", t.contacts.pick(t.contacts.where("account_key", key)), key);
     showGrid(root, "t.", timeline(t, acts, cons, occs), key);
     if (t.health) showHealth(root, t, key);
+    if (t.journey) journey(root, t, key);
     HCP.ready();
+  }
+
+  // The account's path against the common ones: how many stages of each it shares from the start.
+  function journey(root, t, key) {
+    const section = root.querySelector("[data-journey]");
+    if (!section) return;
+    const found = t.journey.where("account_key", key);
+    if (!found.length) return;
+    const i = found[0];
+    const own = String(t.journey.col("path").get(i)).split(" > ");
+    section.querySelector("[data-own-path]").replaceChildren(...own.map((s) => HCP.el("li", { text: s })));
+    const term = t.journey.col("terminal").get(i);
+    section.querySelector("[data-journey-end]").textContent = term
+      ? "It ended in " + term + " on " + HCP.fmt.time(t.journey.col("terminal_date"), i) + ", after " + t.journey.col("last_stage").get(i) + "."
+      : "Its journey goes on: last new stage " + t.journey.col("last_stage").get(i) + ".";
+    for (const li of section.querySelectorAll("[data-common-path]")) {
+      const common = li.dataset.commonPath.split(" > ");
+      let shared = 0;
+      while (shared < own.length && shared < common.length && own[shared] === common[shared]) shared++;
+      li.querySelectorAll(".journey-path li").forEach((s, k) => s.classList.toggle("shared", k < shared));
+      li.querySelector("[data-shared]").textContent = shared === common.length && shared === own.length
+        ? "· this account's path" : "· shares its first " + shared + " of " + common.length + " stages";
+    }
+    section.hidden = false;
+    showGrid(root, "j.", t.journey_cases.pick(t.journey_cases.where("account_key", key)), key);
   }
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -108,5 +108,25 @@ HCP.data["xray/0"] =
       "themes": {"dict": ["", "Discovery", "Pricing"], "chars": "01020"},
       "theme_words": {"dict": ["", "demo", "pricing"], "chars": "01020"}
     }
+  },
+  "journey": {
+    "n": 6,
+    "columns": {
+      "account_key": {"values": ["acme org", "blue harbor", "delta foods", "evergreen power", "falcon media", "granite rail"]},
+      "path": {"dict": ["health_check > onboarding", "onboarding", "onboarding > churn", "onboarding > health_check", "onboarding > health_check > silence"], "chars": "014332"},
+      "last_stage": {"dict": ["health_check", "onboarding"], "chars": "110001"},
+      "terminal": {"dict": ["", "churn", "silence"], "chars": "002001"},
+      "terminal_date": {"days": [null, null, 20653, null, null, 20757]}
+    }
+  },
+  "journey_cases": {
+    "n": 0,
+    "columns": {
+      "account_key": {"dict": [], "chars": ""},
+      "opened": {"days": []},
+      "stage": {"dict": [], "chars": ""},
+      "preceding": {"dict": [], "chars": ""},
+      "days_before": {"values": []}
+    }
   }
 }
