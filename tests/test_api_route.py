@@ -29,6 +29,10 @@ from hcportal.pipeline import harvest_reports
 from tests.conftest import NOW
 from tests.harvesting import FAST, crm_with, reports, target
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 API_FIRST = RetryPolicy(routes=("api", "ui", "url"), attempts=2, backoff_seconds=0.1)
 API_ONLY = RetryPolicy(routes=("api",), attempts=2, backoff_seconds=0.1)
 NO_BROWSER = replace(FAST, executable="/no/such/browser")

@@ -22,6 +22,10 @@ import pytest
 from hcportal import democrm
 from tests.conftest import NOW, TODAY
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCKED = "another hcportal command is writing into"
 
@@ -154,7 +158,6 @@ def test_the_demo_crm_queues_200_clients_at_once(tmp_path):
         server.wait(timeout=30)
 
 
-@pytest.mark.slow
 @pytest.mark.reliability(
     "two `make setup` started at the same moment on a fresh checkout",
     "the second waits for the first (flock) and finds the work done; both succeed",

@@ -15,6 +15,8 @@ import urllib.request
 from datetime import timedelta
 from http.cookiejar import CookieJar
 
+import pytest
+
 from hcportal.core.clock import fixed
 from hcportal.demo import demo_reports
 from hcportal.democrm.catalog import REPORTS
@@ -24,6 +26,10 @@ from hcportal.harvest.folder import harvest_folder
 from hcportal.harvest.manifest import read_manifest
 from tests.conftest import NOW
 from tests.harvesting import harvest
+
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
 
 
 def _signed_in(crm) -> urllib.request.OpenerDirector:

@@ -27,6 +27,10 @@ import pytest
 from hcportal.config import load_config
 from hcportal.harvest.profile import load_profile
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 PLACEHOLDER = "http://127.0.0.1:8765"

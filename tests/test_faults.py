@@ -20,6 +20,10 @@ from hcportal.harvest.runs import resolve_run
 from tests.conftest import NOW
 from tests.harvesting import FAST, crm_with, harvest, reports
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 
 def only(manifest, name="accounts"):
     entry = manifest.report(name)

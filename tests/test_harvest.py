@@ -60,6 +60,7 @@ def test_harvest_downloads_every_report_with_a_manifest(demo_crm, demo_data, tmp
     "a wrong CRM password",
     "one clear failure; the last good run stays latest",
 )
+@pytest.mark.slow  # a real harvest in Chromium (the first test is the fast loop's harvest)
 def test_wrong_password_fails_clearly_and_keeps_the_last_good_run(demo_crm, tmp_path):
     reports = {"accounts": demo_reports()["accounts"]}  # one report makes a last good run
     good, _ = harvest_crm(target(demo_crm), reports, tmp_path, fixed(NOW))
@@ -74,6 +75,7 @@ def test_wrong_password_fails_clearly_and_keeps_the_last_good_run(demo_crm, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == [good.name, "latest"]
 
 
+@pytest.mark.slow  # a real harvest in Chromium (the first test is the fast loop's harvest)
 def test_export_missing_required_columns_is_rejected(demo_crm, tmp_path):
     reports = {
         "accounts": demo_reports()["accounts"].model_copy(
@@ -107,6 +109,7 @@ def password_absent(folder, password: str) -> bool:
     return all(password.encode() not in p.read_bytes() for p in folder.rglob("*") if p.is_file())
 
 
+@pytest.mark.slow  # a real harvest in Chromium (the first test is the fast loop's harvest)
 def test_reports_download_concurrently_up_to_the_limit(demo_data, tmp_path):
     """The demo CRM counts reports generating at once: the harvest really overlaps them, and
     never more than the limit."""
@@ -117,6 +120,7 @@ def test_reports_download_concurrently_up_to_the_limit(demo_data, tmp_path):
     assert len(manifest.reports) == 3
 
 
+@pytest.mark.slow  # a real harvest in Chromium (the first test is the fast loop's harvest)
 def test_progress_is_plain_log_lines_off_a_terminal(demo_crm, tmp_path, caplog):
     caplog.set_level(logging.INFO)
     assert isinstance(for_stream(io.StringIO()), LogProgress)
@@ -176,6 +180,7 @@ def test_unknown_fault_is_a_configuration_error(tmp_path):
     assert result.exit_code == 2 and "unknown fault 'gremlins'" in result.output
 
 
+@pytest.mark.slow  # a real harvest in Chromium (the first test is the fast loop's harvest)
 def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
     _, manifest = harvest(demo_crm, tmp_path, retry=RetryPolicy(routes=("url", "ui")))
     entry = manifest.report("accounts")

@@ -16,6 +16,10 @@ from hcportal.core.logs import MASK
 from hcportal.harvest.postmortem import Secrets, iter_secret_hits, scrub_file
 from tests.harvesting import crm_with, harvest, reports
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 
 def sign_in(crm) -> str:
     """A real session id from the demo CRM, signed in over HTTP."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from hcportal.cli import main
@@ -12,6 +13,10 @@ from hcportal.harvest.check import AMBIGUOUS, FAILED, FOUND, NOT_FOUND, OK, chec
 from hcportal.harvest.profile import BUNDLED
 from hcportal.harvest.worker import run_in_worker
 from tests.harvesting import FAST, crm_with, profile_with, reports, target
+
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
 
 
 def check(crm, tmp_path: Path, routes=("ui", "url"), **target_kw):

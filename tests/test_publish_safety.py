@@ -21,6 +21,10 @@ import pytest
 from tests.conftest import NOW
 from tests.publishing import night, read_tree
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 STORAGE_STATE = json.dumps(
     {"cookies": [{"name": "sid", "value": "s3cr3t", "domain": "crm.example.com", "path": "/",
                   "expires": -1, "httpOnly": True, "secure": True, "sameSite": "Lax"}],

@@ -15,6 +15,10 @@ from hcportal.core.errors import HarvestError, NeedsPersonError
 from hcportal.harvest.crm import RetryPolicy
 from tests.harvesting import FAST, crm_with, harvest, profile_with, reports, shipped
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 QUIRKS = ["no-record-count", "details-no-footer", "slow"]
 
 

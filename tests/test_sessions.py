@@ -22,6 +22,10 @@ from hcportal.harvest.settings import HarvestSettings
 from tests.conftest import NOW
 from tests.harvesting import FAST, crm_with, harvest, reports
 
+# End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
+# (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
+pytestmark = pytest.mark.slow
+
 ENV = ("HCPORTAL_CRM_USERNAME", "HCPORTAL_CRM_PASSWORD", "HCPORTAL_CRM_TOTP_SECRET")
 
 
@@ -78,7 +82,6 @@ def test_login_saves_an_owner_only_session_that_a_harvest_reuses(demo_data, tmp_
     assert manifest.report("accounts").rows == len(demo_data["accounts"])
 
 
-@pytest.mark.slow  # end to end: login and two harvests through the CLI
 def test_expired_session_without_credentials_exits_3_asking_for_login(
     demo_data, tmp_path, monkeypatch
 ):
