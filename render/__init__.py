@@ -32,7 +32,7 @@ from hcportal import __version__, site_templates, transform
 from hcportal.core import provenance
 from hcportal.core.errors import RenderError
 from hcportal.core.files import staged_dir
-from hcportal.render import xray
+from hcportal.render import numbers, xray
 from hcportal.render.datafiles import Encoded, write_js
 from hcportal.render.datasets import DATASETS
 from hcportal.render.pages import PAGES, Page, Shard, shard_names
@@ -59,6 +59,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = when
+    env.filters["money"] = numbers.money
+    env.filters["count"] = numbers.count
     return env
 
 

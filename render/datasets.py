@@ -66,23 +66,25 @@ TARGET_READS: Reads = {
     "occasions": (
         "account", "account_key", "owner", "geo", "region", "product", "occasion", "due",
         "window_start", "window_end", "status", "fiscal_quarter", "amount", "unattached_hc",
+        "contract_id", "days_overdue", "days_to_due", "days_to_close", "urgency", "next_action",
     ),
 }  # fmt: skip
 
 
 def targets(t: Tables) -> pd.DataFrame:
-    """Occasions overdue, pending or upcoming (targets.csv plus the account key), largest first."""
+    """Occasions overdue, pending or upcoming (targets.csv plus the account key and contract),
+    most urgent first: the transform's own rank (transform/urgency.py)."""
     df = target_occasions(t)[list(TARGET_READS["occasions"])].copy()
     df = labelled(df, ("owner", "geo", "region"))
     df = labelled(df, ("product", "fiscal_quarter"), BLANK)
-    df = df.sort_values(["amount", "due", "account"], ascending=[False, True, True], kind="stable")
+    df = df.sort_values(["urgency", "account"], kind="stable")
     return df.reset_index(drop=True)
 
 
 CANDIDATE_READS: Reads = {
     "candidates": (
         "account", "owner", "geo", "region", "status", "next_due", "amount", "occasions",
-        "account_key",
+        "urgency", "next_action", "account_key",
     ),
 }  # fmt: skip
 
@@ -133,7 +135,9 @@ def _most_common(s: pd.Series) -> str:
     return str(counts.index[0]) if len(counts) else ""
 
 
-EFFICACY_COUNTS = ("due", "done_on_time", "done_late", "missed", "unattached", "open")
+EFFICACY_COUNTS = (
+    "due", "closed", "done_on_time", "done_late", "missed", "unattached", "open", "open_done",
+)  # fmt: skip
 EFFICACY_READS: Reads = {
     "efficacy": ("level", "name", "geo", "period", *EFFICACY_COUNTS, "on_time_rate")
 }

@@ -87,11 +87,20 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
         t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)
     )
     counts = occ["status"].value_counts()
-    amounts = occ.drop_duplicates(["contract_id", "status"]).groupby("status")["amount"].sum()
+    # Each contract once per status, as the targets page sums the rows it shows (data-sum-once):
+    # "overdue" on both pages is the same occasions and the same amount.
+    once = occ.drop_duplicates(["contract_id", "status"])
+    amounts = once.groupby("status")["amount"].sum()
+    contracts = once["status"].value_counts()
     totals = [
-        {"status": s, "occasions": int(counts.get(s, 0)), "amount": float(amounts.get(s, 0.0))}
+        {
+            "status": s, "occasions": int(counts.get(s, 0)), "amount": float(amounts.get(s, 0.0)),
+            "contracts": int(contracts.get(s, 0)),
+        }
         for s in STATUSES
-    ]
+    ]  # fmt: skip
+    due = occ[occ["status"].isin(TARGET_STATUSES)].drop_duplicates("contract_id")
+    due_total = {"contracts": len(due), "amount": float(due["amount"].sum())}
     acc = labelled(t["accounts"][["owner", "region", "account_key"]].copy(), ("owner", "region"))
     targets = occ[occ["status"].isin(TARGET_STATUSES)]
     per_region = targets.pivot_table(
@@ -116,6 +125,7 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
     ]
     return {
         "totals": totals,
+        "due_total": due_total,
         "regions": regions,
         "owners_count": int(acc["owner"].nunique()),
         "accounts_count": int(acc["account_key"].nunique()),

@@ -29,7 +29,9 @@
   //     ("" sets no filter); a value the table does not hold, or a column it lacks, keeps none;
   //   search, searchCols: free text over these columns (see matcher);
   //   group: a column; a group starts wherever its value changes (perm puts groups together);
-  //   sum: a numeric column to total; tally: a dictionary column to count rows per value.
+  //   sum: a numeric column to total; once: a column (contract_id) whose each value adds its
+  //     row's sum only once, in the total and in each group; tally: a dictionary column to count
+  //     rows per value.
   // Returns {items, groups, rows, total, tallies}: items are row numbers, with -g (g = 1, 2, ...)
   // where groups[g - 1] starts; each group has its value, count and sum.
   function run(table, perm, view) {
@@ -53,6 +55,8 @@
     const match = matcher(t, view.searchCols || [], view.search);
     const groupCol = view.group && t.has(view.group) ? t.col(view.group) : null;
     const sum = view.sum && t.has(view.sum) ? t.col(view.sum) : null;
+    const once = sum && view.once && t.has(view.once) ? t.col(view.once) : null;
+    const seen = once ? new Set() : null, seenInGroup = once ? new Set() : null;
     const tally = view.tally && t.has(view.tally) ? t.col(view.tally) : null;
     const tallies = tally && tally.kind === "dict" ? new Float64Array(tally.dict.length) : null;
     const items = new Int32Array(groupCol ? 2 * n : n);
@@ -71,20 +75,24 @@
       }
       if (!ok || (match && !match(i))) continue;
       const amount = sum ? sum.get(i) || 0 : 0;
+      const id = once ? once.get(i) : null;
       if (groupCol) {
         const g = groupCol.get(i);
         if (groups.length === 0 || g !== lastGroup) {
           groups.push({ value: g, count: 0, sum: 0 });
           items[m++] = -groups.length;
           lastGroup = g;
+          if (seenInGroup) seenInGroup.clear();
         }
         const group = groups[groups.length - 1];
         group.count++;
-        group.sum += amount;
+        if (!seenInGroup || !seenInGroup.has(id)) group.sum += amount;
+        if (seenInGroup) seenInGroup.add(id);
       }
       items[m++] = i;
       rows++;
-      total += amount;
+      if (!seen || !seen.has(id)) total += amount;
+      if (seen) seen.add(id);
       if (tallies) tallies[tally.codes[i]]++;
     }
     return { items: items.subarray(0, m), groups, rows, total, tallies };

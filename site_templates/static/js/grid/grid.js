@@ -39,6 +39,10 @@
       this.noun = section.dataset.noun || "rows";
       this.groupCol = section.dataset.group || "";
       this.sumCol = section.dataset.sum || "";
+      // data-sum-once="contract_id": each contract's amount counts once in a total, however
+      // many of its occasions are shown, so that totals agree from page to page.
+      this.sumOnce = section.dataset.sumOnce || "";
+      this.sumLabel = section.dataset.sumLabel || "";
       this.tallyCol = section.dataset.tally || "";
       this.searchCols = (section.dataset.search || "").split(",").filter(Boolean);
       this.defaultSort = HCP.sorting.parse(section.dataset.sort || "");
@@ -71,6 +75,7 @@
         filters: this.selects.map((s) => s.name),
         search: Boolean(this.search),
         group: Boolean(this.groupCol),
+        groupOff: "groupOff" in section.dataset,
         sortable: [],
         defaultSort: this.defaultSort,
       };
@@ -228,6 +233,7 @@
         searchCols: this.searchCols,
         group: this.group,
         sum: this.sumCol,
+        once: this.sumOnce,
         tally: this.tallyCol,
       });
       this.items = out.items;
@@ -249,7 +255,7 @@
         const g = this.groups[-item - 1];
         const th = HCP.el("th", { scope: "rowgroup", colspan: this.shownColumns.length },
           HCP.el("span", { class: "group-name", text: g.value == null || g.value === "" ? "(blank)" : String(g.value) }),
-          HCP.el("span", { class: "group-meta", text: HCP.summary.groupLine(g.count, this.noun, this.sumCol ? g.sum : null) }));
+          HCP.el("span", { class: "group-meta", text: HCP.summary.groupLine(g.count, this.noun, this.sumCol ? g.sum : null, this.sumLabel) }));
         return HCP.el("tr", { class: "group", "aria-rowindex": k + 2 }, th);
       }
       const tr = HCP.el("tr", { "aria-rowindex": k + 2 });
@@ -282,7 +288,7 @@
       const tallies = this.tallies ? this.table.col(this.tallyCol).dict.map((v, j) => [v, this.tallies[j]]) : null;
       if (this.summaryEl) {
         this.summaryEl.textContent = HCP.summary.line(this.rows, this.table.n, this.noun, tallies,
-          this.sumCol ? this.total : null);
+          this.sumCol ? this.total : null, this.sumLabel);
       }
       if (this.emptyEl) {
         this.emptyEl.hidden = this.rows > 0;
