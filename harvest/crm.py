@@ -104,8 +104,15 @@ def harvest_crm(
             finished=clock(),
             outcomes=outcomes,
             previous=previous,
+            account_url=account_url(target),
         )
     return out_root / run_id, manifest
+
+
+def account_url(target: CrmTarget) -> str:
+    """The full address of an account's record in the CRM (``{account}`` left in), or ""."""
+    template = target.profile.account_url
+    return target.profile.url(target.base_url, template) if template else ""
 
 
 class _Harvest:

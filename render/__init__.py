@@ -202,6 +202,13 @@ class _Site:
             files.append(written.removeprefix("data/"))
         return files
 
+    def crm_account_url(self) -> str:
+        """The account record template: the settings', else the harvest manifest's (via the
+        transform's meta); only a web address (a config or manifest is no place for script)."""
+        raw = self.tables.meta.get("raw") or {}
+        url = self.settings.crm_account_url or str(raw.get("account_url") or "")
+        return url if url.startswith(("https://", "http://")) and "{account}" in url else ""
+
     def write_page(self, page: Page, shard: Shard, scripts: list[str], extra: dict) -> None:
         href = page.href(shard)
         root = "../" * href.count("/")
@@ -216,6 +223,7 @@ class _Site:
                 has={p.path for p in self.pages},
                 site=self.settings,
                 meta=self.tables.meta,
+                crm_account_url=self.crm_account_url(),
                 data_scripts=scripts,
                 xlsx_library=XLSX_LIBRARY,
                 version=__version__,

@@ -169,6 +169,10 @@ window.HCP = window.HCP || { data: {} };
 
   HCP.pageOf = (folder, slug) => HCP.root + folder + "/" + slug + ".html";
   HCP.xrayOf = (key) => HCP.root + "xray.html#account=" + encodeURIComponent(key);
+  // An account's record in the CRM (render's crm_account_url: the profile's account_url), or
+  // null when the site has no such address.
+  HCP.crmOf = (name) => (html.dataset.crmAccount && name
+    ? html.dataset.crmAccount.split("{account}").join(encodeURIComponent(String(name))) : null);
 
   // Load a script beside the pages (allowed by the CSP's script-src 'self', also from file://).
   HCP.load = function (src) {

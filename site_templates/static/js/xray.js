@@ -121,6 +121,10 @@
     facts.querySelector('[data-fact="owner"]').replaceChildren(link("owners", acc.col("owner"), i));
     facts.querySelector('[data-fact="geo"]').textContent = acc.col("geo").get(i);
     facts.querySelector('[data-fact="region"]').replaceChildren(link("regions", acc.col("region"), i));
+    const crm = HCP.crmOf(account);
+    facts.querySelector("[data-crm-fact]").hidden = !crm;
+    facts.querySelector('[data-fact="crm"]').replaceChildren(crm
+      ? HCP.el("a", { href: crm, target: "_blank", rel: "noopener", text: "Open the account to log a check" }) : "");
 
     const cons = t.contracts.where("account_key", key);
     const occs = t.occasions.where("account_key", key);

@@ -47,10 +47,14 @@
         } else cell.textContent = plain(v);
         break;
       }
-      case "sentence":
+      case "sentence": {
         cell.textContent = plain(v);
         cell.className = "sentence";
+        // data-crm: the sentence ends with a link to the account's record, to log the check.
+        const crm = c.crm && v && table.has("account") ? HCP.crmOf(table.col("account").get(i)) : null;
+        if (crm) cell.append(" ", HCP.el("a", { href: crm, class: "crm", target: "_blank", rel: "noopener", text: "Open in the CRM" }));
         break;
+      }
       default:
         cell.textContent = plain(v);
     }

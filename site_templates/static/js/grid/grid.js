@@ -60,6 +60,7 @@
           folderCol: th.dataset.folderCol || "",
           yes: th.dataset.yes || "yes",
           tone: th.dataset.tone || "",
+          crm: "crm" in th.dataset,
           minor: th.classList.contains("minor"),
           exportOnly: th.hidden, // <th hidden>: not drawn, still exported
           shown: !th.hidden,
