@@ -34,7 +34,7 @@ from hcportal.core.errors import RenderError
 from hcportal.core.files import staged_dir
 from hcportal.render import numbers, xray
 from hcportal.render.datafiles import Encoded, write_js
-from hcportal.render.datasets import DATASETS
+from hcportal.render.datasets import DATASETS, available
 from hcportal.render.pages import PAGES, Page, Shard, shard_names
 from hcportal.render.settings import SiteSettings
 from hcportal.render.shards import bucket_count, slug
@@ -169,6 +169,12 @@ class _Site:
         extra: dict = {}
         if page.account_data is not None:
             extra["xray_files"] = self.write_account_data(page)
+        if page.lazy:
+            extra["lazy_files"] = {
+                name: self.write_data(f"data/{name}.js", name, self.dataset(name)[1].payload())
+                for name in page.lazy
+                if available(self.tables, DATASETS[name].reads)
+            }
         for name in shard_names(self.tables, page.scope):
             shard = Shard(page.scope, name)
             scripts = []

@@ -151,6 +151,44 @@ def efficacy(t: Tables) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+MISSED_READS: Reads = {
+    "occasions": (
+        "account", "account_key", "owner", "geo", "region", "product", "occasion", "due",
+        "window_start", "window_end", "status", "fiscal_quarter", "amount", "unattached_hc",
+        "contract_id",
+    ),
+}  # fmt: skip
+
+
+def missed(t: Tables) -> pd.DataFrame:
+    """Occasions whose window closed with no check logged: the latest window first."""
+    occ = t["occasions"]
+    df = occ[occ["status"] == "missed"][list(MISSED_READS["occasions"])].copy()
+    df = labelled(df, ("owner", "geo", "region"))
+    df = labelled(df, ("product", "fiscal_quarter"), BLANK)
+    df = df.sort_values(["window_end", "account"], ascending=[False, True], kind="stable")
+    return df.reset_index(drop=True)
+
+
+ACCOUNT_READS: Reads = {
+    "accounts": ("account", "account_key", "owner", "geo", "region"),
+    "candidates": ("account_key", "status", "next_due", "next_action"),
+}
+NOT_DUE = "not due"
+
+
+def accounts(t: Tables) -> pd.DataFrame:
+    """Every account, due a check or not, to search by name: the X-Ray's index."""
+    acc = t["accounts"][list(ACCOUNT_READS["accounts"])].drop_duplicates("account_key")
+    due = t["candidates"][list(ACCOUNT_READS["candidates"])]
+    df = acc.merge(due, on="account_key", how="left")
+    df["status"] = df["status"].astype(object).where(df["status"].notna(), NOT_DUE).astype(str)
+    df["next_action"] = df["next_action"].astype(object).where(df["next_action"].notna(), "")
+    df = labelled(df, ("owner", "geo", "region"))
+    df = df.sort_values(["account", "account_key"], key=lambda s: s.str.casefold(), kind="stable")
+    return df.reset_index(drop=True)
+
+
 QUALITY_READS: Reads = {"data_quality": ("file", "line", "column", "value", "reason")}
 
 
@@ -173,6 +211,20 @@ DATASETS: dict[str, Dataset] = {
             "candidates",
             candidates,
             CANDIDATE_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "missed",
+            missed,
+            MISSED_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "accounts",
+            accounts,
+            ACCOUNT_READS,
             links=("owner", "region"),
             keys={"account": "account_key"},
         ),

@@ -55,6 +55,9 @@ class Page:
     context: Callable[[Tables, Shard, dict], dict] | None = None
     # Per-account data written to data/<name>/<bucket>.js and loaded on demand by the page.
     account_data: Callable[[Tables], dict[str, pd.DataFrame]] | None = None
+    # Datasets written whole but loaded only when the page asks (the X-Ray's account index,
+    # shown when no account is): the template gets their paths as `lazy_files`.
+    lazy: tuple[str, ...] = ()
 
     def all_reads(self) -> Reads:
         merged: dict[str, set[str]] = {}
@@ -192,7 +195,11 @@ PAGES: list[Page] = [
     Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
+        "missed.html", "missed.html", "Missed health checks", ("missed",), nav="Missed",
+        reads={"occasions": ("status",)},
+    ),
+    Page(
         "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,
-        account_data=xray.tables,
+        account_data=xray.tables, nav="Find an account", lazy=("accounts",),
     ),
 ]  # fmt: skip

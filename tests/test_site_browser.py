@@ -311,11 +311,51 @@ def test_an_unknown_account_says_so(fixed, page):
     expect(page.locator(".facts")).to_be_hidden()
 
 
-def test_the_xray_without_an_account_shows_only_where_to_find_one(fixed, page):
+def test_the_xray_without_an_account_offers_a_search_over_every_account(fixed, page):
     visit(page, fixed, "xray.html")
-    expect(page.locator(".xray-status")).to_contain_text("Open an account from a targets page")
+    expect(page.locator(".xray-status")).to_contain_text("Find an account below")
     expect(page.locator(".facts")).to_be_hidden()
-    expect(page.locator("section[data-grid]").first).to_be_hidden()
+    finder = page.locator("section[data-state-prefix='a.']")
+    expect(finder).to_be_visible()
+    for prefix in ("o.", "h.", "c.", "t."):  # no account: none of its tables
+        expect(page.locator(f"section[data-state-prefix='{prefix}']")).to_be_hidden()
+    every = rows(page, "section[data-state-prefix='a.']")
+    # Every account of the accounts report, those not due a check included.
+    assert "not due" in {r["status"] for r in every}
+    assert len(every) == len({r["account"] for r in every}) > 3
+    name = every[-1]["account"]
+    finder.get_by_label("Search").fill(name.split()[0].lower())
+    found = rows(page, "section[data-state-prefix='a.']")
+    assert name in [r["account"] for r in found] and len(found) < len(every)
+    finder.get_by_role("link", name=name).first.click()
+    expect(page.locator("#xray-title")).to_have_text(name)
+    expect(finder).to_be_hidden()
+
+
+def test_every_page_s_header_reaches_the_account_search(fixed, page):
+    for path in ("index.html", "targets.html", "missed.html", "quality.html"):
+        visit(page, fixed, path)
+        page.get_by_role("navigation").get_by_role("link", name="Find an account").click()
+        expect(page.locator("section[data-state-prefix='a.']")).to_be_visible()
+
+
+def test_missed_checks_are_listed_filtered_and_exported(demo, page):
+    visit(page, demo, "missed.html")
+    every = rows(page)
+    assert every and shown(page) == len(every)
+    closed = [r["window_end"] for r in every]
+    assert closed == sorted(closed, reverse=True)  # the latest window first
+    owner = max({r["owner"] for r in every}, key=lambda o: sum(r["owner"] == o for r in every))
+    page.locator("select[name='owner']").select_option(owner)
+    kept = rows(page)
+    assert {r["owner"] for r in kept} == {owner} and len(kept) < len(every)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    name = info.value.suggested_filename
+    assert name.startswith("missed-checks") and name.endswith(".csv")
+    body = list(csv.reader(io.StringIO(Path(info.value.path()).read_text("utf-8-sig"))))
+    assert len(body) - 1 == len(kept)
+    assert {r[body[0].index("Status")] for r in body[1:]} == {"missed"}
 
 
 def test_the_browser_finds_the_same_xray_file_as_the_build(fixed, page):
@@ -510,7 +550,7 @@ def test_the_xray_resets_its_heading_when_the_account_goes(fixed, page):
     page.evaluate("location.hash = 'account=evergreen%20power'")
     expect(page.locator(".facts")).to_be_visible()
     page.evaluate("location.hash = ''")
-    expect(page.locator(".xray-status")).to_contain_text("Open an account from a targets page")
+    expect(page.locator(".xray-status")).to_contain_text("open one from a targets page")
     expect(page.locator(".xray-status a")).to_have_attribute("href", "targets.html")
     expect(page.locator("#xray-title")).to_have_text(heading)
     expect(page.locator(".facts")).to_be_hidden()
