@@ -38,18 +38,18 @@ def test_a_drop_folder_expects_what_the_registry_and_the_mapping_say():
     assert "Name" not in _expected_reports(config)["activities"].required_columns
 
 
-# -- a fourth report, as the next issue adds them ---------------------------------------------
+# -- one more report, as a later issue may add one ---------------------------------------------
 
 
-class SurveyColumns(ColumnMapping):
-    """Headers of the Surveys export."""
+class NpsColumns(ColumnMapping):
+    """Headers of an NPS tool's export."""
 
     OPTIONAL = frozenset({"rating"})
     account: str = Field("Account", description="The surveyed account.")
     rating: str = Field("Rating", description="The answer; blank when invited, not answered.")
 
 
-def clean_surveys(report: Report, dq: Quality, settings: TransformSettings) -> pd.DataFrame:
+def clean_nps(report: Report, dq: Quality, settings: TransformSettings) -> pd.DataFrame:
     account = report.coded("account")
     rating = pd.to_numeric(report.coded("rating").series(), errors="coerce")
     bad = rating.isna().to_numpy() & (report.coded("rating").series() != "").to_numpy()
@@ -64,9 +64,9 @@ def clean_surveys(report: Report, dq: Quality, settings: TransformSettings) -> p
     )
 
 
-SURVEYS = InputReport("surveys", SurveyColumns, clean_surveys, required=False)
-SURVEY_TABLE = Table(
-    "surveys", "survey answer", "load surveys",
+NPS = InputReport("nps", NpsColumns, clean_nps, required=False)
+NPS_TABLE = Table(
+    "nps", "survey answer", "load nps",
     (
         Column("account", TEXT, "The account."),
         Column("rating", FLOAT, "The answer."),
@@ -77,17 +77,17 @@ SURVEY_TABLE = Table(
 )  # fmt: skip
 
 
-def run_with_surveys(raw) -> tuple[dict, Context]:
+def run_with_nps(raw) -> tuple[dict, Context]:
     runner = plan(
-        [*STEPS, SURVEYS.step],
-        catalogue([*TABLES.values(), SURVEY_TABLE]),
-        optional_reports={"surveys"},
+        [*STEPS, NPS.step],
+        catalogue([*TABLES.values(), NPS_TABLE]),
+        optional_reports={r.name for r in REPORTS.values() if not r.required} | {"nps"},
         made_elsewhere=("data_quality",),
     )
     sections = create_model(
         "Columns",
         __base__=type(TransformSettings().columns),
-        surveys=(SurveyColumns, Field(default_factory=SurveyColumns)),
+        nps=(NpsColumns, Field(default_factory=NpsColumns)),
     )
     settings = TransformSettings().model_copy(update={"columns": sections()})
     ctx = Context(raw_dir=raw, settings=settings, as_of=TODAY)
@@ -99,21 +99,22 @@ def test_a_new_optional_report_is_one_entry_and_its_absence_is_no_error(tmp_path
     raw.mkdir()
     for name in ("accounts", "contracts", "activities"):
         (raw / f"{name}.csv").write_bytes((FIXTURE / "raw" / f"{name}.csv").read_bytes())
-    frames, ctx = run_with_surveys(raw)
-    assert "surveys" not in frames and "occasions" in frames
+    frames, ctx = run_with_nps(raw)
+    assert "nps" not in frames and "occasions" in frames
+    absent = {r.name for r in REPORTS.values() if not r.required} | {"nps"}
     assert ctx.skipped == {
-        "load surveys": "the optional report surveys.csv is not in the raw folder"
+        f"load {n}": f"the optional report {n}.csv is not in the raw folder" for n in absent
     }
-    (raw / "surveys.csv").write_text(
+    (raw / "nps.csv").write_text(
         "Account,Rating,Contact\nACME ORG.,9,x\nNobody Ltd,5,y\nDelta Foods,,z\nCedar Labs,n/a,w\n"
     )
-    frames, ctx = run_with_surveys(raw)
-    assert ctx.skipped == {}
-    surveys = frames["surveys"]
+    frames, ctx = run_with_nps(raw)
+    assert "load nps" not in ctx.skipped
+    surveys = frames["nps"]
     assert surveys["account_key"].tolist() == ["acme org", "nobody", "delta foods", "cedar labs"]
     assert surveys["rating"].tolist()[:2] == [9.0, 5.0]
     dq = ctx.quality.table()
-    assert dq[dq["file"] == "surveys.csv"][["line", "reason"]].values.tolist() == [
+    assert dq[dq["file"] == "nps.csv"][["line", "reason"]].values.tolist() == [
         [3, "account not in the accounts report"],
         [5, "no rating"],
     ]

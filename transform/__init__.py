@@ -26,6 +26,7 @@ from hcportal.core.errors import TransformError
 from hcportal.core.tables import META, TIMINGS, Tables
 from hcportal.transform import memory
 from hcportal.transform.catalogue import PLAN, STEPS, TABLES
+from hcportal.transform.reports import REPORTS
 from hcportal.transform.settings import TransformSettings
 from hcportal.transform.steps import Context
 from hcportal.transform.verdicts import DONE_BY, RULES
@@ -46,11 +47,13 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date, *, clock: Clock
     quality = ctx.quality.summary()
     if settings.strict and quality["rows"]:
         raise TransformError(strict_message(quality))
+    raw = _raw_facts(raw_dir)
     meta = {
         "as_of": as_of.isoformat(),
         "generated": clock().isoformat(timespec="seconds"),
         "hcportal_version": __version__,
-        "raw": _raw_facts(raw_dir),
+        "raw": raw,
+        "reports": report_facts(ctx.reports, raw),
         "counts": formats.counts(TABLES, frames),
         "data_quality": quality,
         "skipped": ctx.skipped,
@@ -72,6 +75,20 @@ def write(tables: Tables, out_dir: Path) -> Path:
 def read(data_dir: Path) -> Tables:
     """The tables of a folder :func:`write` wrote, typed as the catalogue declares them."""
     return formats.read_folder(TABLES, data_dir)
+
+
+def report_facts(found: dict[str, dict], raw: dict) -> dict[str, dict]:
+    """``meta.json``'s ``reports``: per input report of the registry, whether it was in the raw
+    folder and used (else why not), its rows read and accepted, the fields its export lacks, and
+    when it was harvested (if a manifest says)."""
+    harvested = {r["name"]: r["harvested"] for r in raw.get("reports", []) if "harvested" in r}
+    out = {}
+    for name, report in REPORTS.items():
+        facts = {"required": report.required, "present": False, **found.get(name, {})}
+        if name in harvested:
+            facts["harvested"] = harvested[name]
+        out[name] = facts
+    return out
 
 
 def strict_message(quality: dict) -> str:

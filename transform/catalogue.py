@@ -14,7 +14,7 @@ naming what it needs and makes), its entry below, and the step in :data:`STEPS`.
 from __future__ import annotations
 
 from hcportal.core.tables import BOOL, DATE, FLOAT, INT, TEXT, TIMESTAMP, Column, Table, catalogue
-from hcportal.transform import efficacy, outputs, verdicts
+from hcportal.transform import efficacy, events, outputs, verdicts
 from hcportal.transform.reports import LOAD_STEPS, REPORTS
 from hcportal.transform.steps import plan
 
@@ -88,9 +88,81 @@ TABLES = catalogue(
                 C("date", DATE, "Its day."),
                 C("attachment", BOOL, "A deliverable is attached (yes, or a positive count)."),
                 C("is_hc", BOOL, "Its Subject matches `evidence_subject`: a logged health check."),
+                C("contact", TEXT, "Who at the customer it was with; blank if the export has no "
+                  "Contact."),
+                C("direction", TEXT, "Which way it went (Inbound, Outbound); blank if none."),
+                C("type", TEXT, "How (Email, Call, Meeting); blank if none."),
+                C("description", TEXT, "Its notes; blank if none."),
                 C("_line", INT, LINE.format(file="activities.csv")),
             ),
             key=("_line",), account="account_key",
+        ),
+        Table(
+            "surveys", "survey question sent to a contact (an empty rating: not answered)",
+            "load surveys",
+            (
+                C("account", TEXT, "The account, as the surveys report spells it."),
+                C("account_key", TEXT, KEY),
+                C("contact", TEXT, "Who was asked; blank if the export has no Contact."),
+                C("role", TEXT, "The contact's role; blank if none."),
+                C("questionnaire", TEXT, "Which survey; blank if none."),
+                C("wave", TEXT, "Which sending of it; blank if none."),
+                C("question", TEXT, "The question; blank if none."),
+                C("date", DATE, "When it was sent or answered."),
+                C("rating", FLOAT, "The answer on `parsing.rating_scale`; blank: not answered."),
+                C("responded", BOOL, "The contact answered (the rating is not blank)."),
+                C("_line", INT, LINE.format(file="surveys.csv")),
+            ),
+            key=("_line",), account="account_key", optional=True,
+        ),
+        Table(
+            "tickets", "support case (a repeated case number counts once)", "load tickets",
+            (
+                C("case_number", TEXT, "The case's id; blank if none."),
+                C("account", TEXT, "The account, as the support system spells it."),
+                C("account_key", TEXT, KEY),
+                C("opened", TIMESTAMP, "When it was opened."),
+                C("closed", TIMESTAMP, "When it was closed; blank while open."),
+                C("priority", TEXT, "Its priority; blank if none."),
+                C("status", TEXT, "Its status; blank if none."),
+                C("escalated", BOOL, "It was escalated."),
+                C("subject", TEXT, "What it was about; blank if none."),
+                C("_line", INT, LINE.format(file="tickets.csv")),
+            ),
+            key=("_line",), account="account_key", optional=True,
+        ),
+        Table(
+            "invoices", "invoice (a repeated invoice number counts once)", "load invoices",
+            (
+                C("invoice_number", TEXT, "The invoice's id; blank if none."),
+                C("account", TEXT, "The account, as billing spells it."),
+                C("account_key", TEXT, KEY),
+                C("invoice_date", DATE, "When it was issued."),
+                C("due_date", DATE, "When payment was due; blank if none."),
+                C("paid_date", DATE, "When it was paid; blank if unpaid."),
+                C("amount", FLOAT, "What it bills, in the book's currency; blank if none or "
+                  "unreadable."),
+                C("status", TEXT, "Its status as billing says (Paid, Open, Overdue, ...)."),
+                C("paid", BOOL, "It has a paid date."),
+                C("days_late", FLOAT, "Days from the due date to the payment (negative: early); "
+                  "blank if unpaid or without a due date."),
+                C("_line", INT, LINE.format(file="invoices.csv")),
+            ),
+            key=("_line",), account="account_key", optional=True,
+        ),
+        Table(
+            "usage", "account and month of product usage (a repeated month counts once)",
+            "load usage",
+            (
+                C("account", TEXT, "The account (or tenant), as the usage report spells it."),
+                C("account_key", TEXT, KEY),
+                C("month", DATE, "The month's first day."),
+                C("active_users", FLOAT, "Users active that month; blank if none or unreadable."),
+                C("licensed_users", FLOAT, "Seats licensed; blank if none or unreadable."),
+                C("events", FLOAT, "Product events recorded; blank if none or unreadable."),
+                C("_line", INT, LINE.format(file="usage.csv")),
+            ),
+            key=("_line",), account="account_key", optional=True,
         ),
         Table(
             "occasions", "occasion of every contract (onboarding, renewal, periodic)", "policy",
@@ -249,6 +321,23 @@ TABLES = catalogue(
             key=("line", "contract_id", "occasion", "k"), account="account_key",
         ),
         Table(
+            "events", "dated fact of any report (a row can make several: a case opened and "
+            "closed), ordered by account and time", "events",
+            (
+                C("account_key", TEXT, KEY),
+                C("at", TIMESTAMP, "When (a day at midnight for reports that give days)."),
+                C("type", TEXT, "What: " + "; ".join(
+                    f"`{t}` ({source}): {means}" for t, (source, means) in events.TYPES.items()
+                ) + "."),
+                C("source", TEXT, "The report it comes from (`tickets`)."),
+                C("line", INT, "Its row's line in that report's file."),
+                *(C(name, kind, doc + " Null where it does not apply.")
+                  for name, (kind, doc) in events.VALUES.items()),
+            ),
+            key=("source", "line", "type", "at", "occasion"), account="account_key",
+            count_by="source",
+        ),
+        Table(
             "data_quality", "input row (or value) the transform could not use as is",
             "every step",
             (
@@ -263,7 +352,7 @@ TABLES = catalogue(
     ]
 )  # fmt: skip
 
-STEPS = (*LOAD_STEPS, outputs.STEP, efficacy.STEP, verdicts.STEP)
+STEPS = (*LOAD_STEPS, outputs.STEP, efficacy.STEP, verdicts.STEP, events.STEP)
 # The data-quality findings are collected from every step, then made a table by the runner.
 PLAN = plan(
     STEPS,

@@ -329,6 +329,46 @@ def parse_dates(s: pd.Series, date_order: str = "MDY") -> tuple[pd.Series, pd.Se
     return pd.Series(value, index=s.index), pd.Series(bad, index=s.index)
 
 
+_MONTH_FORMATS = ("%Y-%m", "%b %Y", "%B %Y", "%m/%Y", "%Y/%m", "%b-%Y", "%b %y", "%b-%y")
+
+
+def month_values(a: pa.Array, date_order: str = "MDY") -> tuple[np.ndarray, np.ndarray]:
+    """Months as usage exports write them -> the month's first day (``datetime64[s]``; NaT: blank
+    or unreadable), and where they could not be read.
+
+    ``2025-05``, ``May 2025``, ``September 2025``, ``05/2025``, ``2025/05``; a whole date or
+    timestamp in any form :func:`date_values` reads (``5/1/2025``) stands for its month.
+    Called on a column's distinct values: a few hundred months.
+    """
+    text = pc.utf8_trim_whitespace(a)
+    out = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[s]")
+    for fmt in _MONTH_FORMATS:
+        todo = np.isnat(out)
+        if not todo.any():
+            break
+        parsed = _strptime(text, fmt).to_numpy(zero_copy_only=False).astype("datetime64[s]")
+        found = todo & ~np.isnat(parsed)
+        out[found] = parsed[found]
+    todo = np.isnat(out)
+    bad = np.zeros(len(a), dtype=bool)
+    if todo.any():
+        rest = np.flatnonzero(todo)
+        days, unreadable = date_values(text.take(pa.array(rest)), date_order)
+        out[rest] = days.astype("datetime64[M]").astype("datetime64[s]")
+        bad[rest] = unreadable
+    return out, bad
+
+
+def number_values(a: pa.Array, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Counts and ratings (``12``, ``1,234``, `` 9 ``, ``4.5``, ``1.2K``) -> float64 (NaN where
+    blank or unreadable), and where they could not be read: an amount of money (``$12``) or a
+    negative number is not a count."""
+    money = read_money(a, decimal_comma)
+    bad = money.bad | (money.currency != "") | (money.value < 0)
+    value = np.where(bad, np.nan, money.value)
+    return value, bad
+
+
 # -- flags ----------------------------------------------------------------------------------------
 
 _TRUE = {"Y", "YES", "TRUE", "T", "1"}

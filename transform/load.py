@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from hcportal.transform.settings import ParseSettings, TransformSettings
 
 DQ_COLUMNS = ["file", "line", "column", "value", "reason"]
+# Who an activity was with, which way it went, how, and its notes: read when the export has them.
+ACTIVITY_EXTRAS = ("contact", "direction", "type", "description")
 
 
 @dataclass
@@ -191,6 +193,8 @@ def read_report(
             "folder; report files must be inside the raw folder"
         )
     mapping: dict[str, str] = {k: v.strip() for k, v in columns.model_dump().items()}
+    # Fields read only if the export has them (left at their default header in the config).
+    if_present = columns.if_present() if hasattr(columns, "if_present") else frozenset()
     resolved: dict[str, str] = {}
     extra: list[str] = []
 
@@ -204,6 +208,8 @@ def read_report(
                 resolved[name] = ""
             elif want in header or want.casefold() in folded:
                 resolved[name] = want if want in header else folded[want.casefold()]
+            elif name in if_present:
+                resolved[name] = ""
             else:
                 missing.append(f"{want!r} (field {name})")
         if missing:
@@ -447,6 +453,8 @@ def clean_activities(report: Report, dq: Quality, settings: TransformSettings) -
             "date": day_of(ts),
             "attachment": flag[attachment.codes[keep]],
             "is_hc": is_hc[subject.codes[keep]],
+            # The optional extras (blank when the export has no such column).
+            **{f: report.coded(f).category(keep) for f in ACTIVITY_EXTRAS},
             "_line": lines[keep],
         },
         copy=False,  # 5,000,000 rows: no consolidating copy of every column

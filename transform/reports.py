@@ -8,9 +8,11 @@ every row it cannot use listed in the data-quality report). Each report gets a l
 the table of the same name (declared in the catalogue); a drop folder's expected reports and
 ``docs/data.md``'s input table are derived from the same entries.
 
-Adding a report (surveys, tickets, ...) is one entry here, with its mapping class and its cleaning
-function, plus its table in the catalogue. An optional report missing from the raw folder is not an
-error: its load step is skipped, and so is every step that needs its table (``meta.json`` says so).
+Adding a report is one entry here, with its mapping class and its cleaning function, plus its table
+in the catalogue. An optional report missing from the raw folder is not an error: its load step is
+skipped, and so is every step that needs its table (``meta.json`` says so). Nor is an optional
+report that cannot be used (empty, or lacking a required column): it is listed in the data-quality
+report and skipped the same way, so it never stops the others.
 """
 
 from __future__ import annotations
@@ -20,9 +22,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hcportal.core.errors import TransformError
+from hcportal.transform.customer_reports import (
+    clean_invoices,
+    clean_surveys,
+    clean_tickets,
+    clean_usage,
+)
 from hcportal.transform.frames import isin, values_at
 from hcportal.transform.load import (
     Quality,
@@ -32,19 +42,26 @@ from hcportal.transform.load import (
     clean_contracts,
     read_report,
 )
-from hcportal.transform.steps import Context, Frames, Step
+from hcportal.transform.steps import Context, Frames, Skipped, Step
 
 if TYPE_CHECKING:
     from hcportal.transform.settings import TransformSettings
 
 _OPTIONAL = ' Optional: set it to "" if your export has no such column.'
+_IF_PRESENT = (
+    " Optional: read when the export has this column (else left blank, and meta.json says so);"
+    ' set it to "" to ignore it.'
+)
 
 
 class ColumnMapping(BaseModel):
-    """A report's header mapping. Fields listed in ``OPTIONAL`` may be mapped to "" (absent)."""
+    """A report's header mapping. Fields listed in ``OPTIONAL`` may be mapped to "" (absent);
+    those also in ``IF_PRESENT`` are read when the export has their default header and are blank
+    otherwise (a header the user names in the config must be there)."""
 
     model_config = ConfigDict(extra="forbid")
     OPTIONAL: ClassVar[frozenset[str]] = frozenset()
+    IF_PRESENT: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
     def _required_are_named(self) -> ColumnMapping:
@@ -57,11 +74,16 @@ class ColumnMapping(BaseModel):
         """The headers an export must have for the fields that are not optional."""
         return [h for f, h in self.model_dump().items() if h and f not in self.OPTIONAL]
 
+    def if_present(self) -> frozenset[str]:
+        """The fields read only when the export has their header: those left at their default."""
+        return self.IF_PRESENT - self.model_fields_set
+
 
 class ActivityColumns(ColumnMapping):
     """Headers of the Activities export."""
 
-    OPTIONAL = frozenset({"owner", "opportunity", "revenue", "currency"})
+    IF_PRESENT = frozenset({"contact", "direction", "type", "description"})
+    OPTIONAL = frozenset({"owner", "opportunity", "revenue", "currency"}) | IF_PRESENT
 
     owner: str = Field("Name", description="Who logged the activity." + _OPTIONAL)
     account: str = Field("Account", description="The account it was logged on.")
@@ -78,6 +100,14 @@ class ActivityColumns(ColumnMapping):
     attachment: str = Field(
         "Attachment",
         description="Whether a deliverable is attached (yes/no, or a count of attachments).",
+    )
+    contact: str = Field("Contact", description="Who at the customer it was with." + _IF_PRESENT)
+    direction: str = Field(
+        "Direction", description="Which way it went (Inbound, Outbound)." + _IF_PRESENT
+    )
+    type: str = Field("Type", description="How (Email, Call, Meeting, ...)." + _IF_PRESENT)
+    description: str = Field(
+        "Description", description="Its notes (the activity's comments)." + _IF_PRESENT
     )
 
 
@@ -108,6 +138,83 @@ class ContractColumns(ColumnMapping):
     currency: str = Field(
         "", description='The amount\'s currency, if the export has such a column (e.g. "Currency").'
     )
+
+
+class SurveyColumns(ColumnMapping):
+    """Headers of the Surveys export: one row per contact, question and sending (wave); an invited
+    contact who did not answer is a row with an empty Rating."""
+
+    IF_PRESENT = frozenset({"contact", "role", "questionnaire", "wave", "question"})
+    OPTIONAL = IF_PRESENT
+
+    account: str = Field("Account", description="The account the contact belongs to.")
+    contact: str = Field(
+        "Contact", description="Who was asked (an e-mail or a name)." + _IF_PRESENT
+    )
+    role: str = Field(
+        "Role", description="The contact's role (Decision Maker, Influencer, ...)." + _IF_PRESENT
+    )
+    questionnaire: str = Field(
+        "Questionnaire", description="Which survey (Relationship Survey, ...)." + _IF_PRESENT
+    )
+    wave: str = Field("Wave", description="Which sending of it (2025 H1, ...)." + _IF_PRESENT)
+    date: str = Field("Date", description="When it was sent or answered.")
+    question: str = Field("Question", description="The question asked." + _IF_PRESENT)
+    rating: str = Field(
+        "Rating",
+        description="The answer, a number on `parsing.rating_scale`; empty: invited, no answer.",
+    )
+
+
+class TicketColumns(ColumnMapping):
+    """Headers of the support cases export (Salesforce's Cases report)."""
+
+    IF_PRESENT = frozenset({"number", "closed", "priority", "status", "escalated", "subject"})
+    OPTIONAL = IF_PRESENT
+
+    number: str = Field("Case Number", description="The case's id." + _IF_PRESENT)
+    account: str = Field("Account Name", description="The account that opened it.")
+    opened: str = Field("Date/Time Opened", description="When it was opened.")
+    closed: str = Field(
+        "Date/Time Closed", description="When it was closed; blank while open." + _IF_PRESENT
+    )
+    priority: str = Field("Priority", description="Low, Medium, High, Critical, ..." + _IF_PRESENT)
+    status: str = Field("Status", description="New, Escalated, Closed, ..." + _IF_PRESENT)
+    escalated: str = Field(
+        "Escalated", description="Whether it was escalated (1/0, yes/no, ...)." + _IF_PRESENT
+    )
+    subject: str = Field("Subject", description="What it was about." + _IF_PRESENT)
+
+
+class InvoiceColumns(ColumnMapping):
+    """Headers of the Invoices export (billing)."""
+
+    IF_PRESENT = frozenset({"number", "due", "paid", "amount", "status"})
+    OPTIONAL = IF_PRESENT | {"currency"}
+
+    number: str = Field("Invoice Number", description="The invoice's id." + _IF_PRESENT)
+    account: str = Field("Account", description="The account billed (its legal name, often).")
+    issued: str = Field("Invoice Date", description="When it was issued.")
+    due: str = Field("Due Date", description="When payment was due." + _IF_PRESENT)
+    paid: str = Field("Paid Date", description="When it was paid; blank if unpaid." + _IF_PRESENT)
+    amount: str = Field("Amount", description="What it bills." + _IF_PRESENT)
+    status: str = Field("Status", description="Paid, Open, Overdue, ..." + _IF_PRESENT)
+    currency: str = Field(
+        "", description='The amount\'s currency, if the export has such a column (e.g. "Currency").'
+    )
+
+
+class UsageColumns(ColumnMapping):
+    """Headers of the product usage export: one row per account and month."""
+
+    IF_PRESENT = frozenset({"active", "licensed", "events"})
+    OPTIONAL = IF_PRESENT
+
+    account: str = Field("Account", description="The account (or the tenant named after it).")
+    month: str = Field("Month", description="Which month (2025-05, May 2025, 5/1/2025, ...).")
+    active: str = Field("Active Users", description="Users active that month." + _IF_PRESENT)
+    licensed: str = Field("Licensed Users", description="Seats licensed." + _IF_PRESENT)
+    events: str = Field("Events", description="Product events recorded that month." + _IF_PRESENT)
 
 
 Cleaner = Callable[[Report, Quality, "TransformSettings"], pd.DataFrame]
@@ -144,17 +251,33 @@ class InputReport:
 
 
 def load(report: InputReport, tables: Frames, ctx: Context) -> Frames:
-    """Read one export through its mapping, clean it, and list names no account has."""
+    """Read one export through its mapping, clean it, and list names no account has.
+
+    An optional report that cannot be used at all (an empty file, a required column missing) is
+    listed in the data-quality report and its step skipped: it never stops the other reports."""
+    facts = ctx.reports.setdefault(report.name, {})
+    facts["present"] = True
     with ctx.timed(f"read {report.name}"):
-        raw = read_report(
-            ctx.raw_dir / report.file,
-            getattr(ctx.settings.columns, report.name),
-            ctx.settings.parsing,
-            report.dictionary,
-            report.keep_extra,
-        )
+        try:
+            raw = read_report(
+                ctx.raw_dir / report.file,
+                getattr(ctx.settings.columns, report.name),
+                ctx.settings.parsing,
+                report.dictionary,
+                report.keep_extra,
+            )
+        except TransformError as e:
+            if report.required:
+                raise
+            ctx.quality.add(report.file, np.array([1]), "", [""], f"report not used: {e}")
+            facts.update(used=False, problem=str(e))
+            raise Skipped(f"{report.file} cannot be used: {e}") from None
+    facts["used"] = True
+    facts["fields_absent"] = [name for name, header in raw.fields.items() if not header]
     with ctx.timed(f"clean {report.name}"):
         df = report.clean(raw, ctx.quality, ctx.settings)
+    facts["rows_read"] = ctx.quality.rows_read.get(report.file, raw.export.rows)
+    facts["rows_accepted"] = len(df)
     del raw  # the raw strings: memory back before the next report is read
     if report.matched:
         with ctx.timed(f"match {report.name}"):
@@ -174,7 +297,10 @@ REPORTS: dict[str, InputReport] = {
             ActivityColumns,
             clean_activities,
             # Only the timestamps, nearly all distinct, are read as plain strings.
-            dictionary=("owner", "account", "opportunity", "subject", "revenue", "attachment"),
+            dictionary=(
+                "owner", "account", "opportunity", "subject", "revenue", "attachment", "contact",
+                "direction", "type", "description",
+            ),
         ),
         InputReport(
             "accounts", AccountColumns, clean_accounts, dictionary=("account",), keep_extra=True,
@@ -183,6 +309,26 @@ REPORTS: dict[str, InputReport] = {
         InputReport(
             "contracts", ContractColumns, clean_contracts,
             dictionary=("account", "product", "start", "end", "amount"),
+        ),
+        # The four optional reports (issue 11): what the health score, the health map, the
+        # journeys and the customer object read besides the health-check policy's three.
+        InputReport(
+            "surveys", SurveyColumns, clean_surveys, required=False,
+            dictionary=("account", "contact", "role", "questionnaire", "wave", "date", "question",
+                        "rating"),
+        ),
+        InputReport(
+            "tickets", TicketColumns, clean_tickets, required=False,
+            # Case numbers and times are nearly all distinct: read as plain strings.
+            dictionary=("account", "priority", "status", "escalated", "subject"),
+        ),
+        InputReport(
+            "invoices", InvoiceColumns, clean_invoices, required=False,
+            dictionary=("account", "issued", "due", "paid", "amount", "status", "currency"),
+        ),
+        InputReport(
+            "usage", UsageColumns, clean_usage, required=False,
+            dictionary=("account", "month", "active", "licensed", "events"),
         ),
     )
 }  # fmt: skip

@@ -129,6 +129,23 @@ class ParseSettings(_Strict):
         ),
     )
 
+    rating_scale: tuple[float, float] = Field(
+        (0, 10),
+        description=(
+            "The lowest and highest answer a survey's Rating may hold, e.g. `[1, 5]` for a "
+            "five-point scale. A rating outside it (or not a number) is listed in "
+            "data_quality.csv and its row is not used; an empty rating is an invitation that "
+            "was not answered."
+        ),
+    )
+
+    @field_validator("rating_scale")
+    @classmethod
+    def _scale_is_ordered(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not v[0] < v[1]:
+            raise ValueError("the lowest rating must be below the highest, e.g. [0, 10]")
+        return v
+
     @field_validator("rates")
     @classmethod
     def _rates_are_codes(cls, v: dict[str, float]) -> dict[str, float]:

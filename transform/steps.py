@@ -49,6 +49,9 @@ class Context:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    # Per input report, what its load step found (meta.json's "reports"): used or not, why not,
+    # rows read and accepted, the fields its export lacks.
+    reports: dict[str, dict] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def timed(self, what: str) -> Iterator[None]:
@@ -75,6 +78,11 @@ class Step:
     reports: tuple[str, ...] = ()
 
 
+class Skipped(Exception):
+    """Raised by a step that finds it cannot run (an optional report that cannot be used): the
+    step is skipped like one whose input is absent, and its message says why (meta.json)."""
+
+
 class PlanError(TableError):
     """The steps' declarations do not fit together or do not fit the catalogue."""
 
@@ -95,8 +103,19 @@ class Plan:
                 ctx.skipped[step.name] = why
                 log.info("transform: step %s skipped: %s", step.name, why)
                 continue
-            with ctx.timed(step.name):
-                made = step.run(frames, ctx)
+            try:
+                with ctx.timed(step.name):
+                    made = step.run(frames, ctx)
+            except Skipped as e:
+                required = [t for t in step.makes if not self.catalogue[t].optional]
+                if required:
+                    raise TableError(
+                        f"step {step.name} cannot run ({e}), and its table(s) "
+                        f"{', '.join(required)} are required"
+                    ) from None
+                ctx.skipped[step.name] = str(e)
+                log.warning("transform: step %s skipped: %s", step.name, e)
+                continue
             if sorted(made) != sorted(step.makes):
                 raise TableError(
                     f"step {step.name} returned table(s) {', '.join(sorted(made)) or 'none'}; "
