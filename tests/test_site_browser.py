@@ -256,6 +256,33 @@ def test_xlsx_export_holds_the_same_rows_typed(demo, page, tmp_path):
     assert due.strftime("%Y-%m-%d") == table[0]["due"]
 
 
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_exports_are_named_for_what_they_hold_and_read_as_the_screen(demo, page, tmp_path):
+    owner = "Hugo Fischer"
+    visit(page, demo, "targets.html", f"status=overdue&owner={owner.replace(' ', '+')}")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download Excel").click()
+    # The page, each filter set with its value, the as-of date.
+    assert info.value.suggested_filename == (
+        "targets-worldwide-owner-hugo-fischer-status-overdue-2026-11-23.xlsx"
+    )
+    path = tmp_path / "t.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet.title == "Health-check targets worldwide"  # named, not "Sheet1"
+    assert sheet.freeze_panes == "A2"  # the header row stays in view
+    flags = {r[0] for r in sheet.iter_cols(values_only=True) if r[0] == "Unattached"}
+    column = [c for c in sheet.iter_cols(values_only=True) if c[0] == "Unattached"][0]
+    assert flags and set(column[1:]) <= {"yes", "no", None} and "no" in column[1:]
+    page.get_by_label("Search").fill("Ltd")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    assert info.value.suggested_filename.endswith("-search-ltd-2026-11-23.csv")
+    text = Path(info.value.path()).read_text("utf-8-sig")
+    assert ",true," not in text and ",false," not in text  # yes/no, as on screen
+
+
 def test_a_large_xlsx_export_finishes_under_the_csp(demo, page):
     """Over 160 kB the library compresses in a blob worker: the CSP must allow it (VENDORED.md)."""
     visit(page, demo, "xray.html")

@@ -305,8 +305,21 @@
     }
 
     // -- export (HCP.exporting): exactly the rows shown, in the order shown -------------------
+    // Named for what it holds: the page, the account (X-Ray), every filter set and the search,
+    // and the as-of date: targets-worldwide-status-overdue-owner-ana-ortiz-2026-11-23.csv.
     fileName(ext) {
-      return HCP.exporting.fileName(this.exportName, this.exportTag, ext);
+      const parts = this.exportTag ? [this.exportTag] : [];
+      for (const s of this.selects) if (s.value) parts.push(s.name, s.value);
+      if (this.search && this.search.value.trim()) parts.push("search", this.search.value);
+      return HCP.exporting.fileName(this.exportName, parts.map(HCP.exporting.namePart).filter(Boolean).join("-"), ext);
+    }
+
+    // The sheet of an Excel file: the page's own heading (Excel allows 31 characters, without
+    // []:*?/\).
+    sheetName() {
+      const heading = document.querySelector("h1");
+      const text = (heading ? heading.textContent : this.exportName).replace(/[[\]:*?/\\]/g, " ");
+      return text.replace(/\s+/g, " ").trim().replace(/^'+|'+$/g, "").slice(0, 31).trim() || "Sheet1";
     }
 
     toCSV() {
@@ -320,7 +333,7 @@
     async downloadXLSX(button) {
       button.disabled = true;
       try {
-        const blob = await HCP.exporting.xlsx(HCP.exporting.cells(this.columns, this.items), this.columns);
+        const blob = await HCP.exporting.xlsx(HCP.exporting.cells(this.columns, this.items), this.columns, this.sheetName());
         HCP.download(blob, this.fileName("xlsx"));
       } finally {
         button.disabled = false;
