@@ -414,7 +414,7 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
 
     config = _config(config_path)
     with pipeline.locked(config):
-        click.echo(str(render.build(data, out, config.site)))
+        click.echo(str(render.build(data, out, config.site, pipeline.previous_data(config))))
 
 
 FORCE_OPTION = click.option(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from hcportal.render.shards import UNASSIGNED
 from hcportal.transform import Tables
+from hcportal.transform.changes import CHANGE_COLUMNS
 
 TARGET_STATUSES = ("overdue", "pending", "upcoming")
 BLANK = "(blank)"
@@ -189,6 +190,15 @@ def accounts(t: Tables) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+CHANGE_READS: Reads = {"changes": tuple(CHANGE_COLUMNS)}
+
+
+def changes(t: Tables) -> pd.DataFrame:
+    """What changed since the previous published run (transform/changes.py), as computed."""
+    df = t["changes"][list(CHANGE_READS["changes"])].copy()
+    return labelled(df, ("owner", "geo", "region")).reset_index(drop=True)
+
+
 QUALITY_READS: Reads = {"data_quality": ("file", "line", "column", "value", "reason")}
 
 
@@ -225,6 +235,13 @@ DATASETS: dict[str, Dataset] = {
             "accounts",
             accounts,
             ACCOUNT_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "changes",
+            changes,
+            CHANGE_READS,
             links=("owner", "region"),
             keys={"account": "account_key"},
         ),

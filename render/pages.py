@@ -58,6 +58,9 @@ class Page:
     # Datasets written whole but loaded only when the page asks (the X-Ray's account index,
     # shown when no account is): the template gets their paths as `lazy_files`.
     lazy: tuple[str, ...] = ()
+    # Datasets loaded when the tables have them, the page built either way (what changed since
+    # the previous run exists only when there was one): the template gets `optional`.
+    optional: tuple[str, ...] = ()
 
     def all_reads(self) -> Reads:
         merged: dict[str, set[str]] = {}
@@ -189,7 +192,7 @@ PAGES: list[Page] = [
     ),
     Page(
         "owners/{slug}.html", "targets.html", "Health-check targets of {name}", ("targets",),
-        scope="owner", reads=SCOPE_READS, context=scope_context,
+        scope="owner", reads=SCOPE_READS, context=scope_context, optional=("changes",),
     ),
     Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
     Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
