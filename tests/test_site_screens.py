@@ -119,3 +119,24 @@ def test_the_same_quantity_has_the_same_value_on_every_page(site: Path, page: Pa
     assert amount(summary(page)) == due  # every target, each contract once
     open_page(page, (site / "owners.html").as_uri())
     assert amount(summary(page)) == due  # the owners' amounts add up to the same
+
+
+# -- paper ----------------------------------------------------------------------------------------
+
+
+def test_the_x_ray_prints_in_a_few_pages_with_its_status_colours(site: Path, page: Page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_page(page, (site / "targets.html").as_uri())
+    page.locator("section[data-grid] tbody a[href*='xray.html']").first.click()
+    page.wait_for_selector("dl.facts:not([hidden])")
+    events = page.locator("section[data-state-prefix='t.'] .summary").inner_text()
+    assert int(events.split(" of ")[0]) > 50  # an account with a long history
+    page.emulate_media(media="print")
+    # Browsers drop backgrounds when printing unless told: the status colours are information.
+    css = (site / "static" / "app.css").read_text("utf-8")
+    printed = css[css.index("@media print") :]
+    assert "print-color-adjust: exact" in printed
+    assert ".status" in printed and "background: none" not in printed
+    pdf = page.pdf(landscape=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 3
