@@ -83,14 +83,15 @@ class Page:
 
 HOME_READS: Reads = {
     "accounts": ("owner", "region", "account_key"),
-    "occasions": ("status", "amount", "region", "contract_id"),
+    "occasions": ("status", "amount", "region", "contract_id", "fiscal_quarter"),
 }
 
 
 def home(t: Tables, _: Shard, _memo: dict) -> dict:
     """Freshness per report, totals by status, and the way to every region and owner."""
     occ = labelled(
-        t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)
+        t["occasions"][["status", "amount", "region", "contract_id", "fiscal_quarter"]].copy(),
+        ("region",),
     )
     counts = occ["status"].value_counts()
     # Each contract once per status, as the targets page sums the rows it shows (data-sum-once):
@@ -123,6 +124,12 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
         }
         for r in region_names
     ]
+    # The backlog chart's rows (and its table alternative): occasions per quarter, region, status.
+    backlog = (
+        targets.groupby(["fiscal_quarter", "region", "status"], observed=True).size()
+        .unstack("status").reindex(columns=list(TARGET_STATUSES)).fillna(0).astype(int)
+        .reset_index().sort_values(["fiscal_quarter", "region"], key=lambda s: s.str.casefold())
+    )  # fmt: skip
     raw = t.meta.get("raw") or {}
     # A site cut for one region or owner (render/split.py) drops the whole CRM's row counts.
     reports = [
@@ -132,6 +139,7 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
     return {
         "totals": totals,
         "due_total": due_total,
+        "backlog": backlog.to_dict("records"),
         "regions": regions,
         "owners_count": int(acc["owner"].nunique()),
         "accounts_count": int(acc["account_key"].nunique()),
@@ -142,6 +150,19 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
 
 
 SCOPE_READS: Reads = {"accounts": ("owner", "region"), "occasions": ("owner", "region")}
+
+
+EFFICACY_CHART_READS: Reads = {
+    "efficacy": ("level", "name", "period", "closed", "done_on_time", "on_time_rate"),
+}
+
+
+def efficacy_chart(t: Tables, _: Shard, _memo: dict) -> dict:
+    """The on-time rate by quarter per region and per owner: the chart's rows (and its table),
+    only where a window has closed (an open one has no outcome yet)."""
+    eff = labelled(t["efficacy"][list(EFFICACY_CHART_READS["efficacy"])].copy(), ("name",))
+    eff = eff[eff["closed"] > 0].sort_values(["level", "name", "period"], kind="stable")
+    return {"rates": eff.to_dict("records")}
 
 
 def scope_context(t: Tables, shard: Shard, memo: dict) -> dict:
@@ -195,7 +216,10 @@ PAGES: list[Page] = [
         scope="owner", reads=SCOPE_READS, context=scope_context, optional=("changes",),
     ),
     Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
-    Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
+    Page(
+        "efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy",
+        reads=EFFICACY_CHART_READS, context=efficacy_chart,
+    ),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
         "missed.html", "missed.html", "Missed health checks", ("missed",), nav="Missed",

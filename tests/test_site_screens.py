@@ -140,3 +140,58 @@ def test_the_x_ray_prints_in_a_few_pages_with_its_status_colours(site: Path, pag
     pdf = page.pdf(landscape=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 3
+
+
+# -- charts ---------------------------------------------------------------------------------------
+
+WATCH_CSP = """window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective));"""
+
+
+def test_the_backlog_chart_reads_as_its_table_by_keyboard_and_exports_a_png(site: Path, page: Page):
+    page.add_init_script(WATCH_CSP)
+    open_page(page, (site / "index.html").as_uri())
+    fig = page.locator("figure#backlog")
+    table = fig.locator("table tbody tr").evaluate_all(
+        "trs => trs.map(tr => Array.from(tr.cells, c => c.dataset.value ?? c.textContent))"
+    )
+    overdue_by_quarter: dict[str, int] = {}
+    for quarter, _region, overdue, _pending, _upcoming in table:
+        overdue_by_quarter[quarter] = overdue_by_quarter.get(quarter, 0) + int(overdue)
+    first = sorted(overdue_by_quarter)[0]
+    fig.locator(".chart-canvas").focus()  # the first series (overdue) at the first quarter
+    assert fig.locator(".chart-detail").inner_text() == (
+        f"overdue · {first}: {overdue_by_quarter[first]:,} occasions"
+    )
+    page.keyboard.press("ArrowUp")  # the next series
+    assert fig.locator(".chart-detail").inner_text().startswith(f"pending · {first}: ")
+    with page.expect_download() as info:
+        fig.get_by_role("button", name="Download PNG").click()
+    assert info.value.suggested_filename == "backlog-2026-11-23.png"
+    assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.evaluate("window.__csp") == []
+
+
+def test_charts_load_only_where_drawn_never_on_a_seller_s_page(site: Path):
+    def loads_echarts(path: Path) -> bool:
+        return "echarts" in path.read_text("utf-8")
+
+    assert loads_echarts(site / "index.html") and loads_echarts(site / "efficacy.html")
+    sellers = list((site / "owners").glob("*.html"))
+    assert sellers and not any(loads_echarts(p) for p in sellers)
+    assert not loads_echarts(site / "targets.html")
+
+
+def test_the_on_time_chart_counts_closed_windows_only(site: Path, page: Page):
+    open_page(page, (site / "efficacy.html").as_uri())
+    fig = page.locator("figure#on-time")
+    rows = fig.locator("table tbody tr").evaluate_all(
+        "trs => trs.map(tr => Array.from(tr.cells, c => c.dataset.value ?? c.textContent))"
+    )
+    assert rows and all(int(closed) > 0 for _l, _n, _p, closed, _o, _r in rows)
+    for _level, _name, _period, closed, on_time, rate in rows:
+        assert abs(float(rate) - int(on_time) / int(closed)) < 1e-3
+    fig.locator("select").select_option("owner")
+    fig.locator(".chart-canvas").focus()
+    owners = sorted({n for lv, n, *_ in rows if lv == "owner"}, key=str)
+    assert fig.locator(".chart-detail").inner_text().split(" · ")[0] in owners
