@@ -110,9 +110,15 @@ def harvest_crm(
 
 
 def account_url(target: CrmTarget) -> str:
-    """The full address of an account's record in the CRM (``{account}`` left in), or ""."""
+    """The full address of an account's record in the CRM (``{account}`` left in), or "".
+
+    Not for the embedded demo CRM (source "demo"): it serves only during the harvest, on a port
+    of the moment, so its links would be dead by morning (and the site would differ run to run
+    by the port). A demo CRM left running (`hcportal demo-crm`) is a "crm" source, linked."""
     template = target.profile.account_url
-    return target.profile.url(target.base_url, template) if template else ""
+    if not template or target.source == "demo":
+        return ""
+    return target.profile.url(target.base_url, template)
 
 
 class _Harvest:
