@@ -56,7 +56,11 @@
     const groupCol = view.group && t.has(view.group) ? t.col(view.group) : null;
     const sum = view.sum && t.has(view.sum) ? t.col(view.sum) : null;
     const once = sum && view.once && t.has(view.once) ? t.col(view.once) : null;
-    const seen = once ? new Set() : null, seenInGroup = once ? new Set() : null;
+    // Which contracts were counted: marks in typed arrays indexed by a dense id per contract
+    // (a Set cost a sixth of a filter pass at 180,000 rows); a group's marks are its number.
+    const ids = once ? denseIds(once) : null;
+    const seen = ids ? new Uint8Array(ids.count) : null;
+    const seenInGroup = ids ? new Int32Array(ids.count) : null;
     const tally = view.tally && t.has(view.tally) ? t.col(view.tally) : null;
     const tallies = tally && tally.kind === "dict" ? new Float64Array(tally.dict.length) : null;
     const items = new Int32Array(groupCol ? 2 * n : n);
@@ -75,27 +79,43 @@
       }
       if (!ok || (match && !match(i))) continue;
       const amount = sum ? sum.get(i) || 0 : 0;
-      const id = once ? once.get(i) : null;
+      const id = ids ? ids.of[i] : 0;
       if (groupCol) {
         const g = groupCol.get(i);
         if (groups.length === 0 || g !== lastGroup) {
           groups.push({ value: g, count: 0, sum: 0 });
           items[m++] = -groups.length;
           lastGroup = g;
-          if (seenInGroup) seenInGroup.clear();
         }
         const group = groups[groups.length - 1];
         group.count++;
-        if (!seenInGroup || !seenInGroup.has(id)) group.sum += amount;
-        if (seenInGroup) seenInGroup.add(id);
+        if (!seenInGroup || seenInGroup[id] !== groups.length) group.sum += amount;
+        if (seenInGroup) seenInGroup[id] = groups.length;
       }
       items[m++] = i;
       rows++;
-      if (!seen || !seen.has(id)) total += amount;
-      if (seen) seen.add(id);
+      if (!seen || !seen[id]) total += amount;
+      if (seen) seen[id] = 1;
       if (tallies) tallies[tally.codes[i]]++;
     }
     return { items: items.subarray(0, m), groups, rows, total, tallies };
+  }
+
+  // Each row's value of `col` as a dense number 0, 1, ... (made once per column): {of, count}.
+  const dense = new WeakMap();
+  function denseIds(col) {
+    if (dense.has(col)) return dense.get(col);
+    const n = col.kind === "dict" ? col.codes.length : col.values.length;
+    const of = new Int32Array(n), numbers = new Map();
+    for (let i = 0; i < n; i++) {
+      const v = col.get(i);
+      let id = numbers.get(v);
+      if (id === undefined) { id = numbers.size; numbers.set(v, id); }
+      of[i] = id;
+    }
+    const out = { of, count: numbers.size };
+    dense.set(col, out);
+    return out;
   }
 
   // The distinct values a filter can offer, as text: a dictionary's entries that occur (in its
