@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import jinja2
 import pandas as pd
@@ -434,6 +434,8 @@ class _Handler(BaseHTTPRequestHandler):
         if len(parts) == 2 and parts[1] == "run" and parts[0] in BY_ID:
             with self.crm.generation(BY_ID[parts[0]]):  # the page's spinner waits for this
                 return self._send(HTTPStatus.NO_CONTENT, b"")
+        if len(parts) == 2 and parts[0] == "accounts":
+            return self._account_page(unquote(parts[1]))
         report = BY_ID.get(path.lstrip("/"))
         if report is None:
             return self._page("not_found.html", status=404)
@@ -447,6 +449,26 @@ class _Handler(BaseHTTPRequestHandler):
         if look.name == "lightning":
             return self._redirect(look.report.format(id=report.report_id))
         return self._report_page(report, framed=False)
+
+    def _account_page(self, name: str) -> None:
+        """An account's record (the profile's ``account_url``), found by its name as the accounts
+        report spells it: its facts, contracts and latest activities, where a seller logs a check."""
+        data = self.crm.data
+
+        def rows(key: str) -> list[dict]:
+            df = data.get(key)
+            if df is None or "Account" not in df.columns:
+                return []
+            return df[df["Account"].astype(str) == name].to_dict("records")
+
+        account = rows("accounts")
+        if not account:
+            return self._page("not_found.html", status=404)
+        activities = rows("activities")[-50:]
+        return self._page(
+            "account.html", name=name, account=account[0], contracts=rows("contracts"),
+            activities=activities[::-1],
+        )  # fmt: skip
 
     def _api_get(self, path: str, query: dict[str, list[str]], token: str) -> None:
         """What an API token may ask: the export URL (Salesforce's pattern), nothing else."""

@@ -104,8 +104,21 @@ def harvest_crm(
             finished=clock(),
             outcomes=outcomes,
             previous=previous,
+            account_url=account_url(target),
         )
     return out_root / run_id, manifest
+
+
+def account_url(target: CrmTarget) -> str:
+    """The full address of an account's record in the CRM (``{account}`` left in), or "".
+
+    Not for the embedded demo CRM (source "demo"): it serves only during the harvest, on a port
+    of the moment, so its links would be dead by morning (and the site would differ run to run
+    by the port). A demo CRM left running (`hcportal demo-crm`) is a "crm" source, linked."""
+    template = target.profile.account_url
+    if not template or target.source == "demo":
+        return ""
+    return target.profile.url(target.base_url, template)
 
 
 class _Harvest:

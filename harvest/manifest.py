@@ -74,6 +74,7 @@ class Manifest(BaseModel):
     hcportal_version: str = __version__
     status: Literal["ok", "failed"] = "ok"
     previous_run: str = ""  # the last good run this one was compared with
+    account_url: str = ""  # an account's record in the CRM, "{account}" for its name (profile)
     reports: list[ReportEntry]
     failures: list[ReportFailure] = []  # failed reports (optional ones do not fail the run)
 

@@ -31,6 +31,7 @@ def conclude(
     finished: datetime,
     outcomes: list[Outcome],
     previous: Manifest | None,
+    account_url: str = "",
 ) -> Manifest:
     """Write the manifest into ``staging``; raise :class:`HarvestError` if a required report failed."""
     entries = [o for o in outcomes if isinstance(o, ReportEntry)]
@@ -44,6 +45,7 @@ def conclude(
         finished=finished,
         status="failed" if fatal else "ok",
         previous_run=previous.run_id if previous else "",
+        account_url=account_url,
         reports=entries,
         failures=failures,
     )

@@ -208,6 +208,14 @@ class Profile(_Strict):
     )
     sign_in: SignIn
     report: ReportPage
+    account_url: str = Field(
+        "",
+        description=(
+            "Where an account's record opens in the CRM, `{account}` standing for its name as "
+            "the accounts report spells it (URL-encoded): `/accounts/{account}`. Relative to the "
+            "CRM's address. The site links each account to it; blank: no link."
+        ),
+    )
     expect: dict[Literal["ui", "url", "api"], Expect] = Field(default_factory=dict)
     api: Api | None = None
 

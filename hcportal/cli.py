@@ -471,7 +471,7 @@ def build_cmd(data: Path, out: Path, config_path: Path | None) -> None:
 
     config = _config(config_path)
     with pipeline.locked(config):
-        click.echo(str(render.build(data, out, config.site)))
+        click.echo(str(render.build(data, out, config.site, pipeline.previous_data(config))))
 
 
 FORCE_OPTION = click.option(
@@ -523,7 +523,7 @@ def publish_cmd(
         result = pipeline.rollback(config, clock=_clock(), reason=reason)
     else:
         result = pipeline.publish_built(config, clock=_clock(), site_dir=site, force=force)
-    click.echo(result.published_index)
+    _echo_published(result.published_index)
 
 
 @main.command("run")
@@ -556,7 +556,16 @@ def run_cmd(config_path: Path | None, as_of: str | None, headed: bool, force: st
     result = pipeline.run(
         config, clock=_clock(), as_of=day, headless=False if headed else None, force=force
     )
-    click.echo(result.published_index)
+    _echo_published(result.published_index)
+
+
+def _echo_published(index: str | None) -> None:
+    """Where readers open the site; for a local folder, its path and then, last, a ``file://``
+    link a terminal makes clickable (through the folder's ``current`` link, not resolved, so the
+    link keeps showing the latest publish)."""
+    click.echo(index)
+    if index and "://" not in index and Path(index).is_file():
+        click.echo(Path(index).absolute().as_uri())
 
 
 @main.group("inventory")

@@ -487,7 +487,15 @@ def _build(config: Config) -> Path:
         from hcportal.render.split import build_split
 
         return build_split(config.data_dir, config.site_dir, config.site, split_by)
-    return render.build(config.data_dir, config.site_dir, config.site)
+    return render.build(config.data_dir, config.site_dir, config.site, previous_data(config))
+
+
+def previous_data(config: Config) -> Path | None:
+    """The tables of the last published run kept in the history (what a seller's page says
+    changed since), or None: render is handed the folder, it never reads the history."""
+    good = history_of(config).last_good()
+    folder = history_of(config).root / good / "data" if good else None
+    return folder if folder is not None and (folder / "meta.json").is_file() else None
 
 
 def _previous_manifest(config: Config, run_id: str) -> dict | None:

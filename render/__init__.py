@@ -32,13 +32,13 @@ from hcportal import __version__, site_templates, transform
 from hcportal.core import provenance
 from hcportal.core.errors import RenderError
 from hcportal.core.files import staged_dir
-from hcportal.render import xray
+from hcportal.render import numbers, xray
 from hcportal.render.datafiles import Encoded, write_js
-from hcportal.render.datasets import DATASETS
+from hcportal.render.datasets import DATASETS, available
 from hcportal.render.pages import PAGES, Page, Shard, shard_names
 from hcportal.render.settings import SiteSettings
 from hcportal.render.shards import bucket_count, slug
-from hcportal.transform import Tables
+from hcportal.transform import Tables, changes
 
 __all__ = ["SiteSettings", "build", "read_tables", "render_site"]
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = when
+    env.filters["money"] = numbers.money
+    env.filters["count"] = numbers.count
     return env
 
 
@@ -79,9 +81,31 @@ def read_tables(data_dir: Path) -> Tables:
     return transform.read(data_dir)
 
 
-def build(data_dir: Path, out_dir: Path, settings: SiteSettings) -> Path:
-    """Build the site from a transform output folder; return the path of its ``index.html``."""
-    return render_site(read_tables(data_dir), out_dir, settings)
+def build(
+    data_dir: Path, out_dir: Path, settings: SiteSettings, previous: Path | None = None
+) -> Path:
+    """Build the site from a transform output folder; return the path of its ``index.html``.
+
+    ``previous``: the data folder of the previous published run (the caller finds it: render
+    knows nothing of the history); a seller's page then shows what changed since.
+    """
+    tables = read_tables(data_dir)
+    if previous is not None:
+        with_changes(tables, previous)
+    return render_site(tables, out_dir, settings)
+
+
+def with_changes(tables: Tables, previous: Path) -> None:
+    """Add what changed since the run whose tables are in ``previous`` (``changes`` and
+    ``meta.previous``). A previous run that cannot be read costs the section, not the build."""
+    try:
+        before = transform.read(previous)
+    except Exception as e:  # any unreadable folder: the site is still built, without the section
+        log.warning("site: no changes since the previous run (%s: %s)", previous, e)
+        return
+    tables.frames["changes"] = changes.since(tables["occasions"], before["occasions"])
+    raw = before.meta.get("raw") or {}
+    tables.meta["previous"] = {"run_id": raw.get("run_id", ""), "as_of": before.meta.get("as_of")}
 
 
 def is_site_dir(folder: Path) -> bool:
@@ -167,10 +191,18 @@ class _Site:
         extra: dict = {}
         if page.account_data is not None:
             extra["xray_files"] = self.write_account_data(page)
+        if page.lazy:
+            extra["lazy_files"] = {
+                name: self.write_data(f"data/{name}.js", name, self.dataset(name)[1].payload())
+                for name in page.lazy
+                if available(self.tables, DATASETS[name].reads)
+            }
+        optional = tuple(d for d in page.optional if available(self.tables, DATASETS[d].reads))
+        extra["optional"] = set(optional)
         for name in shard_names(self.tables, page.scope):
             shard = Shard(page.scope, name)
             scripts = []
-            for dataset in page.data:
+            for dataset in page.data + optional:
                 _, encoded = self.dataset(dataset)
                 if shard.kind == "site":
                     rel, rows = f"data/{dataset}.js", None
@@ -200,6 +232,13 @@ class _Site:
             files.append(written.removeprefix("data/"))
         return files
 
+    def crm_account_url(self) -> str:
+        """The account record template: the settings', else the harvest manifest's (via the
+        transform's meta); only a web address (a config or manifest is no place for script)."""
+        raw = self.tables.meta.get("raw") or {}
+        url = self.settings.crm_account_url or str(raw.get("account_url") or "")
+        return url if url.startswith(("https://", "http://")) and "{account}" in url else ""
+
     def write_page(self, page: Page, shard: Shard, scripts: list[str], extra: dict) -> None:
         href = page.href(shard)
         root = "../" * href.count("/")
@@ -214,6 +253,7 @@ class _Site:
                 has={p.path for p in self.pages},
                 site=self.settings,
                 meta=self.tables.meta,
+                crm_account_url=self.crm_account_url(),
                 data_scripts=scripts,
                 xlsx_library=XLSX_LIBRARY,
                 version=__version__,

@@ -17,6 +17,7 @@ import pandas as pd
 from hcportal.render import healthmap, journeys
 from hcportal.render.shards import UNASSIGNED
 from hcportal.transform import Tables
+from hcportal.transform.changes import CHANGE_COLUMNS
 
 TARGET_STATUSES = ("overdue", "pending", "upcoming")
 BLANK = "(blank)"
@@ -67,23 +68,25 @@ TARGET_READS: Reads = {
     "occasions": (
         "account", "account_key", "owner", "geo", "region", "product", "occasion", "due",
         "window_start", "window_end", "status", "fiscal_quarter", "amount", "unattached_hc",
+        "contract_id", "days_overdue", "days_to_due", "days_to_close", "urgency", "next_action",
     ),
 }  # fmt: skip
 
 
 def targets(t: Tables) -> pd.DataFrame:
-    """Occasions overdue, pending or upcoming (targets.csv plus the account key), largest first."""
+    """Occasions overdue, pending or upcoming (targets.csv plus the account key and contract),
+    most urgent first: the transform's own rank (transform/urgency.py)."""
     df = target_occasions(t)[list(TARGET_READS["occasions"])].copy()
     df = labelled(df, ("owner", "geo", "region"))
     df = labelled(df, ("product", "fiscal_quarter"), BLANK)
-    df = df.sort_values(["amount", "due", "account"], ascending=[False, True, True], kind="stable")
+    df = df.sort_values(["urgency", "account"], kind="stable")
     return df.reset_index(drop=True)
 
 
 CANDIDATE_READS: Reads = {
     "candidates": (
         "account", "owner", "geo", "region", "status", "next_due", "amount", "occasions",
-        "account_key",
+        "urgency", "next_action", "account_key",
     ),
 }  # fmt: skip
 
@@ -134,7 +137,9 @@ def _most_common(s: pd.Series) -> str:
     return str(counts.index[0]) if len(counts) else ""
 
 
-EFFICACY_COUNTS = ("due", "done_on_time", "done_late", "missed", "unattached", "open")
+EFFICACY_COUNTS = (
+    "due", "closed", "done_on_time", "done_late", "missed", "unattached", "open", "open_done",
+)  # fmt: skip
 EFFICACY_READS: Reads = {
     "efficacy": ("level", "name", "geo", "period", *EFFICACY_COUNTS, "on_time_rate")
 }
@@ -146,6 +151,53 @@ def efficacy(t: Tables) -> pd.DataFrame:
     df = labelled(df, ("name",))
     df = df.sort_values(["period", "level", "name"], ascending=[False, True, True], kind="stable")
     return df.reset_index(drop=True)
+
+
+MISSED_READS: Reads = {
+    "occasions": (
+        "account", "account_key", "owner", "geo", "region", "product", "occasion", "due",
+        "window_start", "window_end", "status", "fiscal_quarter", "amount", "unattached_hc",
+        "contract_id",
+    ),
+}  # fmt: skip
+
+
+def missed(t: Tables) -> pd.DataFrame:
+    """Occasions whose window closed with no check logged: the latest window first."""
+    occ = t["occasions"]
+    df = occ[occ["status"] == "missed"][list(MISSED_READS["occasions"])].copy()
+    df = labelled(df, ("owner", "geo", "region"))
+    df = labelled(df, ("product", "fiscal_quarter"), BLANK)
+    df = df.sort_values(["window_end", "account"], ascending=[False, True], kind="stable")
+    return df.reset_index(drop=True)
+
+
+ACCOUNT_READS: Reads = {
+    "accounts": ("account", "account_key", "owner", "geo", "region"),
+    "candidates": ("account_key", "status", "next_due", "next_action"),
+}
+NOT_DUE = "not due"
+
+
+def accounts(t: Tables) -> pd.DataFrame:
+    """Every account, due a check or not, to search by name: the X-Ray's index."""
+    acc = t["accounts"][list(ACCOUNT_READS["accounts"])].drop_duplicates("account_key")
+    due = t["candidates"][list(ACCOUNT_READS["candidates"])]
+    df = acc.merge(due, on="account_key", how="left")
+    df["status"] = df["status"].astype(object).where(df["status"].notna(), NOT_DUE).astype(str)
+    df["next_action"] = df["next_action"].astype(object).where(df["next_action"].notna(), "")
+    df = labelled(df, ("owner", "geo", "region"))
+    df = df.sort_values(["account", "account_key"], key=lambda s: s.str.casefold(), kind="stable")
+    return df.reset_index(drop=True)
+
+
+CHANGE_READS: Reads = {"changes": tuple(CHANGE_COLUMNS)}
+
+
+def changes(t: Tables) -> pd.DataFrame:
+    """What changed since the previous published run (transform/changes.py), as computed."""
+    df = t["changes"][list(CHANGE_READS["changes"])].copy()
+    return labelled(df, ("owner", "geo", "region")).reset_index(drop=True)
 
 
 QUALITY_READS: Reads = {"data_quality": ("file", "line", "column", "value", "reason")}
@@ -173,6 +225,27 @@ DATASETS: dict[str, Dataset] = {
             "candidates",
             candidates,
             CANDIDATE_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "missed",
+            missed,
+            MISSED_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "accounts",
+            accounts,
+            ACCOUNT_READS,
+            links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "changes",
+            changes,
+            CHANGE_READS,
             links=("owner", "region"),
             keys={"account": "account_key"},
         ),

@@ -55,6 +55,12 @@ class Page:
     context: Callable[[Tables, Shard, dict], dict] | None = None
     # Per-account data written to data/<name>/<bucket>.js and loaded on demand by the page.
     account_data: Callable[[Tables], dict[str, pd.DataFrame]] | None = None
+    # Datasets written whole but loaded only when the page asks (the X-Ray's account index,
+    # shown when no account is): the template gets their paths as `lazy_files`.
+    lazy: tuple[str, ...] = ()
+    # Datasets loaded when the tables have them, the page built either way (what changed since
+    # the previous run exists only when there was one): the template gets `optional`.
+    optional: tuple[str, ...] = ()
 
     def all_reads(self) -> Reads:
         merged: dict[str, set[str]] = {}
@@ -77,21 +83,31 @@ class Page:
 
 HOME_READS: Reads = {
     "accounts": ("owner", "region", "account_key"),
-    "occasions": ("status", "amount", "region", "contract_id"),
+    "occasions": ("status", "amount", "region", "contract_id", "fiscal_quarter"),
 }
 
 
 def home(t: Tables, _: Shard, _memo: dict) -> dict:
     """Freshness per report, totals by status, and the way to every region and owner."""
     occ = labelled(
-        t["occasions"][["status", "amount", "region", "contract_id"]].copy(), ("region",)
+        t["occasions"][["status", "amount", "region", "contract_id", "fiscal_quarter"]].copy(),
+        ("region",),
     )
     counts = occ["status"].value_counts()
-    amounts = occ.drop_duplicates(["contract_id", "status"]).groupby("status")["amount"].sum()
+    # Each contract once per status, as the targets page sums the rows it shows (data-sum-once):
+    # "overdue" on both pages is the same occasions and the same amount.
+    once = occ.drop_duplicates(["contract_id", "status"])
+    amounts = once.groupby("status")["amount"].sum()
+    contracts = once["status"].value_counts()
     totals = [
-        {"status": s, "occasions": int(counts.get(s, 0)), "amount": float(amounts.get(s, 0.0))}
+        {
+            "status": s, "occasions": int(counts.get(s, 0)), "amount": float(amounts.get(s, 0.0)),
+            "contracts": int(contracts.get(s, 0)),
+        }
         for s in STATUSES
-    ]
+    ]  # fmt: skip
+    due = occ[occ["status"].isin(TARGET_STATUSES)].drop_duplicates("contract_id")
+    due_total = {"contracts": len(due), "amount": float(due["amount"].sum())}
     acc = labelled(t["accounts"][["owner", "region", "account_key"]].copy(), ("owner", "region"))
     targets = occ[occ["status"].isin(TARGET_STATUSES)]
     per_region = targets.pivot_table(
@@ -108,6 +124,12 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
         }
         for r in region_names
     ]
+    # The backlog chart's rows (and its table alternative): occasions per quarter, region, status.
+    backlog = (
+        targets.groupby(["fiscal_quarter", "region", "status"], observed=True).size()
+        .unstack("status").reindex(columns=list(TARGET_STATUSES)).fillna(0).astype(int)
+        .reset_index().sort_values(["fiscal_quarter", "region"], key=lambda s: s.str.casefold())
+    )  # fmt: skip
     raw = t.meta.get("raw") or {}
     # A site cut for one region or owner (render/split.py) drops the whole CRM's row counts.
     reports = [
@@ -116,6 +138,8 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
     ]
     return {
         "totals": totals,
+        "due_total": due_total,
+        "backlog": backlog.to_dict("records"),
         "regions": regions,
         "owners_count": int(acc["owner"].nunique()),
         "accounts_count": int(acc["account_key"].nunique()),
@@ -126,6 +150,19 @@ def home(t: Tables, _: Shard, _memo: dict) -> dict:
 
 
 SCOPE_READS: Reads = {"accounts": ("owner", "region"), "occasions": ("owner", "region")}
+
+
+EFFICACY_CHART_READS: Reads = {
+    "efficacy": ("level", "name", "period", "closed", "done_on_time", "on_time_rate"),
+}
+
+
+def efficacy_chart(t: Tables, _: Shard, _memo: dict) -> dict:
+    """The on-time rate by quarter per region and per owner: the chart's rows (and its table),
+    only where a window has closed (an open one has no outcome yet)."""
+    eff = labelled(t["efficacy"][list(EFFICACY_CHART_READS["efficacy"])].copy(), ("name",))
+    eff = eff[eff["closed"] > 0].sort_values(["level", "name", "period"], kind="stable")
+    return {"rates": eff.to_dict("records")}
 
 
 def scope_context(t: Tables, shard: Shard, memo: dict) -> dict:
@@ -191,10 +228,13 @@ PAGES: list[Page] = [
     ),
     Page(
         "owners/{slug}.html", "targets.html", "Health-check targets of {name}", ("targets",),
-        scope="owner", reads=SCOPE_READS, context=owner_context,
+        scope="owner", reads=SCOPE_READS, context=owner_context, optional=("changes",),
     ),
     Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
-    Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
+    Page(
+        "efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy",
+        reads=EFFICACY_CHART_READS, context=efficacy_chart,
+    ),
     Page(
         "healthmap.html", "healthmap.html", "Account Health Map", ("hm_accounts", "hm_responses"),
         nav="Health map", reads={"accounts": ("account_key",)}, context=healthmap.context,
@@ -209,7 +249,11 @@ PAGES: list[Page] = [
     ),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
+        "missed.html", "missed.html", "Missed health checks", ("missed",), nav="Missed",
+        reads={"occasions": ("status",)},
+    ),
+    Page(
         "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,
-        account_data=xray.tables,
+        account_data=xray.tables, nav="Find an account", lazy=("accounts",),
     ),
 ]  # fmt: skip

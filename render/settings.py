@@ -14,6 +14,15 @@ class SiteSettings(BaseModel):
     currency: str = Field(
         "USD", description="ISO 4217 code used to display amounts (display only; no conversion)."
     )
+    crm_account_url: str = Field(
+        "",
+        description=(
+            "Where an account's record opens in the CRM, `{account}` standing for the account's "
+            "name (URL-encoded), e.g. `https://crm.example.com/accounts/{account}`: each target's "
+            "next action and the X-Ray link to it, to log the check there. Blank: the address "
+            "the harvest's CRM profile gives (`account_url`), else no link."
+        ),
+    )
     xray_accounts_per_file: int = Field(
         50,
         ge=1,

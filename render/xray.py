@@ -25,6 +25,7 @@ READS: Reads = {
     "occasions": (
         "account_key", "contract_id", "occasion", "k", "due", "window_start", "window_end",
         "status", "evidence_date", "unattached_date", "fiscal_quarter", "product", "amount",
+        "urgency", "next_action",
     ),
     "activities": (
         "account_key", "owner", "subject", "opportunity", "revenue", "timestamp", "attachment",

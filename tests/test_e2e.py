@@ -28,7 +28,9 @@ def run_as_make_publish(work: Path) -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    index = Path(proc.stdout.strip().splitlines()[-1])
+    *_, printed, link = proc.stdout.strip().splitlines()
+    index = Path(printed)
+    assert link == index.absolute().as_uri()  # the output ends with a link to click
     assert index.is_file() and index.name == "index.html"
     assert index.is_relative_to(work / "build" / "public")
     (work / "printed.txt").write_text(str(index))  # what it printed, for the tests, once done

@@ -60,28 +60,34 @@ def tables(tmp_path_factory) -> transform.Tables:
 
 
 def rows(df: pd.DataFrame, level: str) -> dict:
-    counts = ["due", "done_on_time", "done_late", "missed", "open", "unattached"]
+    counts = [
+        "due", "closed", "done_on_time", "done_late", "missed", "open", "open_done", "unattached",
+    ]  # fmt: skip
     sub = df[df["level"] == level]
     return {(r["name"], r["period"]): tuple(int(r[c]) for c in counts) for _, r in sub.iterrows()}
 
 
 def test_efficacy_per_owner_and_quarter(tables):
     eff = tables["efficacy"]
-    assert list(eff.columns)[:11] == [
-        "level", "name", "geo", "period", "due", "done_on_time", "done_late", "missed", "open",
-        "unattached", "on_time_rate",
+    assert list(eff.columns)[:13] == [
+        "level", "name", "geo", "period", "due", "closed", "done_on_time", "done_late", "missed",
+        "open", "open_done", "unattached", "on_time_rate",
     ]  # fmt: skip
-    # (due, on time, late, missed, open, unattached)
+    # (due, closed, on time, late, missed, open, open and done, unattached)
     assert rows(eff, "owner") == {
-        ("Nic W", "FY2025 Q3"): (1, 0, 0, 1, 0, 0),  # Acme VM onboarding, never checked
-        ("Nic W", "FY2026 Q1"): (1, 1, 0, 0, 0, 0),  # Delta onboarding, checked 20 days early
-        ("Nic W", "FY2026 Q2"): (2, 1, 1, 0, 0, 0),  # Acme SaaS onboarding on time, VM renewal late
-        ("Ana C", "FY2026 Q2"): (1, 0, 0, 0, 1, 1),  # Beta: overdue, check logged without file
-        ("(unassigned)", "FY2025 Q4"): (1, 0, 0, 1, 0, 0),  # Gamma
+        ("Nic W", "FY2025 Q3"): (1, 1, 0, 0, 1, 0, 0, 0),  # Acme VM onboarding, never checked
+        ("Nic W", "FY2026 Q1"): (1, 1, 1, 0, 0, 0, 0, 0),  # Delta onboarding, 20 days early
+        # Acme SaaS onboarding on time (window closed 2026-05-31); the VM renewal, due 2026-06-01
+        # and checked 2026-06-10, is late, but its window is open to 2026-07-31: counted apart.
+        ("Nic W", "FY2026 Q2"): (2, 1, 1, 0, 0, 1, 1, 0),
+        # Beta: overdue on its window's last day, a check logged without file: open, unattached
+        ("Ana C", "FY2026 Q2"): (1, 0, 0, 0, 0, 1, 0, 1),
+        ("(unassigned)", "FY2025 Q4"): (1, 1, 0, 0, 1, 0, 0, 0),  # Gamma
     }
     rate = eff.set_index(["level", "name", "period"])["on_time_rate"]
-    assert rate[("owner", "Nic W", "FY2026 Q2")] == 0.5
-    assert rate[("owner", "Ana C", "FY2026 Q2")] == 0.0
+    assert rate[("owner", "Nic W", "FY2026 Q2")] == 1.0  # 1 on time of 1 closed, not 1 of 2
+    assert pd.isna(rate[("owner", "Ana C", "FY2026 Q2")])  # no window closed: no rate yet
+    assert rate[("owner", "Nic W", "FY2025 Q3")] == 0.0
 
 
 def test_efficacy_per_region_names_its_geo(tables):
@@ -91,7 +97,7 @@ def test_efficacy_per_region_names_its_geo(tables):
         ("AMS", "East"), ("EMEA", "DACH"), ("", "(no region)"),
     }  # fmt: skip
     east = rows(eff, "region")
-    assert east[("East", "FY2026 Q2")] == (2, 1, 1, 0, 0, 0)
+    assert east[("East", "FY2026 Q2")] == (2, 1, 1, 0, 0, 1, 1, 0)
 
 
 def test_efficacy_counts_only_occasions_due_by_the_as_of_date(tables):
@@ -101,8 +107,12 @@ def test_efficacy_counts_only_occasions_due_by_the_as_of_date(tables):
     for level in ("owner", "region"):
         part = eff[eff["level"] == level]
         assert part["due"].sum() == len(due)
-        parts = part[["done_on_time", "done_late", "missed", "open"]].sum(axis=1)
-        assert (parts == part["due"]).all()
+        assert (part["closed"] + part["open"] == part["due"]).all()
+        parts = part[["done_on_time", "done_late", "missed"]].sum(axis=1)
+        assert (parts == part["closed"]).all()
+        assert (part["open_done"] <= part["open"]).all()
+        closed = due["window_end"] < pd.Timestamp(AS_OF)
+        assert part["closed"].sum() == closed.sum()
 
 
 def test_influenced_pipeline_credits_each_opportunity_to_the_latest_check(tables):
@@ -146,7 +156,9 @@ def test_efficacy_and_pipeline_are_published_as_csv(tables, tmp_path):
     out = transform.write(tables, tmp_path / "data")
     eff = pd.read_csv(out / "efficacy.csv", dtype=str, keep_default_na=False)
     row = eff[(eff["name"] == "Nic W") & (eff["period"] == "FY2026 Q2")].iloc[0]
-    assert (row["due"], row["on_time_rate"]) == ("2", "0.5")
+    assert (row["due"], row["closed"], row["on_time_rate"]) == ("2", "1", "1")
+    beta = eff[(eff["name"] == "Ana C") & (eff["period"] == "FY2026 Q2")].iloc[0]
+    assert beta["on_time_rate"] == ""  # blank: no window closed yet
     inf = pd.read_csv(out / "influenced_pipeline.csv", dtype=str, keep_default_na=False)
     assert set(inf["check_date"]) == {"2026-03-15", "2026-06-10", "2026-01-10"}
     assert "1000" in set(inf["revenue"])  # plain numbers, no ".0"

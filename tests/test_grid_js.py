@@ -331,6 +331,23 @@ def test_filtering_follows_the_sort_and_counts_sums_and_groups(js):
     assert narrowed["items"] == [-1, 2, 4] and narrowed["total"] == 300
 
 
+def test_a_sum_once_per_contract_counts_each_contract_one_time(js):
+    # Two occasions of one contract (same amount) count its amount once, in the total and in
+    # each group; in two groups, once in each.
+    df = pd.DataFrame(
+        {
+            "quarter": ["Q1", "Q1", "Q2", "Q2"],
+            "contract_id": [7, 7, 7, 8],
+            "amount": [100.0, 100.0, 100.0, 50.0],
+        }
+    )
+    out = run(js, df, {"group": "quarter", "sum": "amount", "once": "contract_id"},
+              [["quarter", "asc"]])  # fmt: skip
+    assert out["total"] == 150
+    assert [(g["count"], g["sum"]) for g in out["groups"]] == [(2, 100), (2, 150)]
+    assert run(js, df, {"sum": "amount"})["total"] == 350  # without: every row
+
+
 def test_a_filter_offers_the_values_present_sorted_without_blanks(js):
     offered = "([p, name]) => HCP.filtering.options(new HCP.Table(p), name)"
     payload = columnar(ROWS)
@@ -389,6 +406,14 @@ def test_the_defaults_are_not_written(js):
     blank = {"filters": {"owner": "", "status": "", "quarter": ""}, "q": "   ", "grouped": True}
     assert write(js, "owner=Ana&q=x&group=0", blank) == ""
     assert read(js, "sort=")["sort"] == []  # cleared by a click: no sort, not the default
+
+
+def test_grouping_off_by_default_is_written_only_when_on(js):
+    spec = {**SPEC, "groupOff": True}
+    assert read(js, "", spec)["grouped"] is False
+    assert read(js, "group=1", spec)["grouped"] is True
+    assert write(js, "", {"grouped": True}, spec) == "group=1"
+    assert write(js, "group=1", {"grouped": False}, spec) == ""
 
 
 def test_each_table_owns_its_prefix_and_leaves_the_rest_alone(js):
@@ -450,9 +475,16 @@ def test_the_summary_and_print_lines_say_what_is_shown(js):
         "() => HCP.summary.line(3, 1200, 'occasions', [['overdue', 2], ['pending', 0], "
         "['upcoming', 1]], 12000)"
     )
-    assert line == "3 of 1,200 occasions · 2 overdue · 1 upcoming · $12,000"
+    # Every count names what it counts; money is written one way: the currency code, grouped.
+    assert (
+        line == "3 of 1,200 occasions · 2 overdue occasions · 1 upcoming occasion · USD\xa012,000"
+    )
+    labelled = js.evaluate(
+        "() => HCP.summary.line(1, 9, 'accounts', [['overdue', 1]], -1234567.5, 'contract amount')"
+    )
+    assert labelled == "1 of 9 accounts · 1 overdue account · contract amount -USD\xa01,234,568"
     assert js.evaluate("() => HCP.summary.groupLine(1, 'occasions', null)") == "1 occasion"
-    assert js.evaluate("() => HCP.summary.groupLine(2, 'accounts', 5)") == "2 accounts · $5"
+    assert js.evaluate("() => HCP.summary.groupLine(2, 'accounts', 5)") == "2 accounts · USD\xa05"
     assert js.evaluate("() => HCP.summary.empty(0, 'rows')") == "No rows."
     printed = js.evaluate(
         "() => HCP.summary.printLine(['Status: overdue'], [['Due', 'asc'], ['Amount', 'desc']], "

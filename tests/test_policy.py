@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from hcportal.transform import outputs, policy
+from hcportal.transform import outputs, policy, urgency
 from hcportal.transform.settings import PolicySettings
 
 P = PolicySettings()
@@ -212,7 +212,9 @@ def test_candidates_take_the_most_urgent_status_and_count_each_contract_once():
          "geo": ["AMS", "EMEA"], "region": ["East", "DACH"]}
     )  # fmt: skip
     occ = policy.apply(con, NO_ACTIVITY, P, date(2026, 4, 10))
-    cand = outputs.candidates(outputs.enrich(occ, con, accounts))
+    as_of = date(2026, 4, 10)
+    enriched = urgency.add(outputs.enrich(occ, con, accounts), as_of, "Health Check")
+    cand = outputs.candidates(enriched)
     assert cand["account"].tolist() == ["Beta", "Acme"]  # largest amount first
     acme = cand.set_index("account").loc["Acme"]
     assert acme["status"] == "overdue"

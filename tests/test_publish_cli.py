@@ -55,7 +55,7 @@ def test_publish_refuses_a_bad_night_keeps_the_site_and_force_overrides(work):
     ok = hcportal(work, "publish")
     assert ok.returncode == 0, ok.stderr
     live = build / "public" / "current"
-    assert ok.stdout.strip() == str(live / "index.html")
+    assert ok.stdout.splitlines() == [str(live / "index.html"), (live / "index.html").as_uri()]
     good_site = read_tree(live)
     r = report(work)
     entry = Path(r["history"])  # a publish by hand is an entry of its own, with its data

@@ -76,7 +76,8 @@ def download(page: Page, button: str) -> bytes:
 
 
 def money(text: str) -> float:
-    return float(text.replace("$", "").replace(",", "") or "nan")
+    """``USD 1,234`` (the site's one money format: render/numbers.py) as a number."""
+    return float(re.sub(r"[^\d.\-]", "", text) or "nan")
 
 
 # -- filtering ------------------------------------------------------------------------------------
@@ -146,9 +147,9 @@ def test_free_text_matches_any_column_and_every_word(demo, page):
 
 
 def test_sort_by_a_click_reverse_by_a_second_clear_by_a_third(demo, page):
-    visit(page, demo, "targets.html", "group=0")
-    default = [money(r["amount"]) for r in rows(page)]
-    assert default == sorted(default, reverse=True)  # largest amount first
+    visit(page, demo, "targets.html")
+    default = [int(r["urgency"]) for r in rows(page)]
+    assert default == sorted(default)  # most urgent first (the transform's rank)
     header = page.locator("th[data-col='due']")
     header.get_by_role("button").click()
     dues = [r["due"] for r in rows(page)]
@@ -159,7 +160,7 @@ def test_sort_by_a_click_reverse_by_a_second_clear_by_a_third(demo, page):
     expect(header).to_have_attribute("aria-sort", "descending")
     header.get_by_role("button").click()
     expect(header).to_have_attribute("aria-sort", "none")
-    assert [money(r["amount"]) for r in rows(page)] == default  # the file's own order again
+    assert [int(r["urgency"]) for r in rows(page)] == default  # the file's own order again
     assert "sort=" in page.url
 
 
@@ -177,7 +178,7 @@ def test_shift_click_adds_a_column_to_the_sort(demo, page):
 
 
 def test_groups_follow_the_fiscal_quarter(demo, page):
-    visit(page, demo, "targets.html")
+    visit(page, demo, "targets.html", "group=1")  # off by default: the urgency order comes first
     page.evaluate("dispatchEvent(new Event('beforeprint'))")
     groups = page.locator("tbody tr.group .group-name").all_inner_texts()
     page.evaluate("dispatchEvent(new Event('afterprint'))")
@@ -195,9 +196,9 @@ def test_every_filter_and_sort_is_in_the_url_and_a_link_restores_it(demo, page, 
     page.locator("select[name='status']").select_option("pending")
     page.get_by_label("Search").fill("a")
     page.locator("th[data-col='account'] button").click()
-    page.get_by_label("Group by quarter").uncheck()
+    page.get_by_label("Group by quarter").check()
     url = page.url
-    assert all(k in url for k in ("status=pending", "q=a", "sort=account", "group=0"))
+    assert all(k in url for k in ("status=pending", "q=a", "sort=account", "group=1"))
     expected = rows(page)
     page.reload()
     page.wait_for_selector("html[data-ready='1']", state="attached")
@@ -207,7 +208,7 @@ def test_every_filter_and_sort_is_in_the_url_and_a_link_restores_it(demo, page, 
     other.wait_for_selector("html[data-ready='1']", state="attached")
     expect(other.locator("select[name='status']")).to_have_value("pending")
     expect(other.get_by_label("Search")).to_have_value("a")
-    expect(other.get_by_label("Group by quarter")).not_to_be_checked()
+    expect(other.get_by_label("Group by quarter")).to_be_checked()
     assert rows(other) == expected
 
 
@@ -227,7 +228,8 @@ def test_csv_export_is_exactly_the_filtered_sorted_rows(demo, page):
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
     records = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     header, body = records[0], records[1:]
-    assert header[:3] == ["Account", "Owner", "GEO"] and "Amount" in header  # GEO: export only
+    assert header[:3] == ["Account", "Urgency", "Status"]
+    assert "GEO" in header and "Amount" in header  # GEO: export only
     assert len(body) == len(table) == shown(page) > 0
     at = {name: header.index(name) for name in ("Account", "Due", "Amount", "Status")}
     assert [r[at["Account"]] for r in body] == [r["account"] for r in table]
@@ -252,6 +254,32 @@ def test_xlsx_export_holds_the_same_rows_typed(demo, page, tmp_path):
     assert amounts == [money(r["amount"]) for r in table]
     due = body[0][header.index("Due")]
     assert due.strftime("%Y-%m-%d") == table[0]["due"]
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_exports_are_named_for_what_they_hold_and_read_as_the_screen(demo, page, tmp_path):
+    owner = "Hugo Fischer"
+    visit(page, demo, "targets.html", f"status=overdue&owner={owner.replace(' ', '+')}")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download Excel").click()
+    # The page, each filter set with its value, the as-of date.
+    assert info.value.suggested_filename == (
+        "targets-worldwide-owner-hugo-fischer-status-overdue-2026-11-23.xlsx"
+    )
+    path = tmp_path / "t.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet.title == "Health-check targets worldwide"  # named, not "Sheet1"
+    assert sheet.freeze_panes == "A2"  # the header row stays in view
+    column = next(c for c in sheet.iter_cols(values_only=True) if c[0] == "Unattached")
+    assert set(column[1:]) <= {"yes", "no", None} and "no" in column[1:]
+    page.get_by_label("Search").fill("Ltd")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    assert info.value.suggested_filename.endswith("-search-ltd-2026-11-23.csv")
+    text = Path(info.value.path()).read_text("utf-8-sig")
+    assert ",true," not in text and ",false," not in text  # yes/no, as on screen
 
 
 def test_a_large_xlsx_export_finishes_under_the_csp(demo, page):
@@ -309,11 +337,51 @@ def test_an_unknown_account_says_so(fixed, page):
     expect(page.locator(".facts")).to_be_hidden()
 
 
-def test_the_xray_without_an_account_shows_only_where_to_find_one(fixed, page):
+def test_the_xray_without_an_account_offers_a_search_over_every_account(fixed, page):
     visit(page, fixed, "xray.html")
-    expect(page.locator(".xray-status")).to_contain_text("Open an account from a targets page")
+    expect(page.locator(".xray-status")).to_contain_text("Find an account below")
     expect(page.locator(".facts")).to_be_hidden()
-    expect(page.locator("section[data-grid]").first).to_be_hidden()
+    finder = page.locator("section[data-state-prefix='a.']")
+    expect(finder).to_be_visible()
+    for prefix in ("o.", "h.", "c.", "t."):  # no account: none of its tables
+        expect(page.locator(f"section[data-state-prefix='{prefix}']")).to_be_hidden()
+    every = rows(page, "section[data-state-prefix='a.']")
+    # Every account of the accounts report, those not due a check included.
+    assert "not due" in {r["status"] for r in every}
+    assert len(every) == len({r["account"] for r in every}) > 3
+    name = every[-1]["account"]
+    finder.get_by_label("Search").fill(name.split()[0].lower())
+    found = rows(page, "section[data-state-prefix='a.']")
+    assert name in [r["account"] for r in found] and len(found) < len(every)
+    finder.get_by_role("link", name=name).first.click()
+    expect(page.locator("#xray-title")).to_have_text(name)
+    expect(finder).to_be_hidden()
+
+
+def test_every_page_s_header_reaches_the_account_search(fixed, page):
+    for path in ("index.html", "targets.html", "missed.html", "quality.html"):
+        visit(page, fixed, path)
+        page.get_by_role("navigation").get_by_role("link", name="Find an account").click()
+        expect(page.locator("section[data-state-prefix='a.']")).to_be_visible()
+
+
+def test_missed_checks_are_listed_filtered_and_exported(demo, page):
+    visit(page, demo, "missed.html")
+    every = rows(page)
+    assert every and shown(page) == len(every)
+    closed = [r["window_end"] for r in every]
+    assert closed == sorted(closed, reverse=True)  # the latest window first
+    owner = max({r["owner"] for r in every}, key=lambda o: sum(r["owner"] == o for r in every))
+    page.locator("select[name='owner']").select_option(owner)
+    kept = rows(page)
+    assert {r["owner"] for r in kept} == {owner} and len(kept) < len(every)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    name = info.value.suggested_filename
+    assert name.startswith("missed-checks") and name.endswith(".csv")
+    body = list(csv.reader(io.StringIO(Path(info.value.path()).read_text("utf-8-sig"))))
+    assert len(body) - 1 == len(kept)
+    assert {r[body[0].index("Status")] for r in body[1:]} == {"missed"}
 
 
 def test_the_browser_finds_the_same_xray_file_as_the_build(fixed, page):
@@ -406,8 +474,8 @@ def test_sorting_and_filtering_work_from_the_keyboard(demo, page):
     page.keyboard.press("Enter")
     expect(page.locator("th[data-col='account']")).to_have_attribute("aria-sort", "ascending")
     page.keyboard.press("Tab")
-    page.keyboard.press("Shift+Enter")  # adds the owner as the second sort column
-    expect(page.locator("th[data-col='owner'] button")).to_have_attribute("data-order", "2")
+    page.keyboard.press("Shift+Enter")  # adds the next column as the second sort column
+    expect(page.locator("th[data-col='urgency'] button")).to_have_attribute("data-order", "2")
     page.locator("select[name='status']").focus()
     page.keyboard.press("ArrowDown")  # the first status, chosen without a mouse
     assert "status=" in page.url
@@ -508,7 +576,7 @@ def test_the_xray_resets_its_heading_when_the_account_goes(fixed, page):
     page.evaluate("location.hash = 'account=evergreen%20power'")
     expect(page.locator(".facts")).to_be_visible()
     page.evaluate("location.hash = ''")
-    expect(page.locator(".xray-status")).to_contain_text("Open an account from a targets page")
+    expect(page.locator(".xray-status")).to_contain_text("open one from a targets page")
     expect(page.locator(".xray-status a")).to_have_attribute("href", "targets.html")
     expect(page.locator("#xray-title")).to_have_text(heading)
     expect(page.locator(".facts")).to_be_hidden()

@@ -140,6 +140,7 @@ def _raw_facts(raw_dir: Path) -> dict:
         "run_id": m.run_id,
         "source": m.source,
         "finished": m.finished.isoformat(timespec="seconds"),
+        "account_url": m.account_url,
         "reports": [
             {"name": r.name, "rows": r.rows, "harvested": r.finished.isoformat(timespec="seconds")}
             for r in m.reports

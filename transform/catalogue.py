@@ -39,6 +39,20 @@ OCCASION = "`onboarding`, `renewal` or `periodic`."
 BANDS = "`Low`, `Mid`, `High` (by `health_map.mid_from` and `high_from`) or `Silent` (no answer)."
 THIN = "Some answers, but fewer than `health_map.min_responses`: too little to act on alone."
 STATUSES = "`done`, `missed`, `overdue`, `pending`, `upcoming` or `later` (policy.md#status)."
+# Urgency and the next action (transform/urgency.py): blank unless overdue, pending or upcoming.
+URGENCY = (
+    C("days_overdue", INT, "Days since the due date; blank unless overdue."),
+    C("days_to_due", INT, "Days left to the due date (0: due today); blank unless pending or "
+      "upcoming."),
+    C("days_to_close", INT, "Days left until the window closes (0: its last day); blank unless "
+      "overdue, pending or upcoming."),
+    C("urgency", INT, "1 for the most urgent target occasion of the book, 2 for the next, ...: "
+      "overdue first (fewest days left in the window first), then pending (nearest due date "
+      "first), then upcoming (nearest due date first); ties to the larger amount. Blank unless "
+      "overdue, pending or upcoming (policy.md#urgency-and-the-next-action)."),
+    C("next_action", TEXT, "What to do, in one sentence: the occasion, the contract, the days, "
+      "what to log and by when. Blank unless overdue, pending or upcoming."),
+)  # fmt: skip
 
 TABLES = catalogue(
     [
@@ -188,6 +202,7 @@ TABLES = catalogue(
                 C("owner", TEXT, OWNER),
                 C("geo", TEXT, GEO),
                 C("region", TEXT, REGION),
+                *URGENCY,
             ),
             key=("contract_id", "occasion", "k"), account="account_key", count_by="status",
         ),
@@ -210,6 +225,7 @@ TABLES = catalogue(
                 C("status", TEXT, "`overdue`, `pending` or `upcoming`."),
                 C("fiscal_quarter", TEXT, "Fiscal quarter of the due date (`FY2027 Q1`)."),
                 C("unattached_hc", BOOL, "A check without attachment was logged in the window."),
+                *URGENCY,
                 C("contract_id", INT, "The contract it is an occasion of."),
                 C("k", INT, "Which periodic occasion (1, 2, ...); 1 for the others."),
                 C("account_key", TEXT, KEY),
@@ -218,7 +234,8 @@ TABLES = catalogue(
             csv=(
                 "account", "owner", "geo", "region", "product", "contract_start", "contract_end",
                 "amount", "occasion", "due_date", "window_start", "window_end", "status",
-                "fiscal_quarter", "unattached_hc",
+                "fiscal_quarter", "unattached_hc", "days_overdue", "days_to_due", "days_to_close",
+                "urgency", "next_action",
             ),
         ),
         Table(
@@ -235,10 +252,14 @@ TABLES = catalogue(
                 C("amount", FLOAT, "The sum of the amounts of the contracts that have such "
                   "occasions, each contract once."),
                 C("occasions", INT, "How many target occasions it has."),
+                C("urgency", INT, "The urgency of its most urgent target occasion (1: the most "
+                  "urgent of the book)."),
+                C("next_action", TEXT, "That occasion's next action."),
                 C("account_key", TEXT, KEY),
             ),
             key=("account_key",), account="account_key",
-            csv=("account", "owner", "geo", "region", "status", "next_due", "amount", "occasions"),
+            csv=("account", "owner", "geo", "region", "status", "next_due", "amount", "occasions",
+                 "urgency", "next_action"),
         ),
         Table(
             "efficacy", "owner or region, and fiscal quarter of the due date", "credit",
@@ -248,19 +269,24 @@ TABLES = catalogue(
                 C("geo", TEXT, "For `region` rows, the region's geography; blank for owners."),
                 C("period", TEXT, "The fiscal quarter of the due date (`FY2026 Q3`)."),
                 C("due", INT, "Occasions due in that period, up to the as-of date: "
-                  "done_on_time + done_late + missed + open."),
-                C("done_on_time", INT, "Evidence on or before the due date."),
-                C("done_late", INT, "Evidence after the due date."),
-                C("missed", INT, "Not done, window closed."),
-                C("open", INT, "Not done, window still open."),
+                  "closed + open."),
+                C("closed", INT, "Of those, the occasions whose window has closed (the as-of "
+                  "date is after its last day): done_on_time + done_late + missed."),
+                C("done_on_time", INT, "Window closed; evidence on or before the due date."),
+                C("done_late", INT, "Window closed; evidence after the due date."),
+                C("missed", INT, "Window closed with no evidence."),
+                C("open", INT, "Window still open (its outcome is not known yet): not counted "
+                  "in the on-time rate."),
+                C("open_done", INT, "Of the open ones, those done already."),
                 C("unattached", INT, "Due, not done, with a check without attachment in the "
                   "window."),
-                C("on_time_rate", FLOAT, "done_on_time / due, from 0 to 1.", decimals=4),
+                C("on_time_rate", FLOAT, "done_on_time / closed, from 0 to 1; blank when no "
+                  "window has closed.", decimals=4),
             ),
             key=("level", "name", "geo", "period"),
             csv=(
-                "level", "name", "geo", "period", "due", "done_on_time", "done_late", "missed",
-                "open", "unattached", "on_time_rate",
+                "level", "name", "geo", "period", "due", "closed", "done_on_time", "done_late",
+                "missed", "open", "open_done", "unattached", "on_time_rate",
             ),
         ),
         Table(

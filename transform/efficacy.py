@@ -2,8 +2,11 @@
 team management to assess efficacy of the delivery"): two tables built from the occasions.
 
 - :func:`efficacy`: per owner and per region, per fiscal quarter of the due date, how many occasions
-  fell due (up to the as-of date) and what became of them: done on time, done late, missed, still
-  open, and how many carry an unattached check (done, perhaps, but without the credit logged).
+  fell due (up to the as-of date) and what became of them. The on-time rate counts only the
+  occasions whose window has closed (done on time, done late, missed): an open window's outcome is
+  not known yet, and counting it as not on time would make a quarter in progress look bad. The
+  open ones are counted apart (and how many of them are done already), as are those that carry an
+  unattached check (done, perhaps, but without the credit logged).
 - :func:`influenced`: for each done check, the opportunities logged on the same account within
   ``influence_days`` after it. Each opportunity activity is credited to the latest done check before
   it (an as-of merge), so no revenue is counted twice when checks follow each other closely.
@@ -22,8 +25,8 @@ from hcportal.transform.frames import nonblank, positions, take, values_at
 from hcportal.transform.steps import Context, Frames, Step
 
 EFFICACY_COLUMNS = [
-    "level", "name", "geo", "period", "due", "done_on_time", "done_late", "missed", "open",
-    "unattached", "on_time_rate",
+    "level", "name", "geo", "period", "due", "closed", "done_on_time", "done_late", "missed",
+    "open", "open_done", "unattached", "on_time_rate",
 ]  # fmt: skip
 INFLUENCED_COLUMNS = [
     "account", "owner", "geo", "region", "check_date", "checked_by", "opportunity",
@@ -31,8 +34,6 @@ INFLUENCED_COLUMNS = [
 ]  # fmt: skip
 UNASSIGNED = "(unassigned)"
 NO_REGION = "(no region)"
-
-_COUNTS = ["due", "done_on_time", "done_late", "missed", "open", "unattached"]
 
 
 def credit_step(t: Frames, ctx: Context) -> Frames:
@@ -58,19 +59,25 @@ STEP = Step(
 def efficacy(occ: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """One row per (level, name, period): the outcome of every occasion due by the as-of date.
 
-    ``due`` = ``done_on_time`` + ``done_late`` + ``missed`` + ``open``; ``unattached`` counts the
-    due occasions not done that carry an unattached check (they are also missed or open).
+    ``due`` = ``closed`` + ``open``: a window has closed (the as-of date is after its last day) or
+    not. ``closed`` = ``done_on_time`` + ``done_late`` + ``missed``, and ``on_time_rate`` =
+    ``done_on_time`` / ``closed`` (blank with no closed window). ``open_done`` counts the open
+    windows already done; ``unattached`` the due occasions not done that carry an unattached check
+    (they are also missed or open).
     """
-    d = occ[(occ["due"] <= pd.Timestamp(as_of)).to_numpy()]
+    as_of_ts = pd.Timestamp(as_of)
+    d = occ[(occ["due"] <= as_of_ts).to_numpy()]
     done = d["evidence_date"].notna().to_numpy()
     on_time = done & (d["evidence_date"] <= d["due"]).to_numpy()
-    missed = (d["status"] == "missed").to_numpy()
+    closed = (d["window_end"] < as_of_ts).to_numpy()
     counts = {
         "due": np.ones(len(d), dtype=np.int64),
-        "done_on_time": on_time,
-        "done_late": done & ~on_time,
-        "missed": missed,
-        "open": ~done & ~missed,
+        "closed": closed,
+        "done_on_time": closed & on_time,
+        "done_late": closed & done & ~on_time,
+        "missed": closed & ~done,
+        "open": ~closed,
+        "open_done": ~closed & done,
         "unattached": d["unattached_hc"].to_numpy() & ~done,
     }
     period, owner, region, geo = (d[c] for c in ("fiscal_quarter", "owner", "region", "geo"))
@@ -79,8 +86,8 @@ def efficacy(occ: pd.DataFrame, as_of: date) -> pd.DataFrame:
         _count(counts, "region", (geo, region, period), {"": NO_REGION}),
     ]
     out = pd.concat(parts, ignore_index=True)
-    due = out["due"].astype("float64")
-    out["on_time_rate"] = (out["done_on_time"] / due.where(due > 0)).round(4)
+    closed = out["closed"].astype("float64")
+    out["on_time_rate"] = (out["done_on_time"] / closed.where(closed > 0)).round(4)
     return out[EFFICACY_COLUMNS]
 
 

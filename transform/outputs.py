@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hcportal.transform import policy
+from hcportal.transform import policy, urgency
 from hcportal.transform.frames import positions, take, take_category, values_at
 from hcportal.transform.policy import TARGET_STATUSES, URGENCY
 from hcportal.transform.steps import Context, Frames, Step
@@ -14,10 +14,11 @@ from hcportal.transform.steps import Context, Frames, Step
 TARGET_COLUMNS = [
     "account", "owner", "geo", "region", "product", "contract_start", "contract_end", "amount",
     "occasion", "due_date", "window_start", "window_end", "status", "fiscal_quarter",
-    "unattached_hc",
+    "unattached_hc", *urgency.COLUMNS,
 ]  # fmt: skip
 CANDIDATE_COLUMNS = [
-    "account", "owner", "geo", "region", "status", "next_due", "amount", "occasions",
+    "account", "owner", "geo", "region", "status", "next_due", "amount", "occasions", "urgency",
+    "next_action",
 ]  # fmt: skip
 # Beside the published columns, the typed tables keep what identifies each row and its account
 # (the CSV exports leave them out).
@@ -25,8 +26,11 @@ TARGET_IDS = ["contract_id", "k", "account_key"]
 
 
 def policy_step(t: Frames, ctx: Context) -> Frames:
-    occ = policy.apply(t["contracts"], t["activities"], ctx.settings.policy, ctx.as_of)
-    enriched = enrich(occ, t["contracts"], t["accounts"])
+    rules = ctx.settings.policy
+    occ = policy.apply(t["contracts"], t["activities"], rules, ctx.as_of)
+    enriched = urgency.add(
+        enrich(occ, t["contracts"], t["accounts"]), ctx.as_of, rules.evidence_label
+    )
     return {"occasions": enriched, "targets": targets(enriched), "candidates": candidates(enriched)}
 
 
@@ -69,10 +73,14 @@ def targets(enriched: pd.DataFrame) -> pd.DataFrame:
 
 def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
     """One row per account with a target occasion: its most urgent status, next due date, the sum of
-    its targeted contracts' amounts (each contract once) and how many occasions; largest first."""
+    its targeted contracts' amounts (each contract once), how many occasions, and the urgency and
+    next action of its most urgent occasion; largest first."""
     t = enriched[_targeted(enriched)]
     if t.empty:
-        typed = {"next_due": "datetime64[s]", "amount": "float64", "occasions": "int64"}
+        typed = {
+            "next_due": "datetime64[s]", "amount": "float64", "occasions": "int64",
+            "urgency": "Int64",
+        }  # fmt: skip
         return pd.DataFrame(
             {c: pd.Series(dtype=typed.get(c, "str")) for c in [*CANDIDATE_COLUMNS, "account_key"]}
         )
@@ -84,13 +92,18 @@ def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
             "_row": np.arange(len(t)),
             "_urgency": urgency,
             "next_due": t["due"].to_numpy(),
+            "urgency": t["urgency"].to_numpy(dtype=np.int64),
         }
     )
     by = frame.groupby("_g", sort=False)
     out = by.agg(
         _row=("_row", "first"), _urgency=("_urgency", "min"), next_due=("next_due", "min"),
-        occasions=("_row", "size"),
+        occasions=("_row", "size"), urgency=("urgency", "min"),
     )  # fmt: skip
+    # The account's most urgent occasion says what to do next: found by its urgency rank.
+    by_rank = pd.Series(np.arange(len(t)), index=t["urgency"].to_numpy(dtype=np.int64))
+    out["next_action"] = values_at(t["next_action"], by_rank.loc[out["urgency"]].to_numpy())
+    out["urgency"] = out["urgency"].astype("Int64")
     once = ~t["contract_id"].duplicated().to_numpy()
     amounts = pd.Series(t["amount"].to_numpy()[once]).groupby(group[once]).sum()
     out["amount"] = amounts.reindex(out.index).to_numpy()
@@ -100,7 +113,11 @@ def candidates(enriched: pd.DataFrame) -> pd.DataFrame:
     out["status"] = np.asarray(TARGET_STATUSES, dtype=object)[out["_urgency"].to_numpy()]
     out = out.sort_values(["amount", "account"], ascending=[False, True], kind="stable")
     columns = [*CANDIDATE_COLUMNS, "account_key"]
-    return out[columns].reset_index(drop=True).astype({"status": "str", "account_key": "str"})
+    return (
+        out[columns]
+        .reset_index(drop=True)
+        .astype({"status": "str", "account_key": "str", "next_action": "str"})
+    )
 
 
 def _targeted(enriched: pd.DataFrame) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from hcportal.transform.clean import LEGAL_SUFFIXES
 from hcportal.transform.healthmap_rules import HealthMapSettings
@@ -42,6 +42,15 @@ class PolicySettings(_Strict):
         r"health[\s_-]*check",
         description="Regular expression (case-insensitive) an activity's Subject must match.",
     )
+    evidence_label: str = Field(
+        "Health Check",
+        min_length=1,
+        description=(
+            "What sellers call the activity to log, in each target's next-action sentence (\"log "
+            'a Health Check with its report attached by ..."). It must match `evidence_subject`: '
+            "an activity logged with this subject counts."
+        ),
+    )
     fiscal_year_start_month: int = Field(
         1, ge=1, le=12, description="First month of the fiscal year (FY named by its end year)."
     )
@@ -62,6 +71,17 @@ class PolicySettings(_Strict):
         except re.error as e:
             raise ValueError(f"not a valid regular expression: {e}") from None
         return v
+
+    @model_validator(mode="after")
+    def _label_counts(self) -> PolicySettings:
+        # A seller who follows the sentence must log a check that counts.
+        if not re.search(self.evidence_subject, self.evidence_label, re.IGNORECASE):
+            raise ValueError(
+                f"evidence_label {self.evidence_label!r} does not match evidence_subject "
+                f"{self.evidence_subject!r}: an activity logged as the next action says would "
+                "not count"
+            )
+        return self
 
 
 # One section per input report, each the report's own mapping class: derived from the registry

@@ -129,17 +129,17 @@ window.HCP = window.HCP || { data: {} };
 
   // -- formatting -----------------------------------------------------------------------------
   const DAY = 86400000;
-  const money = new Intl.NumberFormat(undefined, {
-    style: "currency", currency: HCP.currency, maximumFractionDigits: 0,
-  });
-  const compact = new Intl.NumberFormat(undefined, {
-    style: "currency", currency: HCP.currency, notation: "compact", maximumFractionDigits: 1,
-  });
-  const number = new Intl.NumberFormat();
-  const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 });
+  // One money format on every page, the same as the templates' (render/formats.py: money):
+  // the currency's code, a no-break space, whole units grouped by thousands ("USD 11,314,500").
+  // A fixed locale, so that a number reads the same in every browser, in exports and on paper.
+  const number = new Intl.NumberFormat("en-US");
+  const whole = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+  const short = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+  const coded = (text, v) => (Math.round(v) < 0 ? "-" : "") + HCP.currency + "\u00a0" + text;
+  const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 0 });
   HCP.fmt = {
-    money: (v) => (v == null || Number.isNaN(v) ? "" : money.format(v)),
-    compact: (v) => (v == null ? "" : compact.format(v)),
+    money: (v) => (v == null || Number.isNaN(v) ? "" : coded(whole.format(Math.abs(v)), v)),
+    compact: (v) => (v == null || Number.isNaN(v) ? "" : coded(short.format(Math.abs(v)), v)),
     number: (v) => (v == null ? "" : number.format(v)),
     percent: (v) => (v == null ? "" : percent.format(v)),
     // ISO dates and times, as the CSV files have them: unambiguous in every locale.
@@ -169,6 +169,10 @@ window.HCP = window.HCP || { data: {} };
 
   HCP.pageOf = (folder, slug) => HCP.root + folder + "/" + slug + ".html";
   HCP.xrayOf = (key) => HCP.root + "xray.html#account=" + encodeURIComponent(key);
+  // An account's record in the CRM (render's crm_account_url: the profile's account_url), or
+  // null when the site has no such address.
+  HCP.crmOf = (name) => (html.dataset.crmAccount && name
+    ? html.dataset.crmAccount.split("{account}").join(encodeURIComponent(String(name))) : null);
 
   // Load a script beside the pages (allowed by the CSP's script-src 'self', also from file://).
   HCP.load = function (src) {
@@ -196,6 +200,22 @@ window.HCP = window.HCP || { data: {} };
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   };
+
+  // A plain table's cells carry their column's label, which a phone's card layout shows beside
+  // each value (static/app.css): every table of every page, with no template to remember it.
+  HCP.labelCells = function (root) {
+    for (const table of (root || document).querySelectorAll("table.plain")) {
+      const head = table.tHead && table.tHead.rows[0];
+      if (!head) continue;
+      const labels = Array.from(head.cells, (th) => th.textContent.trim());
+      for (const body of table.tBodies) {
+        for (const tr of body.rows) {
+          Array.from(tr.cells).forEach((cell, j) => { if (labels[j]) cell.dataset.label = labels[j]; });
+        }
+      }
+    }
+  };
+  document.addEventListener("DOMContentLoaded", () => HCP.labelCells());
 
   // The skip link moves focus without touching the fragment, which holds the page's state.
   document.addEventListener("click", (event) => {

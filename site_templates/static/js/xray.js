@@ -95,6 +95,24 @@
   // unknown or absent account never leaves the previous one's name on screen.
   let blank;
 
+  // No account asked: the index of every account, searchable (loaded only now: at 100,000
+  // accounts it is the largest file an X-Ray could need, and an account's X-Ray does not).
+  async function findAccount(root) {
+    const file = root.dataset.accounts;
+    const section = root.querySelector('section[data-state-prefix="a."]');
+    if (!file || !section) return;
+    try {
+      if (!HCP.data.accounts) await HCP.load(HCP.root + file);
+    } catch (e) {
+      say(root, "The list of accounts cannot be loaded (" + e.message + ").");
+      return;
+    }
+    if (HCP.state.read().get("account")) return; // an account was opened meanwhile
+    section.hidden = false;
+    if (!grids.has("a.")) grids.set("a.", new HCP.Grid(section, new HCP.Table(HCP.data.accounts)));
+    else grids.get("a.").apply();
+  }
+
   async function show(root) {
     const key = HCP.state.read().get("account");
     if (key === shown) return;
@@ -111,6 +129,7 @@
     if (!key) {
       status.replaceChildren(...blank.prompt.map((n) => n.cloneNode(true)));
       status.hidden = false;
+      await findAccount(root);
       return HCP.ready();
     }
     const bucket = HCP.bucket(key, Number(root.dataset.buckets));
@@ -140,6 +159,10 @@
     facts.querySelector('[data-fact="owner"]').replaceChildren(link("owners", acc.col("owner"), i));
     facts.querySelector('[data-fact="geo"]').textContent = acc.col("geo").get(i);
     facts.querySelector('[data-fact="region"]').replaceChildren(link("regions", acc.col("region"), i));
+    const crm = HCP.crmOf(account);
+    facts.querySelector("[data-crm-fact]").hidden = !crm;
+    facts.querySelector('[data-fact="crm"]').replaceChildren(crm
+      ? HCP.el("a", { href: crm, target: "_blank", rel: "noopener", text: "Open the account to log a check" }) : "");
 
     const cons = t.contracts.where("account_key", key);
     const occs = t.occasions.where("account_key", key);

@@ -1,6 +1,7 @@
 // One cell of a table, drawn by its column's type (<th data-type>): money, number, id, percent,
 // date, flag, status, xray (a link to the account's X-Ray), link (an owner's or a region's
-// page), text. A value goes into the page only as text or as an attribute set by HCP.el: a name
+// page), sentence (text that wraps: a next action), text. Each cell carries its column's label
+// (data-label), which a phone's card layout shows beside the value (static/app.css). A value goes into the page only as text or as an attribute set by HCP.el: a name
 // from a report never becomes markup.
 "use strict";
 
@@ -46,11 +47,20 @@
         } else cell.textContent = plain(v);
         break;
       }
+      case "sentence": {
+        cell.textContent = plain(v);
+        cell.className = "sentence";
+        // data-crm: the sentence ends with a link to the account's record, to log the check.
+        const crm = c.crm && v && table.has("account") ? HCP.crmOf(table.col("account").get(i)) : null;
+        if (crm) cell.append(" ", HCP.el("a", { href: crm, class: "crm", target: "_blank", rel: "noopener", text: "Open in the CRM" }));
+        break;
+      }
       default:
         cell.textContent = plain(v);
     }
     if (cell.textContent.length > 28) cell.title = cell.textContent;
     if (c.minor) cell.classList.add("minor");
+    cell.dataset.label = c.label;
     return cell;
   }
 

@@ -54,7 +54,7 @@
     const value = (c) => {
       if (c.v == null) return "";
       if (c.t === "n") return String(c.v);
-      if (c.t === "b") return c.v ? "true" : "false";
+      if (c.t === "b") return c.v ? "yes" : "no"; // as the screen says it
       if (c.t === "d") return c.v;
       return text(c.v);
     };
@@ -63,29 +63,34 @@
     return "\uFEFF" + lines.join("\r\n") + "\r\n";
   }
 
-  async function xlsx({ header, rows }, columns) {
+  async function xlsx({ header, rows }, columns, sheet) {
     if (!window.writeXlsxFile) await HCP.load(document.documentElement.dataset.xlsx);
-    const sheet = [header.map((h) => ({ value: h, fontWeight: "bold" }))];
+    const data = [header.map((h) => ({ value: h, fontWeight: "bold" }))];
     for (const r of rows) {
-      sheet.push(r.map((c) => {
+      data.push(r.map((c) => {
         if (c.v == null) return null;
         if (c.t === "n") {
           const format = c.type === "percent" ? "0%" : c.type === "money" ? "#,##0" : undefined;
           return { type: Number, value: c.v, format };
         }
-        if (c.t === "b") return { type: Boolean, value: c.v };
+        if (c.t === "b") return { type: String, value: c.v ? "yes" : "no" }; // as on screen
         if (c.t === "d") return { type: Date, value: c.at, format: c.time ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd" };
         return { type: String, value: safeText(c.v) };
       }));
     }
     const widths = columns.map((c) => ({ width: HCP.cells.numeric(c.type) ? 14 : 24 }));
-    return window.writeXlsxFile(sheet, { columns: widths, stickyRowsCount: 1 }).toBlob();
+    // A named sheet, its header row frozen. (write-excel-file 4.1.1 writes no autofilter.)
+    return window.writeXlsxFile(data, { columns: widths, stickyRowsCount: 1, sheet: sheet || "Sheet1" }).toBlob();
   }
 
-  // targets-2026-11-23.csv; with a tag (the X-Ray's account): xray-timeline-acme-rail-2026-11-23.xlsx
+  // targets-2026-11-23.csv; with a tag (the X-Ray's account, the filters):
+  // xray-timeline-acme-rail-2026-11-23.xlsx
   const fileName = (name, tag, ext) =>
     name + (tag ? "-" + tag : "") + (HCP.asOf ? "-" + HCP.asOf : "") + "." + ext;
 
-  HCP.exporting = { cell, cells, csv, xlsx, fileName, safeText };
+  // A value as part of a file's name: lower case, letters and digits of any script, dashes.
+  const namePart = (v) => String(v).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40);
+
+  HCP.exporting = { cell, cells, csv, xlsx, fileName, namePart, safeText };
   HCP.safeText = safeText;
 })(window.HCP);

@@ -39,6 +39,10 @@
       this.noun = section.dataset.noun || "rows";
       this.groupCol = section.dataset.group || "";
       this.sumCol = section.dataset.sum || "";
+      // data-sum-once="contract_id": each contract's amount counts once in a total, however
+      // many of its occasions are shown, so that totals agree from page to page.
+      this.sumOnce = section.dataset.sumOnce || "";
+      this.sumLabel = section.dataset.sumLabel || "";
       this.tallyCol = section.dataset.tally || "";
       this.searchCols = (section.dataset.search || "").split(",").filter(Boolean);
       this.defaultSort = HCP.sorting.parse(section.dataset.sort || "");
@@ -56,6 +60,7 @@
           folderCol: th.dataset.folderCol || "",
           yes: th.dataset.yes || "yes",
           tone: th.dataset.tone || "",
+          crm: "crm" in th.dataset,
           minor: th.classList.contains("minor"),
           exportOnly: th.hidden, // <th hidden>: not drawn, still exported
           shown: !th.hidden,
@@ -71,6 +76,7 @@
         filters: this.selects.map((s) => s.name),
         search: Boolean(this.search),
         group: Boolean(this.groupCol),
+        groupOff: "groupOff" in section.dataset,
         sortable: [],
         defaultSort: this.defaultSort,
       };
@@ -228,6 +234,7 @@
         searchCols: this.searchCols,
         group: this.group,
         sum: this.sumCol,
+        once: this.sumOnce,
         tally: this.tallyCol,
       });
       this.items = out.items;
@@ -249,7 +256,7 @@
         const g = this.groups[-item - 1];
         const th = HCP.el("th", { scope: "rowgroup", colspan: this.shownColumns.length },
           HCP.el("span", { class: "group-name", text: g.value == null || g.value === "" ? "(blank)" : String(g.value) }),
-          HCP.el("span", { class: "group-meta", text: HCP.summary.groupLine(g.count, this.noun, this.sumCol ? g.sum : null) }));
+          HCP.el("span", { class: "group-meta", text: HCP.summary.groupLine(g.count, this.noun, this.sumCol ? g.sum : null, this.sumLabel) }));
         return HCP.el("tr", { class: "group", "aria-rowindex": k + 2 }, th);
       }
       const tr = HCP.el("tr", { "aria-rowindex": k + 2 });
@@ -282,7 +289,7 @@
       const tallies = this.tallies ? this.table.col(this.tallyCol).dict.map((v, j) => [v, this.tallies[j]]) : null;
       if (this.summaryEl) {
         this.summaryEl.textContent = HCP.summary.line(this.rows, this.table.n, this.noun, tallies,
-          this.sumCol ? this.total : null);
+          this.sumCol ? this.total : null, this.sumLabel);
       }
       if (this.emptyEl) {
         this.emptyEl.hidden = this.rows > 0;
@@ -298,8 +305,21 @@
     }
 
     // -- export (HCP.exporting): exactly the rows shown, in the order shown -------------------
+    // Named for what it holds: the page, the account (X-Ray), every filter set and the search,
+    // and the as-of date: targets-worldwide-status-overdue-owner-ana-ortiz-2026-11-23.csv.
     fileName(ext) {
-      return HCP.exporting.fileName(this.exportName, this.exportTag, ext);
+      const parts = this.exportTag ? [this.exportTag] : [];
+      for (const s of this.selects) if (s.value) parts.push(s.name, s.value);
+      if (this.search && this.search.value.trim()) parts.push("search", this.search.value);
+      return HCP.exporting.fileName(this.exportName, parts.map(HCP.exporting.namePart).filter(Boolean).join("-"), ext);
+    }
+
+    // The sheet of an Excel file: the page's own heading (Excel allows 31 characters, without
+    // []:*?/\).
+    sheetName() {
+      const heading = document.querySelector("h1");
+      const text = (heading ? heading.textContent : this.exportName).replace(/[[\]:*?/\\]/g, " ");
+      return text.replace(/\s+/g, " ").trim().replace(/^'+|'+$/g, "").slice(0, 31).trim() || "Sheet1";
     }
 
     toCSV() {
@@ -313,7 +333,7 @@
     async downloadXLSX(button) {
       button.disabled = true;
       try {
-        const blob = await HCP.exporting.xlsx(HCP.exporting.cells(this.columns, this.items), this.columns);
+        const blob = await HCP.exporting.xlsx(HCP.exporting.cells(this.columns, this.items), this.columns, this.sheetName());
         HCP.download(blob, this.fileName("xlsx"));
       } finally {
         button.disabled = false;

@@ -25,7 +25,8 @@
       this.range = [0, 0];
       this.raf = 0;
       scroller.addEventListener("scroll", () => this.onScroll(), { passive: true });
-      window.addEventListener("resize", () => this.draw());
+      // A new width may change a row's height (a phone's cards): measure it again.
+      window.addEventListener("resize", () => { this.rowH = 0; this.draw(); });
       window.addEventListener("beforeprint", () => this.setPrinting(true));
       window.addEventListener("afterprint", () => this.setPrinting(false));
       window.matchMedia("print").addEventListener("change", (e) => this.setPrinting(e.matches));

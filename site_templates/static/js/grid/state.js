@@ -10,7 +10,8 @@
 
 (function (HCP) {
   // spec: {prefix, filters: [the filter controls' names], search: bool (a search box),
-  //        group: bool (a grouping option), sortable: [columns], defaultSort: [[column, dir]]}
+  //        group: bool (a grouping option), groupOff: bool (grouping is off unless asked),
+  //        sortable: [columns], defaultSort: [[column, dir]]}
   // Returns {filters: {name: value or ""}, q, grouped, sort: [[column, dir], ...]}: the page's
   // default sort when the URL names none; "sort=" (empty) is a sort cleared by a click.
   function read(params, spec) {
@@ -25,14 +26,15 @@
     return {
       filters,
       q: spec.search ? get("q") || "" : "",
-      grouped: Boolean(spec.group) && get("group") !== "0",
+      grouped: Boolean(spec.group) && (spec.groupOff ? get("group") === "1" : get("group") !== "0"),
       sort,
     };
   }
 
   // Write the parts of a view that are given (view.filters, q, grouped, sort) into params,
   // leaving every other parameter as it is; return params. A blank filter or search is left
-  // out, grouping is the default (only "group=0" is written), and a sort is always written,
+  // out, the default grouping is not written (only "group=0", or "group=1" where grouping is off
+  // by default), and a sort is always written,
   // even empty, since no sort differs from the page's default.
   function write(params, spec, view) {
     const prefix = spec.prefix || "";
@@ -46,7 +48,9 @@
       }
     }
     if (view.q !== undefined && spec.search) put("q", String(view.q || "").trim() ? String(view.q) : "");
-    if (view.grouped !== undefined && spec.group) put("group", view.grouped ? "" : "0");
+    if (view.grouped !== undefined && spec.group) {
+      put("group", view.grouped === !spec.groupOff ? "" : view.grouped ? "1" : "0");
+    }
     if (view.sort) params.set(prefix + "sort", HCP.sorting.text(view.sort));
     return params;
   }

@@ -7,19 +7,25 @@
   const fmt = HCP.fmt;
   const singular = (noun) => noun.replace(/s$/, "");
 
-  // "12 of 40 occasions · 3 overdue · 9 pending · $1,234". tallies: [[value, count], ...] (the
-  // values with no row are left out); total: the sum of the table's sum column, or null.
-  function line(rows, n, noun, tallies, total) {
+  const counted = (count, noun) => fmt.number(count) + " " + (count === 1 ? singular(noun) : noun);
+  // "contract amount USD 1,234", or the amount alone when the page names no label.
+  const amount = (total, label) => (label ? label + " " : "") + fmt.money(total);
+
+  // Every count names what it counts: "12 of 40 occasions · 3 overdue occasions · 9 pending
+  // occasions · contract amount USD 1,234". tallies: [[value, count], ...] (the values with no
+  // row are left out); total: the sum of the table's sum column, or null; label: what it sums.
+  function line(rows, n, noun, tallies, total, label) {
     const parts = [fmt.number(rows) + " of " + fmt.number(n) + " " + noun];
-    for (const [value, count] of tallies || []) if (count) parts.push(fmt.number(count) + " " + value);
-    if (total != null) parts.push(fmt.money(total));
+    for (const [value, count] of tallies || []) {
+      if (count) parts.push(fmt.number(count) + " " + value + " " + (count === 1 ? singular(noun) : noun));
+    }
+    if (total != null) parts.push(amount(total, label));
     return parts.join(" · ");
   }
 
-  // A group's heading beside its value: "3 occasions · $12,000" ("1 occasion").
-  function groupLine(count, noun, sum) {
-    return fmt.number(count) + " " + (count === 1 ? singular(noun) : noun) +
-      (sum != null ? " · " + fmt.money(sum) : "");
+  // A group's heading beside its value: "3 occasions · USD 12,000" ("1 occasion").
+  function groupLine(count, noun, sum, label) {
+    return counted(count, noun) + (sum != null ? " · " + amount(sum, label) : "");
   }
 
   // What to say when no row is shown: the table is empty, or the filters left nothing.

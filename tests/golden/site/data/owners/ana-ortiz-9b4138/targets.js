@@ -14,6 +14,12 @@ HCP.data["targets"] =
     "status": {"dict": ["overdue", "pending"], "chars": "01"},
     "fiscal_quarter": {"dict": ["FY2026 Q4"], "chars": "00"},
     "amount": {"values": [120000, 50000]},
-    "unattached_hc": {"dict": [false], "chars": "00"}
+    "unattached_hc": {"dict": [false], "chars": "00"},
+    "contract_id": {"values": [2, 3]},
+    "days_overdue": {"values": [21, null]},
+    "days_to_due": {"values": [null, 7]},
+    "days_to_close": {"values": [39, 67]},
+    "urgency": {"values": [2, 3]},
+    "next_action": {"values": ["Renewal check for the SaaS contract is 21 days overdue: log a Health Check with its report attached by 2027-01-01, when the window closes (in 39 days).", "Onboarding check for the VM contract is due in 7 days, on 2026-11-30: log a Health Check with its report attached by then (the window closes 2027-01-29)."]}
   }
 }

@@ -14,6 +14,12 @@ HCP.data["targets"] =
     "status": {"dict": ["upcoming"], "chars": "0"},
     "fiscal_quarter": {"dict": ["FY2027 Q1"], "chars": "0"},
     "amount": {"values": [80000]},
-    "unattached_hc": {"dict": [false], "chars": "0"}
+    "unattached_hc": {"dict": [false], "chars": "0"},
+    "contract_id": {"values": [6]},
+    "days_overdue": {"values": [null]},
+    "days_to_due": {"values": [99]},
+    "days_to_close": {"values": [159]},
+    "urgency": {"values": [5]},
+    "next_action": {"values": ["Renewal check for the Storage contract is due on 2027-03-02, in 99 days: log a Health Check with its report attached between 2027-01-01, when the window opens, and 2027-05-01."]}
   }
 }

@@ -14,6 +14,12 @@ HCP.data["targets"] =
     "status": {"dict": ["overdue", "upcoming"], "chars": "01"},
     "fiscal_quarter": {"dict": ["FY2026 Q4", "FY2027 Q2"], "chars": "01"},
     "amount": {"values": [30000, 30000]},
-    "unattached_hc": {"dict": [false, true], "chars": "10"}
+    "unattached_hc": {"dict": [false, true], "chars": "10"},
+    "contract_id": {"values": [7, 7]},
+    "days_overdue": {"values": [24, null]},
+    "days_to_due": {"values": [null, 160]},
+    "days_to_close": {"values": [36, 220]},
+    "urgency": {"values": [1, 7]},
+    "next_action": {"values": ["Onboarding check for the Network contract is 24 days overdue; the Health Check logged on 2026-11-01 has no report attached: attach the report to it by 2026-12-29, when the window closes.", "Renewal check for the Network contract is due on 2027-05-02, in 160 days: log a Health Check with its report attached between 2027-03-03, when the window opens, and 2027-07-01."]}
   }
 }

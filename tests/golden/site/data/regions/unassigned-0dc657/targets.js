@@ -14,6 +14,12 @@ HCP.data["targets"] =
     "status": {"dict": [], "chars": ""},
     "fiscal_quarter": {"dict": [], "chars": ""},
     "amount": {"values": []},
-    "unattached_hc": {"dict": [], "chars": ""}
+    "unattached_hc": {"dict": [], "chars": ""},
+    "contract_id": {"values": []},
+    "days_overdue": {"values": []},
+    "days_to_due": {"values": []},
+    "days_to_close": {"values": []},
+    "urgency": {"values": []},
+    "next_action": {"values": []}
   }
 }
