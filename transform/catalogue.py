@@ -14,7 +14,7 @@ naming what it needs and makes), its entry below, and the step in :data:`STEPS`.
 from __future__ import annotations
 
 from hcportal.core.tables import BOOL, DATE, FLOAT, INT, TEXT, TIMESTAMP, Column, Table, catalogue
-from hcportal.transform import efficacy, events, outputs, verdicts
+from hcportal.transform import efficacy, events, outputs, unmatched, verdicts
 from hcportal.transform.reports import LOAD_STEPS, REPORTS
 from hcportal.transform.steps import plan
 
@@ -312,6 +312,24 @@ TABLES = catalogue(
             count_by="source",
         ),
         Table(
+            "unmatched", "account name a report uses that no account of the accounts report has "
+            "(after normalising and `aliases`), per report", "unmatched",
+            (
+                C("report", TEXT, "The report that names it (`tickets`)."),
+                C("account", TEXT, "Its spelling there (the first row's)."),
+                C("account_key", TEXT, KEY),
+                C("rows", INT, "How many accepted rows of that report name it."),
+                C("first_line", INT, "Its first line in that report's file."),
+                C("suggestion", TEXT, "The closest account of the accounts report (rapidfuzz's "
+                  "WRatio of the keys, at least 60 of 100); blank if none is close."),
+                C("score", FLOAT, "How close the suggestion is (0-100); blank without one."),
+                C("alias", TEXT, "The line to add under `[transform.aliases]` to join it to the "
+                  "suggestion, if that is the same customer."),
+            ),
+            key=("report", "account_key"), account="account_key",
+            csv=("report", "account", "rows", "first_line", "suggestion", "score", "alias"),
+        ),
+        Table(
             "data_quality", "input row (or value) the transform could not use as is",
             "every step",
             (
@@ -326,7 +344,7 @@ TABLES = catalogue(
     ]
 )  # fmt: skip
 
-STEPS = (*LOAD_STEPS, outputs.STEP, efficacy.STEP, verdicts.STEP, events.STEP)
+STEPS = (*LOAD_STEPS, outputs.STEP, efficacy.STEP, verdicts.STEP, events.STEP, unmatched.STEP)
 # The data-quality findings are collected from every step, then made a table by the runner.
 PLAN = plan(
     STEPS,
