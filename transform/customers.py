@@ -103,34 +103,42 @@ def validate_file(path: Path, every: int = 1) -> int:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def write(tables: Tables, path: Path, *, check_every: int = 100) -> int:
-    """Write one customer object per account of the accounts report to ``path``; every
-    ``check_every``-th object (and the first) is validated as written. The number written."""
+def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
+    """Write one customer object per account of the accounts report to ``path``, in key order;
+    the first object of every ``check_every``-th chunk is validated as written (0: none; tests
+    validate every object of the file with :func:`validate_file`). The number written."""
     accounts = tables["accounts"].sort_values("account_key", kind="stable")
     keys = accounts["account_key"].astype(str).to_numpy(dtype=object)
-    head = _text(_header(tables.meta))
+    heads = _account_parts(tables, accounts, keys)  # everything of an object but its events
+    ev = tables["events"]
+    encoder = _EventEncoder(ev)
+    starts, lengths = _event_ranges(ev, keys)
     n = len(keys)
     with path.open("wb") as f:
-        for lo in range(0, n, CHUNK):
-            lines = _lines(tables, accounts.iloc[lo : lo + CHUNK], keys[lo : lo + CHUNK], head)
-            if check_every:
-                for i in range(0, len(lines), check_every):
-                    validate(json.loads(lines[i].as_py()), f"{FILE} line {lo + i + 1}")
+        for chunk, lo in enumerate(range(0, n, CHUNK)):
+            hi = min(lo + CHUNK, n)
+            texts = encoder.texts(_ranges(starts[lo:hi], lengths[lo:hi]))
+            offsets = np.concatenate([[0], np.cumsum(lengths[lo:hi])]).astype(np.int64)
+            joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), texts), ",")
+            lines = _concat([heads.slice(lo, hi - lo), "[", joined, "]}\n"])
+            if check_every and chunk % check_every == 0:
+                validate(json.loads(lines[0].as_py()), f"{FILE} line {lo + 1}")
             _write_strings(f, lines)
     return n
 
 
-def _lines(tables: Tables, accounts: pd.DataFrame, keys: np.ndarray, head: str) -> pa.Array:
-    """The JSON lines of these accounts (sorted by key), as one Arrow string array."""
-    ids = pa.array([_text({"id": customer_id(k), "accountKey": k}) for k in keys], pa.string())
-    parts = [
-        '{"_id":', ids, ',"platformHeader":', head,
-        ',"identity":{"accountKey":', _json_values(keys),
-        ',"names":', _names(tables, keys), ',"ids":', _ids(tables, keys),
-        '},"profile":', _profiles(tables, accounts), ',"events":', _events(tables["events"], keys),
-        "}\n",
-    ]  # fmt: skip
-    return _concat(parts)
+def _account_parts(tables: Tables, accounts: pd.DataFrame, keys: np.ndarray) -> pa.Array:
+    """Per account, its object's text up to its events: ``{"_id":...,"events":``."""
+    digests = pa.array([customer_id(k) for k in keys], pa.string())
+    ids = _concat(['{"id":"', digests, '","accountKey":', _json_values(keys), "}"])
+    return _concat(
+        [
+            '{"_id":', ids, ',"platformHeader":', _text(_header(tables.meta)),
+            ',"identity":{"accountKey":', _json_values(keys),
+            ',"names":', _names(tables, keys), ',"ids":', _ids(tables, keys),
+            '},"profile":', _profiles(tables, accounts), ',"events":',
+        ]
+    )  # fmt: skip
 
 
 def _header(meta: dict) -> dict:
@@ -160,8 +168,26 @@ def _text(obj: object) -> str:
 def _json_values(values: object) -> pa.Array:
     """Each value as JSON text, escaped once per distinct value (null stays null)."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    escaped = pa.array([_text(str(u)) for u in uniques], pa.string())
+    escaped = escape(pa.array([str(u) for u in uniques], pa.string()))
     return escaped.take(pa.array(codes, mask=codes < 0))
+
+
+# Characters JSON (ASCII-only, as :func:`_text` writes it) must escape beyond a quote and a
+# backslash: controls and anything outside ASCII. Values holding one take the slow path.
+_SPECIAL = r"[\x00-\x1f\x{7f}-\x{10ffff}]"
+
+
+def escape(values: pa.Array) -> pa.Array:
+    """Each string as a JSON string literal, as :func:`json.dumps` writes it (ASCII only): quotes
+    and backslashes escaped by Arrow kernels; the rare value with a control character or a
+    non-ASCII one goes through :func:`json.dumps` itself."""
+    slashed = pc.replace_substring(values, "\\", "\\\\")
+    out = _concat(['"', pc.replace_substring(slashed, '"', '\\"'), '"'])
+    special = pc.match_substring_regex(values, _SPECIAL).fill_null(False)
+    if pc.any(special).as_py():
+        slow = [_text(v) for v in values.filter(special).to_pylist()]
+        out = pc.replace_with_mask(out, special, pa.array(slow, pa.string()))
+    return out
 
 
 def _lists(owner: np.ndarray, texts: pa.Array, n: int) -> pa.Array:
@@ -173,17 +199,38 @@ def _lists(owner: np.ndarray, texts: pa.Array, n: int) -> pa.Array:
 
 def _per_account(keys: np.ndarray, frame: pd.DataFrame, column: str) -> pa.Array:
     """Per account of ``keys`` (sorted), the distinct values of ``frame[column]`` as a JSON array
-    (blank values left out), in order of first appearance."""
+    (blank values left out), in order of first appearance. Worked on codes: each distinct value
+    is escaped once."""
     if frame is None or column not in frame:
         return pa.array(["[]"] * len(keys), pa.string())
-    values = frame[column].astype(object)
-    pairs = pd.DataFrame({"k": frame["account_key"].astype(object), "v": values})
-    pairs = pairs[pairs["v"].notna() & (pairs["v"].astype(str) != "")]
-    pairs = pairs[pairs["k"].isin(set(keys))].drop_duplicates()
-    owner = np.searchsorted(keys, pairs["k"].to_numpy(dtype=object))
-    order = np.argsort(owner, kind="stable")
-    texts = _json_values(pairs["v"].astype(str).to_numpy(dtype=object)[order])
-    return _lists(owner[order], texts, len(keys))
+    owner = _codes_in(frame["account_key"], pd.Index(keys))  # -1: not an account
+    value_codes, values = _factorized(frame[column])
+    texts = escape(pa.array(np.asarray(values, dtype=object), pa.string()))
+    blank = np.asarray(values, dtype=object) == ""
+    keep = (owner >= 0) & (value_codes >= 0)
+    keep[keep] = ~blank[value_codes[keep]]
+    pair = owner[keep].astype(np.int64) * (len(values) + 1) + value_codes[keep]
+    first = np.unique(pair, return_index=True)[1]  # the first row of each (account, value)
+    rows = np.flatnonzero(keep)[np.sort(first)]
+    order = np.argsort(owner[rows], kind="stable")
+    rows = rows[order]
+    return _lists(owner[rows], texts.take(pa.array(value_codes[rows])), len(keys))
+
+
+def _codes_in(col: pd.Series, index: pd.Index) -> np.ndarray:
+    """Each value's position in ``index`` (-1: absent), looked up once per distinct value."""
+    codes, uniques = _factorized(col)
+    where = index.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+    return np.where(codes >= 0, where[np.maximum(codes, 0)], -1)
+
+
+def _factorized(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values as text): a categorical's own, else factorised."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = col.cat.categories.astype(str).to_numpy(dtype=object)
+        return col.cat.codes.to_numpy().astype(np.int64), cats
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes.astype(np.int64), np.asarray(pd.Index(uniques).astype(str), dtype=object)
 
 
 def _object(keys: np.ndarray, members: dict[str, pa.Array]) -> pa.Array:
@@ -232,15 +279,15 @@ def _profiles(tables: Tables, accounts: pd.DataFrame) -> pa.Array:
     """The accounts report's columns (snake_case names; blank ones left out) and the value of
     the account's contracts running on the as-of date."""
     value = _current_value(tables, accounts["account_key"])
-    skip = {"account_key", "_line"}
-    columns = [c for c in accounts.columns if c not in skip]
-    names = {c: _snake(c) for c in columns}
-    out = []
-    for row, v in zip(accounts[columns].itertuples(index=False, name=None), value, strict=True):
-        one = {names[c]: x for c, x in zip(columns, row, strict=True) if not _blank(x)}
-        one["current_value"] = float(v)
-        out.append(_text(one))
-    return pa.array(out, pa.string())
+    frags = []
+    for c in accounts.columns:
+        if c in ("account_key", "_line"):
+            continue
+        text = accounts[c].astype(object).where(accounts[c].notna(), "").astype(str)
+        member = _concat(["," + _text(_snake(c)) + ":", _json_values(text.to_numpy(dtype=object))])
+        frags.append(_optional(pa.array((text == "").to_numpy()), member))
+    frags.append(_concat([',"current_value":', pc.cast(pa.array(value), pa.string())]))
+    return _concat(["{", pc.utf8_slice_codeunits(_concat(frags), 1), "}"])
 
 
 def _current_value(tables: Tables, keys: pd.Series) -> np.ndarray:
@@ -255,27 +302,19 @@ def _snake(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_") or "column"
 
 
-def _blank(x: object) -> bool:
-    return x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA or str(x) == ""
-
-
 # -- the events of a chunk of accounts ----------------------------------------------------------
 
 
-def _events(ev: pd.DataFrame, keys: np.ndarray) -> pa.Array:
-    """Per account of ``keys`` (sorted), the JSON array of its events, in the table's order."""
+def _event_ranges(ev: pd.DataFrame, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each account of ``keys`` has its events in the table (sorted by account): the
+    first row and the count (0 for an account without events)."""
     cats = ev["account_key"].cat.categories.astype(str)
     codes = ev["account_key"].cat.codes.to_numpy()
     which = cats.get_indexer(pd.Index(keys, dtype="str"))  # -1: an account with no event
     starts = np.searchsorted(codes, which, side="left")
     ends = np.searchsorted(codes, which, side="right")
-    starts, ends = np.where(which >= 0, starts, 0), np.where(which >= 0, ends, 0)
-    lengths = ends - starts
-    rows = _ranges(starts, lengths)
-    texts = event_texts(ev, rows)
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), texts), ",")
-    return pc.binary_join_element_wise("[", joined, "]", "")
+    has = which >= 0
+    return np.where(has, starts, 0).astype(np.int64), np.where(has, ends - starts, 0)
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -285,47 +324,106 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - heads, lengths)
 
 
-def event_texts(ev: pd.DataFrame, rows: np.ndarray) -> pa.Array:
-    """The JSON text of the events at positions ``rows``: at, type, source, line, then every
-    value column that is not blank."""
-    type_codes = ev["type"].cat.codes.to_numpy()[rows]
-    at = ev["at"].to_numpy(dtype="datetime64[s]")[rows]
-    dated = np.isin(type_codes, [list(TYPES).index(t) for t in DATED])
-    stamp = np.where(
-        dated,
-        np.datetime_as_string(at.astype("datetime64[D]"), unit="D"),
-        np.datetime_as_string(at, unit="s"),
-    )
-    frags = [
-        _concat(['{"at":"', pa.array(stamp, pa.string()), '"']),
-        _take_text(ev["type"], rows, "type"),
-        _take_text(ev["source"], rows, "source"),
-        _concat([',"line":', pc.cast(pa.array(ev["line"].to_numpy()[rows]), pa.string())]),
-    ]
-    for name, (kind, _) in VALUES.items():
-        col = ev[name]
-        if kind == "text":
-            frags.append(_take_text(col, rows, name))
-        elif kind == "float":
-            values = pa.array(col.to_numpy(dtype=float)[rows], from_pandas=True)
-            frags.append(_concat([f',"{name}":', pc.cast(values, pa.string())]).fill_null(""))
-        else:
-            arr = col.array
-            known = ~np.asarray(arr.isna())[rows]
-            flag = np.asarray(arr.to_numpy(dtype=bool, na_value=False))[rows]
-            words = pa.array(["", f',"{name}":false', f',"{name}":true'], pa.string())
-            frags.append(words.take(pa.array(np.where(known, flag.astype(np.int8) + 1, 0))))
-    frags.append("}")
-    return _concat(frags)
+class _EventEncoder:
+    """The JSON text of events, any rows at a time: ``{"at":...,"type":...,"source":...,
+    "line":...`` then every value that is not blank.
+
+    Every value column is turned once into fragments (``,"name":value``, one per distinct value,
+    "" for blank) and codes into them: text escaped once per distinct value, numbers formatted
+    once per distinct value. Rows then only take fragments by code, and are joined per event type
+    with only the columns that type has (a usage month has no priority): few columns per join."""
+
+    def __init__(self, ev: pd.DataFrame) -> None:
+        self.ev = ev
+        seconds = ev["at"].to_numpy(dtype="datetime64[s]").view(np.int64)
+        days = np.floor_divide(seconds, 86_400)
+        day_values, day_codes = np.unique(days, return_inverse=True)
+        self.days = pa.array(
+            np.datetime_as_string(day_values.astype("datetime64[D]"), unit="D"), pa.string()
+        )
+        self.day_codes = day_codes.astype(np.int32)
+        tod_values, tod_codes = np.unique(seconds - days * 86_400, return_inverse=True)
+        self.times = pa.array(
+            [
+                "",
+                *(f"T{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}" for t in tod_values.tolist()),
+            ],
+            pa.string(),
+        )
+        self.type_codes = ev["type"].cat.codes.to_numpy()
+        dated = np.isin(np.arange(len(TYPES)), [list(TYPES).index(t) for t in DATED])
+        # a dated kind's time of day is not written (it is a day, not midnight)
+        self.time_codes = np.where(dated[self.type_codes], 0, tod_codes + 1).astype(np.int32)
+        self.line = ev["line"].to_numpy()
+        self.sources = [str(x) for x in ev["source"].cat.categories]
+        self.source_codes = ev["source"].cat.codes.to_numpy()
+        self.values: dict[str, tuple[pa.Array, np.ndarray]] = {}
+        self.used_by = {}  # value column -> the type codes that have it
+        for name, (kind, _) in VALUES.items():
+            frags, codes = _value_fragments(ev[name], name, kind)
+            self.values[name] = (frags, codes)
+            self.used_by[name] = set(np.unique(self.type_codes[codes > 0]).tolist())
+
+    def texts(self, rows: np.ndarray) -> pa.Array:
+        """The texts of events ``rows``, in that order."""
+        types = self.type_codes[rows]
+        order = np.argsort(types, kind="stable")
+        bounds = np.flatnonzero(np.diff(types[order])) + 1
+        pieces = []
+        for part in np.split(order, bounds) if len(order) else []:
+            pieces.append(self._of_one_type(int(types[part[0]]), rows[part]))
+        if not pieces:
+            return pa.array([], pa.string())
+        inverse = np.empty(len(order), dtype=np.int64)
+        inverse[order] = np.arange(len(order))
+        return pa.concat_arrays(pieces).take(pa.array(inverse))
+
+    def _of_one_type(self, code: int, rows: np.ndarray) -> pa.Array:
+        kind = list(TYPES)[code]
+        source = self.sources[int(self.source_codes[rows[0]])]
+        parts: list = [
+            '{"at":"', self.days.take(pa.array(self.day_codes[rows])),
+            self.times.take(pa.array(self.time_codes[rows])),
+            f'","type":{_text(kind)},"source":{_text(source)},"line":',
+            pc.cast(pa.array(self.line[rows]), pa.string()),
+        ]  # fmt: skip
+        for name in VALUES:
+            if code in self.used_by[name]:
+                frags, codes = self.values[name]
+                parts.append(frags.take(pa.array(codes[rows])))
+        parts.append("}")
+        return _concat(parts)
 
 
-def _take_text(col: pd.Series, rows: np.ndarray, name: str) -> pa.Array:
-    """A text column's ``,"name":"value"`` fragments ("" where blank), escaped per distinct value."""
+def _value_fragments(col: pd.Series, name: str, kind: str) -> tuple[pa.Array, np.ndarray]:
+    """A value column as fragments ``,"name":value`` (index 0: "" for blank) and each row's
+    index into them."""
+    if kind == "text":
+        return _fragments(col, name)
+    if kind == "float":
+        values = col.to_numpy(dtype=float)
+        known = np.isfinite(values)  # JSON has no NaN nor Infinity: blank
+        distinct, codes = np.unique(values[known], return_inverse=True)
+        out = np.zeros(len(values), dtype=np.int32)
+        out[known] = codes + 1
+        text = _concat([f',"{name}":', pc.cast(pa.array(distinct), pa.string())])
+        return pa.concat_arrays([pa.array([""], pa.string()), text]), out
+    arr = col.array  # a nullable bool
+    known = ~np.asarray(arr.isna())
+    flag = np.asarray(arr.to_numpy(dtype=bool, na_value=False))
+    words = pa.array(["", f',"{name}":false', f',"{name}":true'], pa.string())
+    return words, np.where(known, flag.astype(np.int32) + 1, 0).astype(np.int32)
+
+
+def _fragments(col: pd.Series, name: str) -> tuple[pa.Array, np.ndarray]:
+    """A text column as ``,"name":"value"`` fragments, one per distinct value ("" first: blank),
+    and each row's index into them."""
     if not isinstance(col.dtype, pd.CategoricalDtype):
         col = col.astype("category")
-    cats = col.cat.categories.astype(str)
-    frag = pa.array(["", *(f',"{name}":' + _text(c) if c != "" else "" for c in cats)], pa.string())
-    return frag.take(pa.array(col.cat.codes.to_numpy()[rows].astype(np.int64) + 1))
+    cats = pa.array(col.cat.categories.astype(str).to_numpy(dtype=object), pa.string())
+    frag = _concat([f',"{name}":', escape(cats)])
+    frag = pa.concat_arrays([pa.array([""], pa.string()), pc.if_else(pc.equal(cats, ""), "", frag)])
+    return frag, (col.cat.codes.to_numpy().astype(np.int32) + 1)
 
 
 def _write_strings(f: IO[bytes], arr: pa.Array) -> None:
