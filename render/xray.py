@@ -80,7 +80,11 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
 
 
 def context(t: Tables, _shard: object, _memo: dict) -> dict:
-    return {"has_pipeline": available(t, PIPELINE_READS)}
+    # The optional reports this run did not have (or could not use): the timeline says so.
+    absent = [
+        n for n, r in t.meta.get("reports", {}).items() if not r.get("used", r.get("present"))
+    ]
+    return {"has_pipeline": available(t, PIPELINE_READS), "absent_reports": absent}
 
 
 def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
