@@ -321,7 +321,7 @@ TABLES = catalogue(
                 C("rows", INT, "How many accepted rows of that report name it."),
                 C("first_line", INT, "Its first line in that report's file."),
                 C("suggestion", TEXT, "The closest account of the accounts report (rapidfuzz's "
-                  "WRatio of the keys, at least 60 of 100); blank if none is close."),
+                  "similarity of the keys, at least 60 of 100); blank if none is close."),
                 C("score", FLOAT, "How close the suggestion is (0-100); blank without one."),
                 C("alias", TEXT, "The line to add under `[transform.aliases]` to join it to the "
                   "suggestion, if that is the same customer."),
