@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from hcportal.render import healthmap
 from hcportal.render.shards import UNASSIGNED
 from hcportal.transform import Tables
 
@@ -175,5 +176,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset("owners", owners, OWNER_READS, links=("owner", "region")),
         Dataset("efficacy", efficacy, EFFICACY_READS, links=("name",)),
         Dataset("quality", quality, QUALITY_READS),
+        Dataset("hm_accounts", healthmap.accounts, healthmap.ACCOUNT_READS),
+        Dataset("hm_responses", healthmap.responses, healthmap.RESPONSE_READS),
     )
 }

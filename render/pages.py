@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from hcportal.render import xray
+from hcportal.render import healthmap, xray
 from hcportal.render.datasets import (
     DATASETS,
     TARGET_STATUSES,
@@ -159,7 +159,7 @@ def reads_table() -> str:
         for table, cols in page.all_reads().items():
             lines.append(f"| `{page.path}` | `{table}` | {', '.join(cols)} |")
         if page.account_data is not None:
-            for table, cols in xray.PIPELINE_READS.items():
+            for table, cols in {**xray.PIPELINE_READS, **healthmap.SURVEY_READS}.items():
                 lines.append(f"| `{page.path}` | `{table}` (if present) | {', '.join(cols)} |")
     return "\n".join(lines)
 
@@ -180,6 +180,10 @@ PAGES: list[Page] = [
     ),
     Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
     Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
+    Page(
+        "healthmap.html", "healthmap.html", "Account Health Map", ("hm_accounts", "hm_responses"),
+        nav="Health map", reads={"accounts": ("account_key",)}, context=healthmap.context,
+    ),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
         "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,

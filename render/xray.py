@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hcportal.render import healthmap
 from hcportal.render.datasets import Reads, available, labelled
 from hcportal.render.shards import bucket
 from hcportal.transform import DONE_BY, RULES, Tables
@@ -76,6 +77,10 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
     }
     if "influenced_pipeline" in t.frames:
         out["pipeline"] = _pipeline(t["influenced_pipeline"])
+    # The health map's per-contact view (issue 13): who answered, per role, non-responders kept.
+    if available(t, healthmap.SURVEY_READS):
+        out["contacts"] = healthmap.contacts(t)
+        out["roles"] = healthmap.role_rates(out["contacts"])
     return out
 
 
@@ -84,7 +89,11 @@ def context(t: Tables, _shard: object, _memo: dict) -> dict:
     absent = [
         n for n, r in t.meta.get("reports", {}).items() if not r.get("used", r.get("present"))
     ]
-    return {"has_pipeline": available(t, PIPELINE_READS), "absent_reports": absent}
+    return {
+        "has_pipeline": available(t, PIPELINE_READS),
+        "has_surveys": available(t, healthmap.SURVEY_READS),
+        "absent_reports": absent,
+    }
 
 
 def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:

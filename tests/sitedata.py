@@ -50,6 +50,21 @@ def fixture_site(out: Path, extras: bool = True) -> Path:
     return render.render_site(fixture_tables(extras), out, SiteSettings())
 
 
+def demo_tables(raw: Path | None = None, accounts: int = 60, seed: int = 3) -> transform.Tables:
+    """The transform's tables of the demo CRM's seven reports (surveys included), at ``TODAY``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = raw or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        reports = democrm.generate(accounts=accounts, seed=seed, today=TODAY)
+        for name, df in reports.items():
+            df.to_csv(folder / f"{name}.csv", index=False)
+        tables = transform.run(folder, TransformSettings(), TODAY, clock=CLOCK)
+    pin_meta(tables, {n: len(df) for n, df in reports.items()})
+    return tables
+
+
 def demo_site(out: Path, raw: Path, accounts: int = 200, seed: int = 3) -> Path:
     """A site from the demo CRM's synthetic data (no harvest: the reports are written directly)."""
     raw.mkdir(parents=True, exist_ok=True)

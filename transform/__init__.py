@@ -27,6 +27,7 @@ from hcportal.core.errors import TransformError
 from hcportal.core.tables import META, TIMINGS, Tables
 from hcportal.transform import customers, memory
 from hcportal.transform.catalogue import PLAN, STEPS, TABLES
+from hcportal.transform.healthmap_rules import browser_rules
 from hcportal.transform.reports import REPORTS
 from hcportal.transform.settings import TransformSettings
 from hcportal.transform.steps import Context
@@ -58,6 +59,8 @@ def run(raw_dir: Path, settings: TransformSettings, as_of: date, *, clock: Clock
         "counts": formats.counts(TABLES, frames),
         "data_quality": quality,
         "skipped": ctx.skipped,
+        # The health map's rules as the site recomputes them (the same settings, as data).
+        "health_map": browser_rules(settings.health_map),
     }
     log.info(
         "transform: %d candidates, %d target occasions, %d data-quality rows (as of %s)",

@@ -14,7 +14,7 @@ naming what it needs and makes), its entry below, and the step in :data:`STEPS`.
 from __future__ import annotations
 
 from hcportal.core.tables import BOOL, DATE, FLOAT, INT, TEXT, TIMESTAMP, Column, Table, catalogue
-from hcportal.transform import efficacy, events, outputs, unmatched, verdicts
+from hcportal.transform import efficacy, events, health_map, outputs, unmatched, verdicts
 from hcportal.transform.reports import LOAD_STEPS, REPORTS
 from hcportal.transform.steps import plan
 
@@ -26,6 +26,8 @@ GEO = "The account's geography (AMS, EMEA, JAPAC, ...), from the accounts report
 REGION = "The account's region within its geography, from the accounts report."
 ACCOUNT = "The account's name as the accounts report spells it (else as this report does)."
 OCCASION = "`onboarding`, `renewal` or `periodic`."
+BANDS = "`Low`, `Mid`, `High` (by `health_map.mid_from` and `high_from`) or `Silent` (no answer)."
+THIN = "Some answers, but fewer than `health_map.min_responses`: too little to act on alone."
 STATUSES = "`done`, `missed`, `overdue`, `pending`, `upcoming` or `later` (policy.md#status)."
 
 TABLES = catalogue(
@@ -330,6 +332,44 @@ TABLES = catalogue(
             csv=("report", "account", "rows", "first_line", "suggestion", "score", "alias"),
         ),
         Table(
+            "health_map", "account of the accounts report, placed by its Success and Experience "
+            "net scores (seed 002; alphabetical)", "health map",
+            (
+                C("account", TEXT, "Its name, as the accounts report spells it."),
+                C("account_key", TEXT, KEY),
+                C("owner", TEXT, OWNER),
+                C("geo", TEXT, GEO),
+                C("region", TEXT, REGION),
+                C("account_value", FLOAT, "The sum of the Amounts of its contracts active on the "
+                  "as-of date (started, and not ended or evergreen), to the cent."),
+                C("success_net", FLOAT, "Success net score: (high - low ratings) / responses x "
+                  "100 to `health_map.success_question`, -100 to 100; blank: silent."),
+                C("success_responses", INT, "Answers behind it (a non-responder is not one)."),
+                C("success_band", TEXT, BANDS),
+                C("success_thin", BOOL, THIN),
+                C("experience_net", FLOAT, "Experience net score, the same to "
+                  "`health_map.experience_question`; blank: silent."),
+                C("experience_responses", INT, "Answers behind it."),
+                C("experience_band", TEXT, BANDS),
+                C("experience_thin", BOOL, THIN),
+                C("promoters", INT, "Success answers rated high (promoters on an NPS question)."),
+                C("passives", INT, "Success answers rated neither high nor low."),
+                C("detractors", INT, "Success answers rated low."),
+                C("sentiment", TEXT, "`green` (promoters outnumber passives and detractors), "
+                  "`red` (detractors outnumber both), `gray` (no Success answer), else `yellow`."),
+                C("action", TEXT, "The seed's action for the pair (Success band, Experience "
+                  "band): docs/policy.md#the-account-health-map."),
+                C("thin", BOOL, "Either measure is thin."),
+            ),
+            key=("account_key",), account="account_key", count_by="action",
+            csv=(
+                "account", "owner", "geo", "region", "account_value", "success_net",
+                "success_responses", "success_band", "experience_net", "experience_responses",
+                "experience_band", "sentiment", "action", "thin", "success_thin",
+                "experience_thin", "promoters", "passives", "detractors",
+            ),
+        ),
+        Table(
             "data_quality", "input row (or value) the transform could not use as is",
             "every step",
             (
@@ -344,7 +384,15 @@ TABLES = catalogue(
     ]
 )  # fmt: skip
 
-STEPS = (*LOAD_STEPS, outputs.STEP, efficacy.STEP, verdicts.STEP, events.STEP, unmatched.STEP)
+STEPS = (
+    *LOAD_STEPS,
+    outputs.STEP,
+    efficacy.STEP,
+    verdicts.STEP,
+    events.STEP,
+    unmatched.STEP,
+    health_map.STEP,
+)
 # The data-quality findings are collected from every step, then made a table by the runner.
 PLAN = plan(
     STEPS,

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from hcportal.transform.clean import LEGAL_SUFFIXES
+from hcportal.transform.healthmap_rules import HealthMapSettings
 from hcportal.transform.reports import REPORTS
 
 
@@ -152,6 +153,7 @@ class TransformSettings(_Strict):
             "legal suffixes ignored). The `alias` column of unmatched.csv suggests lines to add."
         ),
     )
+    health_map: HealthMapSettings = Field(default_factory=HealthMapSettings)
     strict: bool = Field(
         False,
         description=(
