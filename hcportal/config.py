@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from hcportal.core.errors import ConfigError
 from hcportal.harvest.settings import HarvestSettings
+from hcportal.publish.notify import NotifySettings
 from hcportal.publish.settings import PublishSettings
 from hcportal.render.settings import SiteSettings
 from hcportal.transform.settings import TransformSettings
@@ -51,6 +52,7 @@ class Config(BaseModel):
     transform: TransformSettings = Field(default_factory=TransformSettings)
     site: SiteSettings = Field(default_factory=SiteSettings)
     publish: PublishSettings = Field(default_factory=PublishSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _source: Path | None = PrivateAttr(default=None)

@@ -31,6 +31,8 @@ from hcportal.core.files import atomic_write_text
 from hcportal.harvest import Manifest
 from hcportal.harvest.progress import Progress
 from hcportal.harvest.runs import run_id_for
+from hcportal.previous import previous_run
+from hcportal.publish import notify
 from hcportal.publish.gate import Evidence, GateRefused, enforce, evaluate, read_manifest
 from hcportal.publish.history import History
 from hcportal.runreport import RunReport, one_line
@@ -215,7 +217,10 @@ def run(
                 report.run_id = result.raw_dir.name
                 st.counts = {r.name: r.rows for r in manifest.reports}
             with report.stage("transform") as st:
-                tables = transform.run(result.raw_dir, config.transform, as_of, clock=clock)
+                previous = previous_run(history_of(config), exclude=report.run_id)
+                tables = transform.run(
+                    result.raw_dir, config.transform, as_of, clock=clock, previous=previous
+                )
                 result.data_dir = transform.write(tables, config.data_dir)
                 st.counts = dict(tables.meta.get("counts", {}))
             with report.stage("build") as st:
@@ -228,6 +233,8 @@ def run(
                 site_dir=config.site_dir,
             )
             result.published = _gate_and_publish(config, report, evidence, now, force)
+            if result.published:
+                _notify(config, report, tables, now)
     finally:
         result.report_path = _finish(
             config, report, raw_dir=result.raw_dir, data_dir=result.data_dir,
@@ -235,6 +242,23 @@ def run(
         )  # fmt: skip
         result.seconds = {s.name: s.seconds for s in report.stages}
     return result
+
+
+def _notify(config: Config, report: RunReport, tables: transform.Tables, now: datetime) -> None:
+    """Send the owners' alert digests, when opted in; a failed send is a warning, never a failed
+    run (the site is out), and its alerts are retried on the next run."""
+    settings = config.notify
+    if not (settings.email or settings.webhook) or "alerts" not in tables.frames:
+        return
+    with report.stage("notify") as st:
+        try:
+            sent = notify.send_digests(
+                tables["alerts"], settings, history_of(config).root / notify.SENT_LOG, now
+            )
+            st.counts = {"emailed": sent.email, "posted": sent.webhook}
+            report.warnings.extend(sent.skipped)
+        except notify.NotifyError as e:
+            report.warnings.append(str(e))
 
 
 @exclusive

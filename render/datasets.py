@@ -156,6 +156,9 @@ def quality(t: Tables) -> pd.DataFrame:
     return t["data_quality"][list(QUALITY_READS["data_quality"])].reset_index(drop=True)
 
 
+# The health score's datasets live in their own module, which uses the helpers above.
+from hcportal.render import health as _health  # noqa: E402
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -178,5 +181,13 @@ DATASETS: dict[str, Dataset] = {
         Dataset("quality", quality, QUALITY_READS),
         Dataset("hm_accounts", healthmap.accounts, healthmap.ACCOUNT_READS),
         Dataset("hm_responses", healthmap.responses, healthmap.RESPONSE_READS),
+        Dataset(
+            "health", _health.health, _health.HEALTH_READS, links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
+        Dataset(
+            "alerts", _health.alerts, _health.ALERT_READS, links=("owner", "region"),
+            keys={"account": "account_key"},
+        ),
     )
-}
+}  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from hcportal.render import healthmap, xray
+from hcportal.render import health, healthmap, xray
 from hcportal.render.datasets import (
     DATASETS,
     TARGET_STATUSES,
@@ -143,6 +143,11 @@ def scope_context(t: Tables, shard: Shard, memo: dict) -> dict:
     return {"related": [{"name": n, "slug": slug(n)} for n in names], "related_kind": other}
 
 
+def owner_context(t: Tables, shard: Shard, memo: dict) -> dict:
+    """A seller's page: their regions, and their health alerts when the tables hold alerts."""
+    return {**scope_context(t, shard, memo), "owner_alerts": health.owner_alerts(t, shard.name, memo)}  # fmt: skip
+
+
 def shard_names(t: Tables, kind: Scope) -> list[str]:
     """Every owner (or region) with a page: anyone in the accounts report or owning an occasion."""
     if kind == "site":
@@ -159,8 +164,13 @@ def reads_table() -> str:
         for table, cols in page.all_reads().items():
             lines.append(f"| `{page.path}` | `{table}` | {', '.join(cols)} |")
         if page.account_data is not None:
-            for table, cols in {**xray.PIPELINE_READS, **healthmap.SURVEY_READS}.items():
+            reads = {**xray.PIPELINE_READS, **healthmap.SURVEY_READS, **xray.HEALTH_READS}
+            for table, cols in reads.items():
+                cols = sorted(cols) if table.startswith("health") else cols
                 lines.append(f"| `{page.path}` | `{table}` (if present) | {', '.join(cols)} |")
+        if page.context is owner_context:
+            cols = ", ".join(sorted(health.OWNER_ALERT_READS["alerts"]))
+            lines.append(f"| `{page.path}` | `alerts` (if present) | {cols} |")
     return "\n".join(lines)
 
 
@@ -176,7 +186,7 @@ PAGES: list[Page] = [
     ),
     Page(
         "owners/{slug}.html", "targets.html", "Health-check targets of {name}", ("targets",),
-        scope="owner", reads=SCOPE_READS, context=scope_context,
+        scope="owner", reads=SCOPE_READS, context=owner_context,
     ),
     Page("owners.html", "owners.html", "Owners", ("owners",), nav="Owners"),
     Page("efficacy.html", "efficacy.html", "Health-check efficacy", ("efficacy",), nav="Efficacy"),
@@ -184,6 +194,8 @@ PAGES: list[Page] = [
         "healthmap.html", "healthmap.html", "Account Health Map", ("hm_accounts", "hm_responses"),
         nav="Health map", reads={"accounts": ("account_key",)}, context=healthmap.context,
     ),
+    Page("health.html", "health.html", "Account health", ("health",), nav="Health"),
+    Page("alerts.html", "alerts.html", "Health alerts", ("alerts",), nav="Alerts"),
     Page("quality.html", "quality.html", "Data quality", ("quality",), nav="Data quality"),
     Page(
         "xray.html", "xray.html", "Account X-Ray", reads=xray.READS, context=xray.context,

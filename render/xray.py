@@ -51,6 +51,17 @@ PIPELINE_READS: Reads = {
     )
 }  # fmt: skip
 
+# The health score's explanation and the tone of the texts, shown when present (docs/health-score.md).
+HEALTH_READS: Reads = {
+    "health_scores": ("account_key", "state", "score", "band", "coverage", "change", "change_cause"),
+    "health_explain": (
+        "account_key", "group", "measure", "raw", "points", "weight", "contribution",
+        "newest_event", "events", "window_start", "event_types", "data_change", "config_change",
+    ),
+    "health_texts": ("account_key", "at", "source", "text", "tone", "decided_by", "themes",
+                     "theme_words"),
+}  # fmt: skip
+
 # Columns whose values link to an owner's or region's page.
 LINKS = {"accounts": ("owner", "region")}
 COUNTED, NOT_COUNTED = "counted", "not counted"
@@ -81,7 +92,25 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
     if available(t, healthmap.SURVEY_READS):
         out["contacts"] = healthmap.contacts(t)
         out["roles"] = healthmap.role_rates(out["contacts"])
+    if available(t, HEALTH_READS):
+        out.update(_health(t))
     return out
+
+
+def _health(t: Tables) -> dict[str, pd.DataFrame]:
+    """Per account: its score or state, each measure's share of it, and its texts' tone."""
+    s = t["health_scores"][list(HEALTH_READS["health_scores"])].copy()
+    s["change_cause"] = s["change_cause"].astype(object).fillna("").astype(str)
+    e = t["health_explain"][list(HEALTH_READS["health_explain"])].copy()
+    e = e[e["weight"] > 0]  # measures the account's scorecard leaves out are not shown
+    texts = t["health_texts"][list(HEALTH_READS["health_texts"])].copy()
+    for c in ("themes", "theme_words", "decided_by"):
+        texts[c] = texts[c].astype(object).fillna("").astype(str)
+    return {
+        "health": _in_key_order(s, "state"),
+        "measures": _in_key_order(e, "group"),
+        "texts": _in_key_order(texts, "at"),
+    }
 
 
 def context(t: Tables, _shard: object, _memo: dict) -> dict:
@@ -93,6 +122,7 @@ def context(t: Tables, _shard: object, _memo: dict) -> dict:
         "has_pipeline": available(t, PIPELINE_READS),
         "has_surveys": available(t, healthmap.SURVEY_READS),
         "absent_reports": absent,
+        "has_health": available(t, HEALTH_READS),
     }
 
 

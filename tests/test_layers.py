@@ -24,7 +24,7 @@ STAGES = ("hcportal.harvest", "hcportal.transform", "hcportal.render", "hcportal
 # Top to bottom: a module may import its own layer and the layers below, never one above.
 LAYERS = (
     ("hcportal.cli", "hcportal.__main__", "hcportal.config_docs", "hcportal.data_docs"),
-    ("hcportal.pipeline", "hcportal.runreport"),
+    ("hcportal.pipeline", "hcportal.runreport", "hcportal.previous", "hcportal.backtest"),
     ("hcportal.config",),
     ("hcportal.demo",),
     (*STAGES, "hcportal.democrm", "hcportal.site_templates"),

@@ -30,19 +30,38 @@ from hcportal.transform.catalogue import PLAN, STEPS, TABLES
 from hcportal.transform.healthmap_rules import browser_rules
 from hcportal.transform.reports import REPORTS
 from hcportal.transform.settings import TransformSettings
-from hcportal.transform.steps import Context
+from hcportal.transform.steps import Context, PreviousRun
 from hcportal.transform.verdicts import DONE_BY, RULES
 
 __all__ = [
-    "DONE_BY", "META", "RULES", "STEPS", "TABLES", "TIMINGS", "Tables", "read", "run", "write",
+    "DONE_BY",
+    "META",
+    "RULES",
+    "STEPS",
+    "TABLES",
+    "TIMINGS",
+    "PreviousRun",
+    "Tables",
+    "read",
+    "run",
+    "write",
 ]  # fmt: skip
 log = logging.getLogger(__name__)
 
 
-def run(raw_dir: Path, settings: TransformSettings, as_of: date, *, clock: Clock) -> Tables:
-    """Turn a raw run folder into tables, for the as-of date (``clock``: when, for meta.json)."""
+def run(
+    raw_dir: Path,
+    settings: TransformSettings,
+    as_of: date,
+    *,
+    clock: Clock,
+    previous: PreviousRun | None = None,
+) -> Tables:
+    """Turn a raw run folder into tables, for the as-of date (``clock``: when, for meta.json).
+
+    ``previous``: the last run's tables and settings, when kept (the health score's change)."""
     memory.reuse_big_allocations()
-    ctx = Context(raw_dir=raw_dir, settings=settings, as_of=as_of)
+    ctx = Context(raw_dir=raw_dir, settings=settings, as_of=as_of, previous=previous)
     frames = PLAN.run(ctx)
     frames["data_quality"] = ctx.quality.table()
     formats.check(TABLES["data_quality"], frames["data_quality"], "run")

@@ -14,8 +14,18 @@ naming what it needs and makes), its entry below, and the step in :data:`STEPS`.
 from __future__ import annotations
 
 from hcportal.core.tables import BOOL, DATE, FLOAT, INT, TEXT, TIMESTAMP, Column, Table, catalogue
-from hcportal.transform import efficacy, events, health_map, outputs, unmatched, verdicts
+from hcportal.transform import (
+    alerts,
+    efficacy,
+    events,
+    health_map,
+    outputs,
+    score,
+    unmatched,
+    verdicts,
+)
 from hcportal.transform.reports import LOAD_STEPS, REPORTS
+from hcportal.transform.score_settings import MEASURES
 from hcportal.transform.steps import plan
 
 C = Column
@@ -370,6 +380,125 @@ TABLES = catalogue(
             ),
         ),
         Table(
+            "health_scores", "account of the accounts report, with its health score or state",
+            "score",
+            (
+                C("account", TEXT, ACCOUNT),
+                C("owner", TEXT, OWNER),
+                C("geo", TEXT, GEO),
+                C("region", TEXT, REGION),
+                C("segment", TEXT, "Its value of `score.segment_by` (the scorecard it is scored "
+                  "by); blank: the default scorecard."),
+                C("state", TEXT, "`scored`; `insufficient signal` (coverage below "
+                  "`score.min_coverage`); `silent` (no activity, case or survey answer within "
+                  "`score.silent_days`). Only `scored` accounts have a score and band."),
+                C("score", FLOAT, "0-100, one decimal: the weighted mean of the points of the "
+                  "measures with data (health-score.md); blank unless scored.", decimals=1),
+                C("band", TEXT, "The first of `score.bands` whose `min_score` it reaches; blank "
+                  "unless scored."),
+                C("coverage", FLOAT, "The share (0-1) of the scorecard's weight whose measures had "
+                  "data.", decimals=4),
+                C("previous_score", FLOAT, "Its score in the previous run kept in the history; "
+                  "blank if none.", decimals=1),
+                C("change", FLOAT, "score - previous_score (both scored).", decimals=1),
+                C("change_data", FLOAT, "The part of the change new data made (today's "
+                  "configuration on both runs' data).", decimals=1),
+                C("change_config", FLOAT, "The part a changed configuration made (the previous "
+                  "data re-scored with today's configuration); change_data + change_config = "
+                  "change.", decimals=1),
+                C("change_cause", TEXT, "`data`, `config`, `data and config`; `state` (became or "
+                  "stopped being silent or insufficient); `config changed state`; blank: none."),
+                C("weakest", TEXT, "The measures that cost it the most points, with their points."),
+                C("missing", TEXT, "The measures of its scorecard without data (space-separated)."),
+                C("newest_event", TIMESTAMP, "Its newest event any measure read (freshness)."),
+                C("last_heard", TIMESTAMP, "Its newest activity, case or survey answer."),
+                C("account_key", TEXT, KEY),
+            ),
+            key=("account_key",), account="account_key",
+            csv=(
+                "account", "owner", "geo", "region", "segment", "state", "score", "band",
+                "coverage", "previous_score", "change", "change_data", "change_config",
+                "change_cause", "weakest", "missing", "newest_event", "last_heard", "account_key",
+            ),
+        ),
+        Table(
+            "health_explain", "account and measure of its scorecard: what the measure read, "
+            "its points and its share of the score", "score",
+            (
+                C("account_key", TEXT, KEY),
+                C("group", TEXT, "The measure's group: engagement, tone, support, billing, usage, "
+                  "surveys."),
+                C("measure", TEXT, "The measure: " + "; ".join(
+                    f"`{m}`: {doc}" for m, (_, doc) in MEASURES.items()) + "."),
+                C("raw", FLOAT, "Its raw value; blank: no data (a missing signal).", decimals=4),
+                C("points", FLOAT, "0-100 by its scale; blank: no data.", decimals=1),
+                C("weight", FLOAT, "Its normalised weight in the account's scorecard (all add up "
+                  "to 1).", decimals=4),
+                C("contribution", FLOAT, "Its points in the score: the account's contributions add "
+                  "up to its score exactly; blank if no data or not scored.", decimals=1),
+                C("newest_event", TIMESTAMP, "The newest event it read (its freshness)."),
+                C("events", INT, "How many events it read."),
+                C("window_start", DATE, "The first day of its window (the last is the as-of date)."),
+                C("window_days", INT, "Its window in days."),
+                C("event_types", TEXT, "The event types it reads (space-separated): the X-Ray "
+                  "links it to them."),
+                C("previous_contribution", FLOAT, "Its contribution in the previous run.",
+                  decimals=1),
+                C("data_change", FLOAT, "The change of its contribution new data made.",
+                  decimals=1),
+                C("config_change", FLOAT, "The change of its contribution a changed configuration "
+                  "made.", decimals=1),
+            ),
+            key=("account_key", "measure"), account="account_key",
+            csv=(
+                "account_key", "group", "measure", "raw", "points", "weight", "contribution",
+                "newest_event", "events", "window_start", "window_days", "event_types",
+                "previous_contribution", "data_change", "config_change",
+            ),
+        ),
+        Table(
+            "health_texts", "event with a communication text in the tone window, and the tone "
+            "and themes of its text (each distinct text judged once)", "score",
+            (
+                C("account_key", TEXT, KEY),
+                C("at", TIMESTAMP, "The event's time."),
+                C("source", TEXT, "Its report (`activities`, `tickets`)."),
+                C("line", INT, "Its line in that report."),
+                C("text", TEXT, "Its Subject and notes."),
+                C("tone", TEXT, "`positive`, `negative`, `neutral`, or `no signal` (no word of "
+                  "the lexicon)."),
+                C("compound", FLOAT, "vaderSentiment's compound score (-1 to 1).", decimals=4),
+                C("decided_by", TEXT, "The words that carried a valence."),
+                C("themes", TEXT, "The themes it hit (`; `-separated)."),
+                C("theme_words", TEXT, "The words of those themes it holds."),
+            ),
+            key=("source", "line", "at"), account="account_key",
+        ),
+        Table(
+            "alerts", "alert raised by this run on an account", "score",
+            (
+                C("alert_id", TEXT, "Stable for the same event, so no digest sends it twice."),
+                C("account", TEXT, ACCOUNT),
+                C("owner", TEXT, OWNER),
+                C("region", TEXT, REGION),
+                C("rule", TEXT, "Which: " + "; ".join(
+                    f"`{r}`: {doc}" for r, doc in alerts.RULES.items()) + "."),
+                C("detail", TEXT, "What happened, in words."),
+                C("score", FLOAT, "Its score now (blank unless scored).", decimals=1),
+                C("previous_score", FLOAT, "Its score in the previous run.", decimals=1),
+                C("band", TEXT, "Its band now."),
+                C("previous_band", TEXT, "Its band in the previous run."),
+                C("weakest", TEXT, "The measures that cost it the most points."),
+                C("due", DATE, "`silent_renewal`: the renewal check's due date."),
+                C("account_key", TEXT, KEY),
+            ),
+            key=("alert_id",), account="account_key",
+            csv=(
+                "alert_id", "account", "owner", "region", "rule", "detail", "score",
+                "previous_score", "band", "previous_band", "weakest", "due", "account_key",
+            ),
+        ),
+        Table(
             "data_quality", "input row (or value) the transform could not use as is",
             "every step",
             (
@@ -392,6 +521,7 @@ STEPS = (
     events.STEP,
     unmatched.STEP,
     health_map.STEP,
+    score.STEP,
 )
 # The data-quality findings are collected from every step, then made a table by the runner.
 PLAN = plan(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from hcportal.transform.clean import LEGAL_SUFFIXES
 from hcportal.transform.healthmap_rules import HealthMapSettings
 from hcportal.transform.reports import REPORTS
+from hcportal.transform.score_settings import ScoreSettings
 
 
 class _Strict(BaseModel):
@@ -154,6 +155,7 @@ class TransformSettings(_Strict):
         ),
     )
     health_map: HealthMapSettings = Field(default_factory=HealthMapSettings)
+    score: ScoreSettings = Field(default_factory=ScoreSettings)
     strict: bool = Field(
         False,
         description=(

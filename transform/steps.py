@@ -37,6 +37,16 @@ log = logging.getLogger(__name__)
 Frames = dict[str, pd.DataFrame]
 
 
+@dataclass(frozen=True)
+class PreviousRun:
+    """The last run kept in the history (its tables and its as-of date), for the steps that explain
+    a change since then (the health score). Read by the pipeline, never by a step."""
+
+    frames: Frames
+    as_of: date
+    run_id: str = ""
+
+
 @dataclass
 class Context:
     """What every step may read besides the tables: the raw folder, settings and the as-of date;
@@ -49,6 +59,7 @@ class Context:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    previous: PreviousRun | None = None
     # Per input report, what its load step found (meta.json's "reports"): used or not, why not,
     # rows read and accepted, the fields its export lacks.
     reports: dict[str, dict] = field(default_factory=dict)

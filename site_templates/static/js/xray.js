@@ -70,6 +70,25 @@
     return parts;
   }
 
+  // The health score: the score (or the state that stands instead of one) among the facts, each
+  // measure's share of it, and the tone of the account's texts.
+  function showHealth(root, t, key) {
+    const fact = root.querySelector('[data-fact="health"]');
+    const h = t.health, rows = h.where("account_key", key);
+    if (fact && rows.length) {
+      const i = rows[0], state = h.col("state").get(i);
+      const coverage = HCP.fmt.percent(h.col("coverage").get(i)) + " of the scorecard had data";
+      const change = h.col("change").get(i);
+      fact.textContent = state !== "scored"
+        ? (state === "silent" ? "Silent" : "Insufficient signal") + " (no score; " + coverage + ")"
+        : HCP.fmt.number(h.col("score").get(i)) + " · " + h.col("band").get(i) + " · " + coverage +
+          (change == null ? "" : " · change " + HCP.fmt.number(change) +
+            (h.col("change_cause").get(i) ? " (" + h.col("change_cause").get(i) + ")" : ""));
+    }
+    showGrid(root, "s.", t.measures.pick(t.measures.where("account_key", key)), key);
+    showGrid(root, "x.", t.texts.pick(t.texts.where("account_key", key)), key);
+  }
+
   // The account key as a file-name part (xray-timeline-acme-rail-<as of>.xlsx), so two
   // accounts' downloads do not overwrite each other: letters and digits of any script kept.
   const fileTag = (key) => key.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 60);
@@ -156,6 +175,7 @@
     const evs = t.events.where("account_key", key);
     windows(root, t, occs, evs);
     showGrid(root, "t.", t.events.pick(evs), key);
+    if (t.health) showHealth(root, t, key);
     HCP.ready();
   }
 

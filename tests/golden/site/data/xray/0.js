@@ -88,5 +88,48 @@ HCP.data["xray/0"] =
       "revenue": {"values": [40000]},
       "account_key": {"values": ["evergreen power"]}
     }
+  },
+  "health": {
+    "n": 7,
+    "columns": {
+      "account_key": {"values": ["acme org", "blue harbor", "cedar labs", "delta foods", "evergreen power", "falcon media", "granite rail"]},
+      "state": {"dict": ["insufficient signal", "silent"], "chars": "0100001"},
+      "score": {"values": [null, null, null, null, null, null, null]},
+      "band": {"dict": [""], "chars": "0000000"},
+      "coverage": {"values": [0.1667, 0.0682, 0.1667, 0.1364, 0.1667, 0.1667, 0.0682]},
+      "change": {"values": [null, null, null, null, null, null, null]},
+      "change_cause": {"dict": [""], "chars": "0000000"}
+    }
+  },
+  "measures": {
+    "n": 119,
+    "columns": {
+      "account_key": {"dict": ["acme org", "blue harbor", "cedar labs", "delta foods", "evergreen power", "falcon media", "granite rail"], "chars": "00000000000000000111111111111111112222222222222222233333333333333333444444444444444445555555555555555566666666666666666"},
+      "group": {"dict": ["billing", "engagement", "support", "surveys", "tone", "usage"], "chars": "00111112222334455001111122223344550011111222233445500111112222334455001111122223344550011111222233445500111112222334455"},
+      "measure": {"dict": ["adoption", "contacts_engaged", "days_late", "days_since_touch", "escalations", "high_priority_share", "nps", "open_case_age", "response_hours", "response_rate", "risk_share", "survey_response_rate", "tickets_per_month", "tone", "touches_per_month", "unpaid_amount", "usage_trend"], "chars": "2fe3198c5746bda0g2fe3198c5746bda0g2fe3198c5746bda0g2fe3198c5746bda0g2fe3198c5746bda0g2fe3198c5746bda0g2fe3198c5746bda0g"},
+      "raw": {"values": [null, null, 0.1667, 49.0, null, null, null, null, null, null, null, null, null, null, 0.0, null, null, null, null, 0.0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0.1667, 21.0, null, null, null, null, null, null, null, null, null, null, 0.0, null, null, null, null, 0.0, 307.0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0.3333, 64.0, null, null, null, null, null, null, null, null, null, null, 0.0, null, null, null, null, 0.1667, 22.0, null, null, null, null, null, null, null, null, null, null, 0.0, null, null, null, null, 0.0, null, null, null, null, null, null, null, null, null, null, null, null, null, null]},
+      "points": {"values": [null, null, 4.2, 49.4, null, null, null, null, null, null, null, null, null, null, 100.0, null, null, null, null, 0.0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 4.2, 83.1, null, null, null, null, null, null, null, null, null, null, 100.0, null, null, null, null, 0.0, 0.0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 8.3, 31.3, null, null, null, null, null, null, null, null, null, null, 100.0, null, null, null, null, 4.2, 81.9, null, null, null, null, null, null, null, null, null, null, 100.0, null, null, null, null, 0.0, null, null, null, null, null, null, null, null, null, null, null, null, null, null]},
+      "weight": {"values": [0.0909, 0.0455, 0.0682, 0.0682, 0.0341, 0.0682, 0.0341, 0.0519, 0.0519, 0.026, 0.0519, 0.0909, 0.0455, 0.0606, 0.0303, 0.1212, 0.0606, 0.0909, 0.0455, 0.0682, 0.0682, 0.0341, 0.0682, 0.0341, 0.0519, 0.0519, 0.026, 0.0519, 0.0909, 0.0455, 0.0606, 0.0303, 0.1212, 0.0606, 0.0909, 0.0455, 0.0682, 0.0682, 0.0341, 0.0682, 0.0341, 0.0519, 0.0519, 0.026, 0.0519, 0.0909, 0.0455, 0.0606, 0.0303, 0.1212, 0.0606, 0.0909, 0.0455, 0.0682, 0.0682, 0.0341, 0.0682, 0.0341, 0.0519, 0.0519, 0.026, 0.0519, 0.0909, 0.0455, 0.0606, 0.0303, 0.1212, 0.0606, 0.0909, 0.0455, 0.0682, 0.0682, 0.0341, 0.0682, 0.0341, 0.0519, 0.0519, 0.026, 0.0519, 0.0909, 0.0455, 0.0606, 0.0303, 0.1212, 0.0606, 0.0909, 0.0455, 0.0682, 0.0682, 0.0341, 0.0682, 0.0341, 0.0519, 0.0519, 0.026, 0.0519, 0.0909, 0.0455, 0.0606, 0.0303, 0.1212, 0.0606, 0.0909, 0.0455, 0.0682, 0.0682, 0.0341, 0.0682, 0.0341, 0.0519, 0.0519, 0.026, 0.0519, 0.0909, 0.0455, 0.0606, 0.0303, 0.1212, 0.0606]},
+      "contribution": {"values": [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]},
+      "newest_event": {"minutes": [null, null, 29853300, 29853300, null, null, null, null, null, null, null, null, null, null, 29853300, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 29893920, 29893920, null, null, null, null, null, null, null, null, null, null, 29893920, null, null, null, null, null, 29481720, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, 29831910, 29831910, null, null, null, null, null, null, null, null, null, null, 29831910, null, null, null, null, 29892060, 29892060, null, null, null, null, null, null, null, null, null, null, 29892060, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]},
+      "events": {"values": [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]},
+      "window_start": {"days": [20416, 20416, 20601, 20416, 20601, 20601, 20601, 20601, 20601, 20416, 20601, 20416, 20416, 20601, 20601, 20661, 20541, 20416, 20416, 20601, 20416, 20601, 20601, 20601, 20601, 20601, 20416, 20601, 20416, 20416, 20601, 20601, 20661, 20541, 20416, 20416, 20601, 20416, 20601, 20601, 20601, 20601, 20601, 20416, 20601, 20416, 20416, 20601, 20601, 20661, 20541, 20416, 20416, 20601, 20416, 20601, 20601, 20601, 20601, 20601, 20416, 20601, 20416, 20416, 20601, 20601, 20661, 20541, 20416, 20416, 20601, 20416, 20601, 20601, 20601, 20601, 20601, 20416, 20601, 20416, 20416, 20601, 20601, 20661, 20541, 20416, 20416, 20601, 20416, 20601, 20601, 20601, 20601, 20601, 20416, 20601, 20416, 20416, 20601, 20601, 20661, 20541, 20416, 20416, 20601, 20416, 20601, 20601, 20601, 20601, 20601, 20416, 20601, 20416, 20416, 20601, 20601, 20661, 20541]},
+      "event_types": {"dict": ["activity health_check", "activity health_check ticket_opened", "invoice_due", "survey_answer", "survey_answer survey_no_answer", "ticket_opened", "usage"], "chars": "22000005555341166220000055553411662200000555534116622000005555341166220000055553411662200000555534116622000005555341166"},
+      "data_change": {"values": [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]},
+      "config_change": {"values": [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]}
+    }
+  },
+  "texts": {
+    "n": 5,
+    "columns": {
+      "account_key": {"dict": ["acme org", "cedar labs", "evergreen power", "falcon media"], "chars": "01223"},
+      "at": {"minutes": [29853300, 29893920, 29779800, 29831910, 29892060]},
+      "source": {"dict": ["activities"], "chars": "00000"},
+      "text": {"values": ["QBR", "Demo", "Health Check", "Pricing discussion", "Health check review"]},
+      "tone": {"dict": ["no signal"], "chars": "00000"},
+      "decided_by": {"dict": [""], "chars": "00000"},
+      "themes": {"dict": ["", "Discovery", "Pricing"], "chars": "01020"},
+      "theme_words": {"dict": ["", "demo", "pricing"], "chars": "01020"}
+    }
   }
 }

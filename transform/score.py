@@ -1,0 +1,259 @@
+"""The health-score step: measures from the events, scores with their explanation, change, alerts.
+
+:func:`compute` is the pure core: ``(events, accounts, settings, as_of) -> Result`` with the
+``health_scores``, ``health_explain`` and ``health_texts`` tables. The step adds what needs the
+previous run (``Context.previous``, read from the history by the pipeline: the I/O stays at the
+edge): each score's change, split per measure into what new data moved and what a changed
+configuration moved (:mod:`score_change`), and the alerts (:mod:`alerts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from hcportal.transform import alerts as alert_rules
+from hcportal.transform import measures as ms
+from hcportal.transform import score_change, scoring, tone
+from hcportal.transform.score_settings import MEASURES, ScoreSettings
+from hcportal.transform.steps import Context, Frames, Step
+
+SCORE_COLUMNS = [
+    "account", "owner", "geo", "region", "segment", "state", "score", "band", "coverage",
+    "previous_score", "change", "change_data", "change_config", "change_cause", "weakest",
+    "missing", "newest_event", "last_heard", "account_key",
+]  # fmt: skip
+EXPLAIN_COLUMNS = [
+    "account_key", "group", "measure", "raw", "points", "weight", "contribution", "newest_event",
+    "events", "window_start", "window_days", "event_types", "previous_contribution",
+    "data_change", "config_change",
+]  # fmt: skip
+TEXT_COLUMNS = [
+    "account_key", "at", "source", "line", "text", "tone", "compound", "decided_by", "themes",
+    "theme_words",
+]  # fmt: skip
+CUSTOMER_TYPES = ("activity", "health_check", "ticket_opened", "survey_answer")
+
+
+@dataclass
+class Result:
+    scores: pd.DataFrame
+    explain: pd.DataFrame
+    texts: pd.DataFrame
+
+
+def score_step(t: Frames, ctx: Context) -> Frames:
+    settings = ctx.settings.score
+    now = compute(t["events"], t["accounts"], settings, ctx.as_of)
+    prev = getattr(ctx, "previous", None)
+    scores, explain = now.scores, now.explain
+    prev_scores = None
+    if prev is not None and "health_scores" in prev.frames and "health_explain" in prev.frames:
+        prev_scores = prev.frames["health_scores"]
+        rescored = None
+        if "events" in prev.frames and "accounts" in prev.frames:
+            rescored = compute(prev.frames["events"], prev.frames["accounts"], settings, prev.as_of)
+        scores, explain = score_change.attach(
+            scores, explain, prev_scores, prev.frames["health_explain"],
+            None if rescored is None else (rescored.scores, rescored.explain),
+        )  # fmt: skip
+    occ = t.get("occasions")
+    found = alert_rules.alerts(
+        scores, prev_scores, occ, settings.alerts, ctx.as_of, [b.name for b in settings.bands]
+    )
+    return {
+        "health_scores": scores,
+        "health_explain": explain,
+        "health_texts": now.texts,
+        "alerts": found,
+    }
+
+
+STEP = Step(
+    "score",
+    score_step,
+    makes=("health_scores", "health_explain", "health_texts", "alerts"),
+    needs=("events", "accounts"),
+    uses=("occasions",),
+)
+
+
+def compute(
+    events: pd.DataFrame,
+    accounts: pd.DataFrame,
+    settings: ScoreSettings,
+    as_of: date,
+    *,
+    calls: tone.TextCalls | None = None,
+    texts: bool = True,
+) -> Result:
+    """Score every account of ``accounts`` from ``events`` as of ``as_of``.
+
+    ``calls``: the texts of ``events`` already judged (:func:`tone.analyse`; they do not depend
+    on the date, so a replay judges them once); ``texts``: make the ``health_texts`` table."""
+    accounts = accounts.drop_duplicates("account_key")
+    keys = pd.Index(accounts["account_key"].astype("str").to_numpy(), dtype="str")
+    ev = ms.prepare(events, keys, as_of)
+    segment = _segments(accounts, settings)
+    cards = {seg: settings.card(seg) for seg in pd.unique(segment)}
+    # The texts the tone measures read today: those of their longest window on any scorecard.
+    tone_days = max(c[1][m].window_days for c in cards.values() for m in ("tone", "risk_share"))
+    if calls is None:
+        calls = judge(events, settings, ev.within(tone_days))
+    measured = {}
+    for name in MEASURES:
+        # A scorecard may give a measure its own window: measure once per distinct window.
+        windows = {seg: card[1][name].window_days for seg, card in cards.items()}
+        parts = {w: ms.FUNCTIONS[name](ev, w, calls, settings) for w in set(windows.values())}
+        if len(parts) == 1:
+            measured[name] = next(iter(parts.values()))
+        else:
+            measured[name] = _pick(parts, windows, segment)
+    customer = ev.of(*CUSTOMER_TYPES) & ev.within(settings.silent_days) & (ev.acct >= 0)
+    silent = np.bincount(ev.acct[customer], minlength=len(keys)) == 0
+    last_heard = ms._newest(ev, ev.of(*CUSTOMER_TYPES) & (ev.age >= 0) & (ev.acct >= 0))
+    result = scoring.score(measured, segment, silent, settings)
+    window = np.column_stack(
+        [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
+    ) if len(keys) else np.zeros((0, len(MEASURES)), dtype=np.int64)  # fmt: skip
+    explain = _explain(keys, measured, result, window, as_of)
+    scores = _scores(accounts, keys, segment, measured, result, settings)
+    scores["last_heard"] = last_heard
+    scores = scores[SCORE_COLUMNS]
+    made = _texts(ev, calls, ev.within(tone_days)) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
+    return Result(scores, explain, made)
+
+
+def judge(
+    events: pd.DataFrame, settings: ScoreSettings, when: np.ndarray | None = None
+) -> tone.TextCalls:
+    """The tone and themes of the texts the tone measures read (each distinct text once), of the
+    rows ``when`` (a mask; None: every date, as a replay of past dates needs)."""
+    rows = events["type"].isin(ms.measure_types("tone")).to_numpy()
+    return tone.analyse(events, rows if when is None else rows & when, settings)
+
+
+def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
+    if not settings.segment_by:
+        return np.full(len(accounts), "", dtype=object)
+    by = {str(c).casefold(): c for c in accounts.columns}
+    col = by.get(settings.segment_by.casefold())
+    if col is None:
+        return np.full(len(accounts), "", dtype=object)
+    return accounts[col].astype("object").fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _pick(parts: dict, windows: dict, segment: np.ndarray) -> ms.Measured:
+    first = next(iter(parts.values()))
+    out = ms.Measured(first.raw.copy(), first.newest.copy(), first.events.copy())
+    for seg, w in windows.items():
+        rows = segment == seg
+        out.raw[rows], out.newest[rows], out.events[rows] = (
+            parts[w].raw[rows], parts[w].newest[rows], parts[w].events[rows],
+        )  # fmt: skip
+    return out
+
+
+def _explain(
+    keys: pd.Index, measured: dict, s: scoring.Scored, window: np.ndarray, as_of: date
+) -> pd.DataFrame:
+    n, m = s.raw.shape
+    names = list(MEASURES)
+    groups = [MEASURES[x][0] for x in names]
+    newest = np.column_stack([measured[x].newest for x in names]) if n else np.zeros((0, m), "datetime64[s]")  # fmt: skip
+    count = np.column_stack([measured[x].events for x in names]) if n else np.zeros((0, m), np.int64)  # fmt: skip
+    start = np.datetime64(pd.Timestamp(as_of), "s") - (window.astype(np.int64) - 1) * np.timedelta64(1, "D")  # fmt: skip
+    nan = np.full(n * m, np.nan)
+    df = pd.DataFrame(
+        {
+            "account_key": pd.Categorical.from_codes(np.repeat(np.arange(n), m), categories=keys),
+            "group": pd.Categorical(np.tile(groups, n)),
+            "measure": pd.Categorical(np.tile(names, n), categories=names),
+            "raw": np.round(s.raw.ravel(), 4),
+            "points": np.round(s.points.ravel(), 1),
+            "weight": np.round(s.weight.ravel(), 4),
+            "contribution": s.contribution.ravel() / 10.0,
+            "newest_event": newest.ravel().astype("datetime64[s]"),
+            "events": count.ravel().astype(np.int64),
+            "window_start": start.ravel().astype("datetime64[s]"),
+            "window_days": window.ravel().astype(np.int64),
+            "event_types": pd.Categorical(
+                np.tile([" ".join(ms.SOURCE_TYPES[x]) for x in names], n)
+            ),
+            "previous_contribution": nan,
+            "data_change": nan.copy(),
+            "config_change": nan.copy(),
+        }
+    )
+    # Every measure, those a scorecard leaves out (weight 0) too: a change of configuration that
+    # drops one still shows what it did, and the per-measure changes add up to the score's.
+    return df[EXPLAIN_COLUMNS]
+
+
+def _scores(
+    accounts: pd.DataFrame, keys: pd.Index, segment: np.ndarray, measured: dict,
+    s: scoring.Scored, settings: ScoreSettings,
+) -> pd.DataFrame:  # fmt: skip
+    newest = np.column_stack([measured[x].newest for x in MEASURES]) if len(keys) else np.zeros((0, 1), "datetime64[s]")  # fmt: skip
+    newest_any = pd.DataFrame(newest).max(axis=1).to_numpy(dtype="datetime64[s]") if len(keys) else np.zeros(0, "datetime64[s]")  # fmt: skip
+    scored = s.state == scoring.SCORED
+    df = pd.DataFrame(
+        {
+            "account": accounts["account"].astype("str").to_numpy(),
+            "owner": accounts["owner"].astype("str").to_numpy(),
+            "geo": accounts["geo"].astype("str").to_numpy(),
+            "region": accounts["region"].astype("str").to_numpy(),
+            "segment": segment.astype(str),
+            "state": s.state.astype(str),
+            "score": s.score,
+            "band": s.band.astype(str),
+            "coverage": np.round(s.coverage, 4),
+            "previous_score": np.nan,
+            "change": np.nan,
+            "change_data": np.nan,
+            "change_config": np.nan,
+            "change_cause": "",
+            "weakest": np.where(scored, scoring.weakest(s, settings.alerts.top_measures), ""),
+            "missing": scoring.missing(s),
+            "newest_event": newest_any,
+            "account_key": keys.to_numpy(dtype=object).astype(str),
+        }
+    )
+    for c in ("account", "owner", "geo", "region", "segment", "state", "band", "change_cause",
+              "weakest", "missing", "account_key"):  # fmt: skip
+        df[c] = df[c].astype("str")
+    return df[[c for c in SCORE_COLUMNS if c != "last_heard"]]
+
+
+def _texts(ev: ms.Events, calls: tone.TextCalls, window: np.ndarray) -> pd.DataFrame:
+    """One row per event with a text in the tone window: its tone call and themes."""
+    rows = np.flatnonzero((calls.text_of_row >= 0) & (ev.acct >= 0) & window)
+    tid = calls.text_of_row[rows]
+    f = ev.frame
+    per_text = pd.DataFrame(
+        {
+            "text": calls.texts,
+            "tone": [c.tone for c in calls.calls],
+            "compound": np.round(calls.compound, 4),
+            "decided_by": [" ".join(c.words) for c in calls.calls],
+            "themes": ["; ".join(c.themes) for c in calls.calls],
+            "theme_words": [" ".join(c.theme_words) for c in calls.calls],
+        }
+    )
+    out = pd.DataFrame(
+        {
+            "account_key": f["account_key"].iloc[rows].astype("str").to_numpy(),
+            "at": f["at"].to_numpy(dtype="datetime64[s]")[rows],
+            "source": f["source"].iloc[rows].astype("str").to_numpy(),
+            "line": f["line"].to_numpy(dtype=np.int64)[rows],
+        }
+    )
+    for c in per_text.columns:
+        col = per_text[c].to_numpy()[tid]
+        out[c] = pd.Categorical(col) if c != "compound" else col
+    for c in ("account_key", "source"):
+        out[c] = out[c].astype("str")
+    return out[TEXT_COLUMNS]
