@@ -258,7 +258,7 @@ def test_the_xray_shows_each_contact_and_the_response_rate_per_role(built, table
     key = str(silent[silent == 0].index[0][0])  # an account with a contact who never answered
     page.goto((built / "site" / "xray.html").as_uri() + "#account=" + key)
     page.wait_for_selector("html[data-ready='1']", state="attached")
-    contacts = page.locator("section[data-state-prefix='s.']")
+    contacts = page.locator("section[data-state-prefix='v.']")
     assert contacts.is_visible()
     statuses = contacts.locator("tbody td:nth-child(3)").all_inner_texts()
     assert "Non-responder" in statuses or "Not asked" in statuses

@@ -171,7 +171,7 @@
     showGrid(root, "c.", t.contracts.pick(cons), key);
     if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)), key);
     if (t.roles) showGrid(root, "r.", t.roles.pick(t.roles.where("account_key", key)), key);
-    if (t.contacts) showGrid(root, "s.", t.contacts.pick(t.contacts.where("account_key", key)), key);
+    if (t.contacts) showGrid(root, "v.", t.contacts.pick(t.contacts.where("account_key", key)), key);
     const evs = t.events.where("account_key", key);
     windows(root, t, occs, evs);
     showGrid(root, "t.", t.events.pick(evs), key);
