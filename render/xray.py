@@ -34,7 +34,17 @@ READS: Reads = {
     "check_verdicts": (
         "line", "check_date", "rule", "counts", "occasion", "k", "due", "evidence_date",
     ),
+    "events": (
+        "account_key", "at", "type", "source", "line", "ref", "subject", "contact", "logged_by",
+        "product", "occasion", "status", "priority", "escalated", "amount", "days_late",
+        "question", "rating", "active_users", "licensed_users", "usage_events", "activity_type",
+        "direction",
+    ),
 }  # fmt: skip
+# The ids an account is known by in each source, shown in the X-Ray's header: events column ->
+# what the ids are.
+IDS = {("tickets", "ref"): "case numbers", ("invoices", "ref"): "invoice numbers",
+       ("surveys", "contact"): "survey contacts", ("activities", "contact"): "contacts"}  # fmt: skip
 # Shown when present (the credit step's table; a caller's own tables may lack it).
 PIPELINE_READS: Reads = {
     "influenced_pipeline": (
@@ -73,12 +83,15 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
     occasions["label"] = occasion_names(occasions)
     activities = t["activities"][list(READS["activities"])].reset_index(drop=True)
     verdict, why = check_verdicts(activities, t["check_verdicts"], str(t.meta["as_of"]))
-    activities = activities.assign(verdict=verdict, why=why).drop(columns="_line")
+    activities = activities.assign(verdict=verdict, why=why)
+    events = t["events"][list(READS["events"])]
     out = {
         "accounts": accounts,
         "contracts": _in_key_order(contracts, "start"),
         "occasions": _in_key_order(occasions, "due"),
-        "activities": _in_key_order(activities, "timestamp"),
+        "activities": _in_key_order(activities.drop(columns="_line"), "timestamp"),
+        "events": timeline(events, activities),
+        "ids": ids(events),
     }
     if "influenced_pipeline" in t.frames:
         out["pipeline"] = _pipeline(t["influenced_pipeline"])
@@ -113,9 +126,14 @@ def _health(t: Tables) -> dict[str, pd.DataFrame]:
 
 
 def context(t: Tables, _shard: object, _memo: dict) -> dict:
+    # The optional reports this run did not have (or could not use): the timeline says so.
+    absent = [
+        n for n, r in t.meta.get("reports", {}).items() if not r.get("used", r.get("present"))
+    ]
     return {
         "has_pipeline": available(t, PIPELINE_READS),
         "has_surveys": available(t, healthmap.SURVEY_READS),
+        "absent_reports": absent,
         "has_health": available(t, HEALTH_READS),
         "common_paths": common_paths(t),
     }
@@ -140,6 +158,93 @@ def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
     stray = stray.assign(account=contracts["account"]).drop_duplicates("account_key")
     acc = pd.concat([acc, stray], ignore_index=True)
     return labelled(acc, ("owner", "geo", "region"))
+
+
+def timeline(events: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
+    """The events as the X-Ray's timeline: when, what kind, the report and line it comes from,
+    what it was about, who, its amount, and the rest of its values in words (a health check's
+    verdict among them). Already in (account, time) order, as the transform writes them."""
+    ev = events.reset_index(drop=True)
+    text = lambda c: ev[c].astype(object).where(ev[c].notna(), "").astype(str)  # noqa: E731
+    what = text("subject")
+    for c in ("question", "product", "ref"):
+        what = what.where(what != "", text(c))
+    who = text("logged_by").where(text("logged_by") != "", text("contact"))
+    parts = [
+        ("", text("occasion")),
+        ("", text("status")),
+        ("priority ", text("priority")),
+        ("", ev["escalated"].astype(object).map({True: "escalated"}).fillna("").astype(str)),
+        ("", _number(ev["days_late"], "{:+,.0f} days late")),
+        ("rating ", _number(ev["rating"], "{:g}")),
+        ("", _number(ev["active_users"], "{:,.0f} active users")),
+        ("", _number(ev["licensed_users"], "{:,.0f} licensed")),
+        ("", _number(ev["usage_events"], "{:,.0f} events")),
+        ("", text("activity_type")),
+        ("", text("direction")),
+    ]
+    if ev["ref"].notna().any():
+        parts.append(("ref ", text("ref").where(text("subject") != "", "")))
+    detail = pd.Series("", index=ev.index, dtype=object)
+    for prefix, value in parts:
+        piece = (prefix + value).where(value != "", "")
+        detail = detail.where(piece == "", detail.where(detail == "", detail + "; ") + piece)
+    hc = (ev["type"] == "health_check").to_numpy()
+    if hc.any():  # a health check's verdict, as its own table says it
+        by_line = activities.set_index("_line")
+        verdicts = by_line["verdict"].reindex(ev.loc[hc, "line"]).fillna("").to_numpy()
+        whys = by_line["why"].reindex(ev.loc[hc, "line"]).fillna("").to_numpy()
+        said = np.where(
+            verdicts == COUNTED, whys, np.where(verdicts == "", "", "not counted: " + whys)
+        )
+        detail[hc] = said
+    out = pd.DataFrame(
+        {
+            "account_key": ev["account_key"],
+            "when": ev["at"],
+            "event": ev["type"].astype(str).str.replace("_", " "),
+            "source": ev["source"].astype(str),
+            "line": ev["line"],
+            "what": what,
+            "who": who,
+            "amount": ev["amount"],
+            "detail": detail,
+        }
+    )
+    return out
+
+
+def _number(s: pd.Series, fmt: str) -> pd.Series:
+    """A number column in words (``fmt``), blank where it is."""
+    out = pd.Series("", index=s.index, dtype=object)
+    known = s.notna().to_numpy()
+    out[known] = [fmt.format(v) for v in s.to_numpy()[known]]
+    return out
+
+
+def ids(events: pd.DataFrame) -> pd.DataFrame:
+    """Per account and source, the distinct ids it is known by there (:data:`IDS`)."""
+    parts = []
+    for (source, column), what in IDS.items():
+        values = events[column].astype(object)
+        mine = events[
+            (events["source"] == source).to_numpy() & (values.notna() & (values != "")).to_numpy()
+        ]
+        pairs = pd.DataFrame(
+            {"account_key": mine["account_key"].astype(str), "id": mine[column].astype(str)}
+        ).drop_duplicates()
+        joined = pairs.groupby("account_key", sort=True)["id"].agg(", ".join)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "account_key": joined.index,
+                    "source": source,
+                    "what": what,
+                    "ids": joined.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True).sort_values(["account_key", "source"], kind="stable")
 
 
 def _pipeline(pipeline: pd.DataFrame) -> pd.DataFrame:

@@ -252,3 +252,99 @@ def test_raven_tickets_as_checks(raven):
     assert (occ["status"] == "done").sum() == done > 0
     eff = tables["efficacy"]
     assert set(eff.loc[eff["level"] == "owner", "name"]) == {"(unassigned)"}
+
+
+# -- RavenStack as customer objects: every report it has, through a column mapping --------------
+
+
+@pytest.fixture(scope="module")
+def raven_customers(tmp_path_factory) -> tuple[transform.Tables, Path, Path]:
+    """RavenStack's five files as hcportal's reports: accounts; subscriptions as contracts;
+    support tickets as tickets; churn events as activities (the dated records of the relationship
+    this CRM keeps); feature usage as usage. The one pre-shaping, as a user would do it in a
+    spreadsheet: feature usage is per subscription and day, the usage report per account and
+    month, so it is summed per (account, month) in plain Python here."""
+    src = DATASETS / "ravenstack_saas"
+    raw = tmp_path_factory.mktemp("raven_all")
+    for name, source in (
+        ("accounts", "ravenstack_accounts.csv"),
+        ("contracts", "ravenstack_subscriptions.csv"),
+        ("tickets", "ravenstack_support_tickets.csv"),
+        ("activities", "ravenstack_churn_events.csv"),
+    ):
+        (raw / f"{name}.csv").write_bytes((src / source).read_bytes())
+    account_of = {
+        r["subscription_id"]: r["account_id"] for r in rows(src / "ravenstack_subscriptions.csv")
+    }
+    per_month: collections.Counter = collections.Counter()
+    for r in rows(src / "ravenstack_feature_usage.csv"):
+        per_month[(account_of[r["subscription_id"]], r["usage_date"][:7])] += int(r["usage_count"])
+    with (raw / "usage.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["account_id", "month", "usage_count"])
+        w.writerows([a, m, n] for (a, m), n in sorted(per_month.items()))
+    settings = TransformSettings.model_validate(
+        {
+            "columns": {
+                "accounts": {"owner": "", "account": "account_id", "geo": "country", "region": ""},
+                "contracts": {"account": "account_id", "product": "plan_tier",
+                              "start": "start_date", "end": "end_date", "amount": "arr_amount"},
+                "activities": {"owner": "", "account": "account_id", "opportunity": "",
+                               "subject": "reason_code", "revenue": "refund_amount_usd",
+                               "timestamp": "churn_date",
+                               # Activities must name an Attachment column; a churn event has
+                               # none, and no churn reason is a health check: any flag serves.
+                               "attachment": "is_reactivation",
+                               "description": "feedback_text"},
+                "tickets": {"number": "ticket_id", "account": "account_id",
+                            "opened": "submitted_at", "closed": "closed_at",
+                            "priority": "priority", "status": "", "escalated": "escalation_flag",
+                            "subject": ""},
+                "usage": {"account": "account_id", "month": "month", "active": "",
+                          "licensed": "", "events": "usage_count"},
+            },
+        }
+    )  # fmt: skip
+    tables = transform.run(raw, settings, date(2025, 1, 1), clock=CLOCK)
+    out = transform.write(tables, tmp_path_factory.mktemp("raven_out") / "data")
+    return tables, out / "customers.jsonl", src
+
+
+def test_raven_customer_objects_hold_every_record_of_every_file(raven_customers):
+    import json
+
+    from hcportal.transform import customers
+
+    tables, path, src = raven_customers
+    accounts = rows(src / "ravenstack_accounts.csv")
+    subs = rows(src / "ravenstack_subscriptions.csv")
+    tickets = rows(src / "ravenstack_support_tickets.csv")
+    churn = rows(src / "ravenstack_churn_events.csv")
+    usage = rows(src / "ravenstack_feature_usage.csv")
+    # Counted from the files alone: a repeated subscription row is one contract.
+    terms = {(r["account_id"], r["plan_tier"], r["start_date"], r["end_date"], r["arr_amount"])
+             for r in subs}  # fmt: skip
+    account_of = {r["subscription_id"]: r["account_id"] for r in subs}
+    expected = {
+        "contract_start": len(terms),
+        "contract_end": sum(1 for t in terms if t[3]),
+        "ticket_opened": len(tickets),
+        "ticket_closed": sum(1 for r in tickets if r["closed_at"]),
+        "activity": len(churn),
+        "usage": len({(account_of[r["subscription_id"]], r["usage_date"][:7]) for r in usage}),
+    }
+    objs = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    assert len(objs) == len(accounts) == 500
+    assert customers.validate_file(path) == 500
+    got = collections.Counter(e["type"] for o in objs for e in o["events"])
+    assert {t: got[t] for t in expected} == expected
+    assert got["health_check_due"] == len(tables["occasions"])
+    assert tables["data_quality"].empty or set(tables["data_quality"]["file"]) <= {"contracts.csv"}
+    # ids per source: each account's case numbers are its tickets' ids
+    by_account = collections.defaultdict(set)
+    for r in tickets:
+        by_account[r["account_id"]].add(r["ticket_id"])
+    for o in objs:
+        name = o["identity"]["names"]["accounts"][0]
+        assert set(o["identity"]["ids"].get("case_numbers", [])) == by_account[name]
+        assert o["profile"]["industry"] and "plan_tier" in o["profile"]

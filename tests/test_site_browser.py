@@ -312,7 +312,7 @@ def test_an_account_opens_its_xray_with_its_checks_and_why(fixed, page):
     occasions = rows(page, "section[data-state-prefix='o.']")
     assert {o["status"] for o in occasions} == {"overdue", "upcoming"}
     events = {e["event"] for e in rows(page, "section[data-state-prefix='t.']")}
-    assert {"health check", "contract starts", "contract ends", "onboarding check due"} <= events
+    assert {"health check", "contract start", "contract end", "health check due"} <= events
     page.locator("[data-fact='region'] a").click()
     expect(page.locator("h1")).to_have_text("Health-check targets in East")
 

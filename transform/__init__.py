@@ -16,6 +16,7 @@ if __name__ != "hcportal.transform":
     raise ImportError(f"import hcportal.transform, not {__name__}")
 
 import logging
+import time
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from hcportal.core import tables as formats
 from hcportal.core.clock import Clock
 from hcportal.core.errors import TransformError
 from hcportal.core.tables import META, TIMINGS, Tables
-from hcportal.transform import memory
+from hcportal.transform import customers, memory
 from hcportal.transform.catalogue import PLAN, STEPS, TABLES
 from hcportal.transform.healthmap_rules import browser_rules
 from hcportal.transform.reports import REPORTS
@@ -89,9 +90,20 @@ def run(
 
 
 def write(tables: Tables, out_dir: Path) -> Path:
-    """Write every table into ``out_dir`` (typed Parquet, the CSV exports, ``meta.json``),
-    replacing its previous content only on success."""
-    return formats.write_folder(TABLES, tables, out_dir)
+    """Write every table into ``out_dir`` (typed Parquet, the CSV exports, ``meta.json``) and one
+    customer object per account (``customers.jsonl``), replacing its previous content only on
+    success."""
+
+    def objects(folder: Path) -> None:
+        started = time.perf_counter()
+        n = customers.write(tables, folder / customers.FILE)
+        log.info("transform: %d customer objects in %s", n, customers.FILE)
+        if tables.timings:
+            tables.timings.setdefault("seconds", {})["customers"] = round(
+                time.perf_counter() - started, 3
+            )
+
+    return formats.write_folder(TABLES, tables, out_dir, extra=objects)
 
 
 def read(data_dir: Path) -> Tables:

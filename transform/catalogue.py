@@ -22,6 +22,7 @@ from hcportal.transform import (
     journeys,
     outputs,
     score,
+    unmatched,
     verdicts,
 )
 from hcportal.transform.reports import LOAD_STEPS, REPORTS
@@ -350,6 +351,24 @@ TABLES = catalogue(
             count_by="source",
         ),
         Table(
+            "unmatched", "account name a report uses that no account of the accounts report has "
+            "(after normalising and `aliases`), per report", "unmatched",
+            (
+                C("report", TEXT, "The report that names it (`tickets`)."),
+                C("account", TEXT, "Its spelling there (the first row's)."),
+                C("account_key", TEXT, KEY),
+                C("rows", INT, "How many accepted rows of that report name it."),
+                C("first_line", INT, "Its first line in that report's file."),
+                C("suggestion", TEXT, "The closest account of the accounts report (rapidfuzz's "
+                  "similarity of the keys, at least 60 of 100); blank if none is close."),
+                C("score", FLOAT, "How close the suggestion is (0-100); blank without one."),
+                C("alias", TEXT, "The line to add under `[transform.aliases]` to join it to the "
+                  "suggestion, if that is the same customer."),
+            ),
+            key=("report", "account_key"), account="account_key",
+            csv=("report", "account", "rows", "first_line", "suggestion", "score", "alias"),
+        ),
+        Table(
             "health_map", "account of the accounts report, placed by its Success and Experience "
             "net scores (seed 002; alphabetical)", "health map",
             (
@@ -648,6 +667,7 @@ STEPS = (
     efficacy.STEP,
     verdicts.STEP,
     events.STEP,
+    unmatched.STEP,
     health_map.STEP,
     score.STEP,
     journeys.STEP,

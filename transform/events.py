@@ -255,7 +255,7 @@ def _time_order(key_codes: np.ndarray, at: np.ndarray) -> np.ndarray:
 def _codes_of(values: object) -> tuple[np.ndarray, pd.Index]:
     """A text column as (codes, distinct values): a categorical's own, else factorised."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(), values.cat.categories.astype("str")
+        return values.cat.codes.to_numpy(), values.cat.categories  # one object per source column
     codes, uniques = pd.factorize(pd.Series(values).astype("str"))
     return codes, pd.Index(uniques, dtype="str")
 
@@ -267,16 +267,31 @@ def _small_int(n: int) -> type:
 def _text(blocks: list[Block], get, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
     """One text column over the blocks as codes into the union of their values (-1: none)."""
     parts = [(i, *_codes_of(get(b))) for i, b in enumerate(blocks) if get(b) is not None]
-    if parts:
-        union = pd.Index(np.concatenate([np.asarray(c, dtype=object) for _, _, c in parts]))
+    # Blocks cut from one table share its column's categories: a union of several distinct
+    # category lists is only needed when sources differ, and is built from the distinct lists.
+    distinct: list[pd.Index] = []
+    for _, _, cats in parts:
+        if not any(cats is d for d in distinct):
+            distinct.append(cats)
+    if len(distinct) == 1 and not sort:
+        categories = distinct[0] = distinct[0].astype("str")
+        parts = [(i, codes, categories) for i, codes, _ in parts]
+    elif distinct:
+        union = pd.Index(np.concatenate([np.asarray(c, dtype=object) for c in distinct]))
         union = union.unique()
         categories = pd.Index(np.sort(union.to_numpy()) if sort else union, dtype="str")
     else:
         categories = pd.Index([], dtype="str")
     out = np.full(sum(len(b) for b in blocks), -1, dtype=_small_int(len(categories)))
     starts = np.cumsum([0, *(len(b) for b in blocks)])
+    recoded: dict[int, np.ndarray] = {}
     for i, codes, cats in parts:
-        recode = categories.get_indexer(cats).astype(out.dtype)
+        if cats is categories:
+            out[starts[i] : starts[i + 1]] = codes
+            continue
+        if id(cats) not in recoded:
+            recoded[id(cats)] = categories.get_indexer(cats).astype(out.dtype)
+        recode = recoded[id(cats)]
         out[starts[i] : starts[i + 1]] = np.where(codes >= 0, recode[codes], -1)
     return out, categories
 

@@ -27,6 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hcportal.core.errors import TransformError
+from hcportal.transform import clean
 from hcportal.transform.customer_reports import (
     clean_invoices,
     clean_surveys,
@@ -281,12 +282,44 @@ def load(report: InputReport, tables: Frames, ctx: Context) -> Frames:
     del raw  # the raw strings: memory back before the next report is read
     if report.matched:
         with ctx.timed(f"match {report.name}"):
+            if ctx.settings.aliases:
+                df["account_key"] = aliased(
+                    df["account_key"], tables["accounts"]["account_key"], ctx.settings
+                )
             # Names that still match no account after normalising: listed, and kept (shown with
             # the report's own spelling, and no owner).
             stray = ~isin(df["account_key"], tables["accounts"]["account_key"])
             ctx.quality.add(report.file, df["_line"].to_numpy()[stray], "account",
                             values_at(df["account"], stray), "account not in the accounts report")  # fmt: skip
     return {report.name: df}
+
+
+def aliased(keys: pd.Series, known: pd.Series, settings: TransformSettings) -> pd.Series:
+    """``keys`` with every alias's key replaced by its account's (``transform.aliases``); an
+    alias whose account the accounts report lacks is an error (it would join nothing)."""
+    suffixes = settings.parsing.legal_suffixes
+    names = pd.Series(list(settings.aliases), dtype=object)
+    targets = pd.Series(list(settings.aliases.values()), dtype=object)
+    source_keys = clean.account_key(names, suffixes).tolist()
+    target_keys = clean.account_key(targets, suffixes).tolist()
+    known_keys = set(known.astype(str))
+    for name, target, key in zip(names, targets, target_keys, strict=True):
+        if key not in known_keys:
+            raise TransformError(
+                f"transform.aliases: {name!r} = {target!r}: no account of accounts.csv is named "
+                f"{target!r} (compared normalised, as {key!r})"
+            )
+    mapping = dict(zip(source_keys, target_keys, strict=True))
+    if isinstance(keys.dtype, pd.CategoricalDtype):  # per distinct key, not per row
+        cats = [mapping.get(c, c) for c in keys.cat.categories.astype(str)]
+        codes, uniques = pd.factorize(pd.Series(cats, dtype=object))
+        old = keys.cat.codes.to_numpy()
+        new = np.where(old >= 0, codes[np.maximum(old, 0)], -1)
+        return pd.Series(
+            pd.Categorical.from_codes(new, categories=pd.Index(uniques, dtype="str")),
+            index=keys.index,
+        )
+    return keys.astype(str).map(lambda k: mapping.get(k, k)).astype(keys.dtype)
 
 
 REPORTS: dict[str, InputReport] = {

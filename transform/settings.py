@@ -167,6 +167,15 @@ class TransformSettings(_Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     columns: ColumnSettings = Field(default_factory=ColumnSettings)
     parsing: ParseSettings = Field(default_factory=ParseSettings)
+    aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Account names a report uses mapped to the account of the accounts report they mean, "
+            'e.g. `"Acme Holdings" = "ACME ORG"` under `[transform.aliases]`: rows naming the '
+            "first join the second. Names are compared normalised (case, accents, punctuation and "
+            "legal suffixes ignored). The `alias` column of unmatched.csv suggests lines to add."
+        ),
+    )
     health_map: HealthMapSettings = Field(default_factory=HealthMapSettings)
     score: ScoreSettings = Field(default_factory=ScoreSettings)
     journeys: JourneySettings = Field(default_factory=JourneySettings)

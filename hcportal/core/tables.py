@@ -14,7 +14,7 @@ knows no table by name, so the render and publish stages use it without the tran
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,9 +210,13 @@ def is_data_dir(folder: Path) -> bool:
     return (folder / META).is_file()
 
 
-def write_folder(cat: Catalogue, tables: Tables, out_dir: Path) -> Path:
+def write_folder(
+    cat: Catalogue, tables: Tables, out_dir: Path, extra: Callable[[Path], None] | None = None
+) -> Path:
     """Write every table as typed Parquet, the CSV exports and ``meta.json`` into ``out_dir``,
     replacing its previous content only on success (``timings.json`` too, when there are timings).
+    ``extra(folder)`` writes files of other shapes (``customers.jsonl``) into the same staging
+    folder, so that they are replaced with the tables or not at all.
 
     Each table is checked against its declaration first: a folder on disk always matches the
     catalogue, so its readers need not guess. The Parquet files are written in a second thread
@@ -239,6 +243,8 @@ def write_folder(cat: Catalogue, tables: Tables, out_dir: Path) -> Path:
                 write_csv(t, tables.frames[t.name], tmp / f"{t.name}.csv")
         for job in jobs:
             job.result()
+        if extra is not None:
+            extra(tmp)
         (tmp / META).write_text(json.dumps(tables.meta, indent=2) + "\n", "utf-8")
         if tables.timings:
             (tmp / TIMINGS).write_text(json.dumps(tables.timings, indent=2) + "\n", "utf-8")

@@ -1,6 +1,7 @@
 // The account X-Ray: one page for every account. The account key is in the URL
 // (xray.html#account=<key>); the page loads the one data file that holds it
-// (data/xray/<bucket>.<hash>.js) and shows its occasions, checks, contracts, pipeline and timeline.
+// (data/xray/<bucket>.<hash>.js) and shows its occasions, checks, contracts, pipeline and timeline
+// (the transform's events: every dated record of every report, with its report and line).
 "use strict";
 
 (function (HCP) {
@@ -19,44 +20,54 @@
     return slug ? HCP.el("a", { href: HCP.pageOf(folder, slug), text }) : document.createTextNode(text);
   }
 
-  // Everything that happened, as one table: activities, contract starts and ends, checks due.
-  function timeline(t, acts, cons, occs) {
-    const rows = { when: [], event: [], subject: [], opportunity: [], owner: [], revenue: [], note: [] };
-    const add = (when, event, subject, opportunity, owner, revenue, note) => {
-      rows.when.push(when); rows.event.push(event); rows.subject.push(subject);
-      rows.opportunity.push(opportunity); rows.owner.push(owner); rows.revenue.push(revenue);
-      rows.note.push(note);
-    };
-    const minutes = (col, i) => {
+  // The health-check windows of the account as bars along its time span (first to last event),
+  // one row per occasion, coloured by status; positions set through the CSSOM (the site's
+  // CSP allows no inline style attribute).
+  function windows(root, t, occs, evs) {
+    const track = root.querySelector("[data-windows]");
+    const figure = track.closest("figure");
+    const o = t.occasions, e = t.events;
+    const day = (col, i) => {
       const v = col.get(i);
-      return v == null ? null : col.kind === "days" ? v * DAY_MINUTES : v;
+      return v == null ? null : col.kind === "minutes" ? v / DAY_MINUTES : v;
     };
-    const a = t.activities;
-    for (const i of acts) {
-      const hc = a.col("is_hc").get(i);
-      add(minutes(a.col("timestamp"), i), hc ? "health check" : "activity", a.col("subject").get(i),
-        a.col("opportunity").get(i), a.col("owner").get(i), a.col("revenue").get(i),
-        !hc ? "" : a.col("verdict").get(i) === "counted" ? a.col("why").get(i)
-          : "not counted: " + a.col("why").get(i));
-    }
-    const c = t.contracts;
-    for (const i of cons) {
-      const product = c.col("product").get(i), amount = HCP.fmt.money(c.col("amount").get(i));
-      add(minutes(c.col("start"), i), "contract starts", product, "", "", null, amount);
-      if (c.col("end").get(i) != null) add(minutes(c.col("end"), i), "contract ends", product, "", "", null, amount);
-    }
-    const o = t.occasions;
+    const times = [];
+    for (const i of evs) times.push(day(e.col("when"), i));
+    for (const i of occs) times.push(day(o.col("window_start"), i), day(o.col("window_end"), i));
+    const known = times.filter((v) => v != null);
+    figure.hidden = !occs.length || !known.length;
+    track.replaceChildren();
+    if (figure.hidden) return;
+    const from = Math.min(...known), to = Math.max(...known), span = Math.max(to - from, 1);
+    const pct = (v) => (100 * (v - from)) / span + "%";
     for (const i of occs) {
-      const note = o.col("status").get(i) + "; window " + HCP.fmt.time(o.col("window_start"), i) +
-        " to " + HCP.fmt.time(o.col("window_end"), i);
-      add(minutes(o.col("due"), i), o.col("label").get(i) + " check due", o.col("product").get(i),
-        "", "", null, note);
+      const start = day(o.col("window_start"), i), end = day(o.col("window_end"), i);
+      if (start == null || end == null) continue;
+      const status = String(o.col("status").get(i));
+      const label = o.col("label").get(i) + " (" + o.col("product").get(i) + "): " + status +
+        ", window " + HCP.fmt.time(o.col("window_start"), i) + " to " + HCP.fmt.time(o.col("window_end"), i);
+      const bar = HCP.el("span", { class: "hc-window status-" + status.replace(/[^a-z]/g, ""), title: label });
+      bar.setAttribute("role", "img");
+      bar.setAttribute("aria-label", label);
+      bar.style.left = pct(start);
+      bar.style.width = Math.max((100 * (end - start)) / span, 0.5) + "%";
+      track.append(HCP.el("div", { class: "hc-window-row" }, bar));
     }
-    return HCP.Table.of(rows.when.length, {
-      when: { minutes: rows.when }, event: { values: rows.event }, subject: { values: rows.subject },
-      opportunity: { values: rows.opportunity }, owner: { values: rows.owner },
-      revenue: { values: rows.revenue }, note: { values: rows.note },
-    });
+    const when = (v) => new Date(v * 86400000).toISOString().slice(0, 10);
+    root.querySelector('[data-scale="from"]').textContent = when(from);
+    root.querySelector('[data-scale="to"]').textContent = when(to);
+  }
+
+  // The ids the account is known by in each report (case numbers, invoice numbers, contacts).
+  function knownAs(t, key) {
+    const parts = [];
+    if (!t.ids) return parts;
+    for (const i of t.ids.where("account_key", key)) {
+      const list = String(t.ids.col("ids").get(i)).split(", ");
+      const shown = list.slice(0, 6).join(", ") + (list.length > 6 ? " … (" + HCP.fmt.number(list.length) + ")" : "");
+      parts.push(HCP.el("div", { text: t.ids.col("source").get(i) + " " + t.ids.col("what").get(i) + ": " + shown }));
+    }
+    return parts;
   }
 
   // The health score: the score (or the state that stands instead of one) among the facts, each
@@ -172,6 +183,9 @@
     facts.querySelector('[data-fact="contracts"]').textContent = HCP.fmt.number(cons.length);
     facts.querySelector('[data-fact="occasions"]').textContent =
       HCP.fmt.number(occs.length) + " occasions, " + HCP.fmt.number(open.length) + " due now or soon";
+    const ids = knownAs(t, key);
+    facts.querySelector('[data-fact="ids"]').replaceChildren(...ids);
+    facts.querySelector('[data-fact="ids"]').parentElement.hidden = !ids.length;
     facts.hidden = false;
     say(root, "");
 
@@ -181,7 +195,9 @@
     if (t.pipeline) showGrid(root, "p.", t.pipeline.pick(t.pipeline.where("account_key", key)), key);
     if (t.roles) showGrid(root, "r.", t.roles.pick(t.roles.where("account_key", key)), key);
     if (t.contacts) showGrid(root, "v.", t.contacts.pick(t.contacts.where("account_key", key)), key);
-    showGrid(root, "t.", timeline(t, acts, cons, occs), key);
+    const evs = t.events.where("account_key", key);
+    windows(root, t, occs, evs);
+    showGrid(root, "t.", t.events.pick(evs), key);
     if (t.health) showHealth(root, t, key);
     if (t.journey) journey(root, t, key);
     HCP.ready();

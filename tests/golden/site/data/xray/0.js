@@ -57,6 +57,29 @@ HCP.data["xray/0"] =
       "why": {"values": ["outside every health-check window of this account", "", "dated after the as-of date (2026-11-23)", "", "counts for periodic #2 due 2026-01-09", "counts for periodic #2 due 2026-01-09 (already done by the check of 2026-01-05)", "counts for onboarding due 2026-08-30", "", "no attachment, so its credit is not logged; in the window of onboarding due 2026-10-30"]}
     }
   },
+  "events": {
+    "n": 39,
+    "columns": {
+      "account_key": {"dict": ["acme org", "blue harbor", "cedar labs", "delta foods", "evergreen power", "falcon media", "granite rail"], "chars": "000000011112222233333333444444555556666"},
+      "when": {"minutes": [29146140, 29409120, 29538720, 29853300, 29892960, 29935320, 30022560, 29803680, 29933280, 30725280, 30854880, 29893920, 29954880, 30084480, 30349440, 30479040, 28414080, 28543680, 28939680, 29460120, 29465280, 29481720, 29990880, 30516480, 29671200, 29779800, 29800800, 29831910, 30065760, 30195360, 29759040, 29888640, 29892060, 30153600, 30283200, 29365920, 29495520, 29760480, 29890080]},
+      "event": {"dict": ["activity", "contract end", "contract start", "health check", "health check due"], "chars": "324043124410244124434344234041243412441"},
+      "source": {"dict": ["activities", "contracts"], "chars": "011010111110111111101011101011110111111"},
+      "line": {"values": [5, 2, 2, 6, 2, 7, 2, 3, 3, 3, 3, 10, 4, 4, 4, 4, 5, 5, 5, 8, 5, 9, 5, 5, 6, 2, 6, 3, 6, 6, 7, 7, 4, 7, 7, 8, 8, 8, 8]},
+      "what": {"dict": ["Demo", "Health Check", "Health check review", "HEALTH_CHECK Q1", "HW", "Network", "Pricing discussion", "QBR", "SaaS", "Security", "Storage", "Support", "VM"], "chars": "1887818cccc04444bbb3b1bba1a6aa552559999"},
+      "who": {"dict": ["", "Ana Ortiz", "Ben Chen", "Carla Müller"], "chars": "100101000002000000020200030300000000000"},
+      "amount": {"values": [null, 120000, null, 250000, null, null, 120000, 50000, null, null, 50000, 15000, 1200000, null, null, 1200000, 15000, null, null, null, null, null, null, null, 80000, null, null, 40000, null, 80000, 30000, null, null, null, 30000, 10000, null, null, 10000]},
+      "detail": {"dict": ["", "counts for onboarding due 2026-08-30", "counts for periodic #2 due 2026-01-09", "counts for periodic #2 due 2026-01-09 (already done by the check of 2026-01-05)", "not counted: dated after the as-of date (2026-11-23)", "not counted: no attachment, so its credit is not logged; in the window of onboarding due 2026-10-30", "not counted: outside every health-check window of this account", "onboarding; done", "onboarding; missed", "onboarding; overdue", "onboarding; pending", "onboarding; upcoming", "periodic; done", "periodic; later", "periodic; missed", "periodic; pending", "renewal; later", "renewal; missed", "renewal; overdue", "renewal; upcoming"], "chars": "6080i400ag000bj008e2c3fd0170j0095j008h0"}
+    }
+  },
+  "ids": {
+    "n": 0,
+    "columns": {
+      "account_key": {"dict": [], "chars": ""},
+      "source": {"dict": [], "chars": ""},
+      "what": {"dict": [], "chars": ""},
+      "ids": {"dict": [], "chars": ""}
+    }
+  },
   "pipeline": {
     "n": 1,
     "columns": {
