@@ -192,6 +192,12 @@ def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
     "Ctrl-C during a harvest",
     "the browser stops and no half run is left",
 )
+def _ctrl_c_as_at_a_terminal() -> None:
+    # A shell starts background jobs with SIGINT ignored, and children inherit that (a test run
+    # started with `make test &` would then never see the Ctrl-C this test sends).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[harvest.demo]\naccounts = 30\nfaults = ["slow"]\nslow_seconds = 60\n')
@@ -200,12 +206,16 @@ def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
         cwd=tmp_path,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
-    for line in proc.stderr:  # wait until the reports are being generated
-        if "ui route, attempt 1/3" in line:
-            break
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        for line in proc.stderr:  # wait until the reports are being generated
+            if "ui route, attempt 1/3" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()  # never leave a harvest and its browser behind, whatever failed
     assert proc.returncode == 130, err
     assert "hcportal: error: interrupted" in err and "Traceback" not in err
     assert [p.name for p in (tmp_path / "raw").iterdir()] == []
