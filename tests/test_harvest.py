@@ -187,17 +187,17 @@ def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
     assert entry.route == "url" and [a.route for a in entry.attempts] == ["url"]
 
 
-@pytest.mark.slow  # end to end: the real CLI in a process of its own, interrupted
-@pytest.mark.reliability(
-    "Ctrl-C during a harvest",
-    "the browser stops and no half run is left",
-)
 def _ctrl_c_as_at_a_terminal() -> None:
     # A shell starts background jobs with SIGINT ignored, and children inherit that (a test run
     # started with `make test &` would then never see the Ctrl-C this test sends).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.slow  # end to end: the real CLI in a process of its own, interrupted
+@pytest.mark.reliability(
+    "Ctrl-C during a harvest",
+    "the browser stops and no half run is left",
+)
 def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[harvest.demo]\naccounts = 30\nfaults = ["slow"]\nslow_seconds = 60\n')
