@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hcportal import democrm
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, ctrl_c_as_at_a_terminal
 
 # End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
 # (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
@@ -35,11 +35,9 @@ def hcportal(work: Path, *args: str, **kw) -> subprocess.Popen | subprocess.Comp
     env.update(HCPORTAL_NOW=NOW.isoformat(), PYTHONUNBUFFERED="1")
     cmd = [sys.executable, "-m", "hcportal", *args]
     if kw.pop("background", False):
-        # Ctrl-C (SIGINT) stops it, as at a terminal, even when the test run is a background job
-        # (a shell starts those with SIGINT ignored, and children inherit that).
         return subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
+                                preexec_fn=ctrl_c_as_at_a_terminal)  # fmt: skip
     return subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -27,7 +27,7 @@ from hcportal.harvest.progress import LogProgress, RichProgress, for_stream
 from hcportal.harvest.runs import resolve_run
 from hcportal.harvest.settings import DemoSettings, HarvestSettings
 from hcportal.pipeline import harvest_reports
-from tests.conftest import NOW
+from tests.conftest import NOW, ctrl_c_as_at_a_terminal
 from tests.harvesting import FAST, crm_with, harvest, reports
 
 
@@ -187,12 +187,6 @@ def test_routes_are_tried_in_the_configured_order(demo_crm, tmp_path):
     assert entry.route == "url" and [a.route for a in entry.attempts] == ["url"]
 
 
-def _ctrl_c_as_at_a_terminal() -> None:
-    # A shell starts background jobs with SIGINT ignored, and children inherit that (a test run
-    # started with `make test &` would then never see the Ctrl-C this test sends).
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.slow  # end to end: the real CLI in a process of its own, interrupted
 @pytest.mark.reliability(
     "Ctrl-C during a harvest",
@@ -206,7 +200,7 @@ def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
         cwd=tmp_path,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_ctrl_c_as_at_a_terminal,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
     try:
         for line in proc.stderr:  # wait until the reports are being generated
