@@ -75,7 +75,14 @@ def _default(field: FieldInfo) -> str:
         return ""
     if isinstance(value, dict) and value and all(isinstance(v, BaseModel) for v in value.values()):
         return "see below"
-    return f"`{json.dumps(value, default=str)}`"
+    return f"`{json.dumps(value, default=_plain)}`"
+
+
+def _plain(value: object) -> object:
+    # A list of rule objects (journey stages) reads as the TOML a user would write, not as reprs.
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_defaults=True)
+    return str(value)
 
 
 def _model_of(annotation: object) -> type[BaseModel] | None:
@@ -100,8 +107,13 @@ def _section(model: type[BaseModel], prefix: str, out: list[str]) -> None:
             value_model = _model_of(typing.get_args(field.annotation)[1])
             if value_model is not None:
                 children.append((value_model, f"{key}.<name>"))
+        if typing.get_origin(field.annotation) is list:
+            item_model = _model_of(typing.get_args(field.annotation)[0])
+            if item_model is not None:
+                children.append((item_model, f"{key}[]"))
     if prefix:
-        out.append(f"\n## `[{prefix}]`\n")
+        table = f"[{prefix[:-2]}]" if prefix.endswith("[]") else prefix
+        out.append(f"\n## `[{table}]`\n")
         if model.__doc__:
             out.append(model.__doc__.strip().splitlines()[0] + "\n")
         if rows:
