@@ -233,8 +233,8 @@ def _per_account(keys: np.ndarray, frame: pd.DataFrame, column: str) -> pa.Array
     keep = (owner >= 0) & (value_codes >= 0)
     keep[keep] = ~blank[value_codes[keep]]
     pair = owner[keep].astype(np.int64) * (len(values) + 1) + value_codes[keep]
-    first = np.unique(pair, return_index=True)[1]  # the first row of each (account, value)
-    rows = np.flatnonzero(keep)[np.sort(first)]
+    # the first row of each (account, value), found by hashing (a sort of millions is slower)
+    rows = np.flatnonzero(keep)[~pd.Series(pair).duplicated().to_numpy()]
     order = np.argsort(owner[rows], kind="stable")
     rows = rows[order]
     return _lists(owner[rows], texts.take(pa.array(value_codes[rows])), len(keys))
