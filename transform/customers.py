@@ -7,11 +7,13 @@ normalised key, the ids each source knows it by), ``profile`` (the accounts repo
 current contract value) and ``events`` (the events table's rows of the account, in time order, each
 with ``at``, ``type``, ``source`` and ``line`` and the values of its kind that are not blank).
 
-Written without a loop over events: the events table is already sorted by (account, at), so each
-event's JSON text is built by Arrow string kernels column by column (a text value escaped once per
-distinct value with :func:`json.dumps`, then taken by code), the texts of an account are joined
-through list offsets, and the lines go to the file a chunk of accounts at a time, straight from
-Arrow's buffers. Peak memory is one chunk's strings on top of the tables.
+Written without a loop over events: the events table is already sorted by (account, at), and
+:mod:`account_index` says where each account's events are, so each event's JSON text is built by
+Arrow string kernels column by column (a text value escaped once per distinct value with
+:func:`json.dumps`, then taken by code), the texts of an account are joined through list offsets,
+and the lines go to the file a chunk of accounts at a time, straight from Arrow's buffers. Chunks
+are built by a few threads (Arrow's kernels release the GIL) and written in order; peak memory
+is a few chunks' strings on top of the tables.
 
 Objects are validated with ``jsonschema``'s :class:`Draft4Validator` against the seed's schema kept
 verbatim (``schemas/customer.seed003.schema.json``) and against hcportal's own narrower rules
@@ -39,6 +41,7 @@ from jsonschema import Draft4Validator
 
 from hcportal.core.errors import TransformError
 from hcportal.core.tables import Tables
+from hcportal.transform import account_index
 from hcportal.transform.events import DATED, TYPES, VALUES
 
 FILE = "customers.jsonl"
@@ -121,12 +124,12 @@ def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
     heads = _account_parts(tables, accounts, keys)  # everything of an object but its events
     ev = tables["events"]
     encoder = _EventEncoder(ev)
-    starts, lengths = _event_ranges(ev, keys)
+    starts, lengths = account_index.of(ev).ranges(keys)
     n = len(keys)
 
     def build(lo: int) -> pa.Array:
         hi = min(lo + CHUNK, n)
-        texts = encoder.texts(_ranges(starts[lo:hi], lengths[lo:hi]))
+        texts = encoder.texts(account_index.rows(starts[lo:hi], lengths[lo:hi]))
         offsets = np.concatenate([[0], np.cumsum(lengths[lo:hi])]).astype(np.int64)
         joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), texts), ",")
         return _concat([heads.slice(lo, hi - lo), "[", joined, "]}\n"])
@@ -326,25 +329,6 @@ def _snake(name: str) -> str:
 
 
 # -- the events of a chunk of accounts ----------------------------------------------------------
-
-
-def _event_ranges(ev: pd.DataFrame, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each account of ``keys`` has its events in the table (sorted by account): the
-    first row and the count (0 for an account without events)."""
-    cats = ev["account_key"].cat.categories.astype(str)
-    codes = ev["account_key"].cat.codes.to_numpy()
-    which = cats.get_indexer(pd.Index(keys, dtype="str"))  # -1: an account with no event
-    starts = np.searchsorted(codes, which, side="left")
-    ends = np.searchsorted(codes, which, side="right")
-    has = which >= 0
-    return np.where(has, starts, 0).astype(np.int64), np.where(has, ends - starts, 0)
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The concatenation of range(s, s + n) for each (s, n), without a Python loop."""
-    heads = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    total = int(lengths.sum())
-    return np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - heads, lengths)
 
 
 class _EventEncoder:
