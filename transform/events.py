@@ -137,7 +137,10 @@ def _block(kind: str, df: pd.DataFrame, at: str, line: str, values: dict[str, st
            rows: np.ndarray | None = None) -> Block:  # fmt: skip
     """The rows ``rows`` (a mask; None: all) of ``df`` as events of type ``kind``, dated by its
     column ``at``, with value column -> ``df``'s column."""
-    part = _subset(df, rows)
+    # only the columns the events take are cut (a copy of every column of 5 million activities
+    # would be memory for nothing)
+    wanted = list(dict.fromkeys(["account_key", at, line, *values.values()]))
+    part = _subset(df[wanted], rows)
     return Block(
         kind,
         part["account_key"],
