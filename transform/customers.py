@@ -79,7 +79,7 @@ IDS = {
 }
 # Reports whose own spelling of the account ``identity.names`` lists (when present).
 NAMED = ("accounts", "activities", "contracts", "tickets", "invoices", "surveys", "usage")
-CHUNK = 2_000  # accounts per write: bounds the strings held at once
+CHUNK = 500  # accounts per chunk: with AHEAD chunks in flight, bounds the strings held at once
 # Threads building chunks, and how many built chunks may wait to be written (memory: AHEAD chunks).
 THREADS = min(4, os.cpu_count() or 1)
 AHEAD = THREADS + 1
