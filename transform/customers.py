@@ -7,11 +7,13 @@ normalised key, the ids each source knows it by), ``profile`` (the accounts repo
 current contract value) and ``events`` (the events table's rows of the account, in time order, each
 with ``at``, ``type``, ``source`` and ``line`` and the values of its kind that are not blank).
 
-Written without a loop over events: the events table is already sorted by (account, at), so each
-event's JSON text is built by Arrow string kernels column by column (a text value escaped once per
-distinct value with :func:`json.dumps`, then taken by code), the texts of an account are joined
-through list offsets, and the lines go to the file a chunk of accounts at a time, straight from
-Arrow's buffers. Peak memory is one chunk's strings on top of the tables.
+Written without a loop over events: the events table is already sorted by (account, at), and
+:mod:`account_index` says where each account's events are, so each event's JSON text is built by
+Arrow string kernels column by column (a text value escaped once per distinct value with
+:func:`json.dumps`, then taken by code), the texts of an account are joined through list offsets,
+and the lines go to the file a chunk of accounts at a time, straight from Arrow's buffers. Chunks
+are built by a few threads (Arrow's kernels release the GIL) and written in order; peak memory
+is a few chunks' strings on top of the tables.
 
 Objects are validated with ``jsonschema``'s :class:`Draft4Validator` against the seed's schema kept
 verbatim (``schemas/customer.seed003.schema.json``) and against hcportal's own narrower rules
@@ -22,8 +24,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -36,6 +41,7 @@ from jsonschema import Draft4Validator
 
 from hcportal.core.errors import TransformError
 from hcportal.core.tables import Tables
+from hcportal.transform import account_index
 from hcportal.transform.events import DATED, TYPES, VALUES
 
 FILE = "customers.jsonl"
@@ -73,7 +79,10 @@ IDS = {
 }
 # Reports whose own spelling of the account ``identity.names`` lists (when present).
 NAMED = ("accounts", "activities", "contracts", "tickets", "invoices", "surveys", "usage")
-CHUNK = 2_000  # accounts per write: bounds the strings held at once
+CHUNK = 500  # accounts per chunk: with AHEAD chunks in flight, bounds the strings held at once
+# Threads building chunks, and how many built chunks may wait to be written (memory: AHEAD chunks).
+THREADS = min(4, os.cpu_count() or 1)
+AHEAD = THREADS + 1
 
 
 def customer_id(account_key: str) -> str:
@@ -106,24 +115,41 @@ def validate_file(path: Path, every: int = 1) -> int:
 def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
     """Write one customer object per account of the accounts report to ``path``, in key order;
     the first object of every ``check_every``-th chunk is validated as written (0: none; tests
-    validate every object of the file with :func:`validate_file`). The number written."""
+    validate every object of the file with :func:`validate_file`). The number written.
+
+    Chunks of accounts are built by a few threads (Arrow's kernels release the GIL) and written
+    in order; at most :data:`AHEAD` chunks wait to be written, which bounds the memory."""
     accounts = tables["accounts"].sort_values("account_key", kind="stable")
     keys = accounts["account_key"].astype(str).to_numpy(dtype=object)
     heads = _account_parts(tables, accounts, keys)  # everything of an object but its events
     ev = tables["events"]
     encoder = _EventEncoder(ev)
-    starts, lengths = _event_ranges(ev, keys)
+    starts, lengths = account_index.of(ev).ranges(keys)
     n = len(keys)
-    with path.open("wb") as f:
-        for chunk, lo in enumerate(range(0, n, CHUNK)):
-            hi = min(lo + CHUNK, n)
-            texts = encoder.texts(_ranges(starts[lo:hi], lengths[lo:hi]))
-            offsets = np.concatenate([[0], np.cumsum(lengths[lo:hi])]).astype(np.int64)
-            joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), texts), ",")
-            lines = _concat([heads.slice(lo, hi - lo), "[", joined, "]}\n"])
+
+    def build(lo: int) -> pa.Array:
+        hi = min(lo + CHUNK, n)
+        texts = encoder.texts(account_index.rows(starts[lo:hi], lengths[lo:hi]))
+        offsets = np.concatenate([[0], np.cumsum(lengths[lo:hi])]).astype(np.int64)
+        joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), texts), ",")
+        return _concat([heads.slice(lo, hi - lo), "[", joined, "]}\n"])
+
+    with path.open("wb") as f, ThreadPoolExecutor(THREADS) as pool:
+        pending: deque = deque()  # (chunk number, its first account, the future of its lines)
+
+        def write_next() -> None:
+            chunk, lo, built = pending.popleft()
+            lines = built.result()
             if check_every and chunk % check_every == 0:
                 validate(json.loads(lines[0].as_py()), f"{FILE} line {lo + 1}")
             _write_strings(f, lines)
+
+        for chunk, lo in enumerate(range(0, n, CHUNK)):
+            if len(pending) >= AHEAD:
+                write_next()
+            pending.append((chunk, lo, pool.submit(build, lo)))
+        while pending:
+            write_next()
     return n
 
 
@@ -210,8 +236,8 @@ def _per_account(keys: np.ndarray, frame: pd.DataFrame, column: str) -> pa.Array
     keep = (owner >= 0) & (value_codes >= 0)
     keep[keep] = ~blank[value_codes[keep]]
     pair = owner[keep].astype(np.int64) * (len(values) + 1) + value_codes[keep]
-    first = np.unique(pair, return_index=True)[1]  # the first row of each (account, value)
-    rows = np.flatnonzero(keep)[np.sort(first)]
+    # the first row of each (account, value), found by hashing (a sort of millions is slower)
+    rows = np.flatnonzero(keep)[~pd.Series(pair).duplicated().to_numpy()]
     order = np.argsort(owner[rows], kind="stable")
     rows = rows[order]
     return _lists(owner[rows], texts.take(pa.array(value_codes[rows])), len(keys))
@@ -305,44 +331,28 @@ def _snake(name: str) -> str:
 # -- the events of a chunk of accounts ----------------------------------------------------------
 
 
-def _event_ranges(ev: pd.DataFrame, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each account of ``keys`` has its events in the table (sorted by account): the
-    first row and the count (0 for an account without events)."""
-    cats = ev["account_key"].cat.categories.astype(str)
-    codes = ev["account_key"].cat.codes.to_numpy()
-    which = cats.get_indexer(pd.Index(keys, dtype="str"))  # -1: an account with no event
-    starts = np.searchsorted(codes, which, side="left")
-    ends = np.searchsorted(codes, which, side="right")
-    has = which >= 0
-    return np.where(has, starts, 0).astype(np.int64), np.where(has, ends - starts, 0)
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The concatenation of range(s, s + n) for each (s, n), without a Python loop."""
-    heads = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    total = int(lengths.sum())
-    return np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - heads, lengths)
-
-
 class _EventEncoder:
     """The JSON text of events, any rows at a time: ``{"at":...,"type":...,"source":...,
     "line":...`` then every value that is not blank.
 
     Every value column is turned once into fragments (``,"name":value``, one per distinct value,
-    "" for blank) and codes into them: text escaped once per distinct value, numbers formatted
-    once per distinct value. Rows then only take fragments by code, and are joined per event type
-    with only the columns that type has (a usage month has no priority): few columns per join."""
+    "" first for blank) and codes into them (-1: blank; a row takes fragment ``code + 1``): text
+    escaped once per distinct value, numbers formatted once per distinct value. Distinct values
+    are found by hashing (:func:`pandas.factorize`), not sorting, and codes are kept in the
+    smallest integer type (a categorical's own codes as they are): both matter at 15 million
+    events. Rows then only take fragments by code, and are joined per event type with only the
+    columns that type has (a usage month has no priority): few columns per join."""
 
     def __init__(self, ev: pd.DataFrame) -> None:
         self.ev = ev
         seconds = ev["at"].to_numpy(dtype="datetime64[s]").view(np.int64)
         days = np.floor_divide(seconds, 86_400)
-        day_values, day_codes = np.unique(days, return_inverse=True)
+        day_codes, day_values = pd.factorize(days)
         self.days = pa.array(
             np.datetime_as_string(day_values.astype("datetime64[D]"), unit="D"), pa.string()
         )
-        self.day_codes = day_codes.astype(np.int32)
-        tod_values, tod_codes = np.unique(seconds - days * 86_400, return_inverse=True)
+        self.day_codes = _small(day_codes, len(day_values))
+        tod_codes, tod_values = pd.factorize(seconds - days * 86_400)
         self.times = pa.array(
             [
                 "",
@@ -353,7 +363,7 @@ class _EventEncoder:
         self.type_codes = ev["type"].cat.codes.to_numpy()
         dated = np.isin(np.arange(len(TYPES)), [list(TYPES).index(t) for t in DATED])
         # a dated kind's time of day is not written (it is a day, not midnight)
-        self.time_codes = np.where(dated[self.type_codes], 0, tod_codes + 1).astype(np.int32)
+        self.time_codes = _small(np.where(dated[self.type_codes], -1, tod_codes), len(tod_values))
         self.line = ev["line"].to_numpy()
         self.sources = [str(x) for x in ev["source"].cat.categories]
         self.source_codes = ev["source"].cat.codes.to_numpy()
@@ -362,7 +372,8 @@ class _EventEncoder:
         for name, (kind, _) in VALUES.items():
             frags, codes = _value_fragments(ev[name], name, kind)
             self.values[name] = (frags, codes)
-            self.used_by[name] = set(np.unique(self.type_codes[codes > 0]).tolist())
+            has = np.bincount(self.type_codes[codes >= 0], minlength=len(TYPES)) > 0
+            self.used_by[name] = set(np.flatnonzero(has).tolist())
 
     def texts(self, rows: np.ndarray) -> pa.Array:
         """The texts of events ``rows``, in that order."""
@@ -383,47 +394,55 @@ class _EventEncoder:
         source = self.sources[int(self.source_codes[rows[0]])]
         parts: list = [
             '{"at":"', self.days.take(pa.array(self.day_codes[rows])),
-            self.times.take(pa.array(self.time_codes[rows])),
+            self.times.take(_plus_one(self.time_codes[rows])),
             f'","type":{_text(kind)},"source":{_text(source)},"line":',
             pc.cast(pa.array(self.line[rows]), pa.string()),
         ]  # fmt: skip
         for name in VALUES:
             if code in self.used_by[name]:
                 frags, codes = self.values[name]
-                parts.append(frags.take(pa.array(codes[rows])))
+                parts.append(frags.take(_plus_one(codes[rows])))
         parts.append("}")
         return _concat(parts)
 
 
+def _small(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes into ``n`` values (-1: none) in the smallest signed integer type that holds them."""
+    return codes.astype(np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32, copy=False)
+
+
+def _plus_one(codes: np.ndarray) -> pa.Array:
+    """Codes (-1: blank) as indices into fragments whose first is the blank one."""
+    return pa.array(codes.astype(np.int32) + 1)
+
+
 def _value_fragments(col: pd.Series, name: str, kind: str) -> tuple[pa.Array, np.ndarray]:
     """A value column as fragments ``,"name":value`` (index 0: "" for blank) and each row's
-    index into them."""
+    code into them, minus one (-1: blank)."""
     if kind == "text":
         return _fragments(col, name)
     if kind == "float":
         values = col.to_numpy(dtype=float)
-        known = np.isfinite(values)  # JSON has no NaN nor Infinity: blank
-        distinct, codes = np.unique(values[known], return_inverse=True)
-        out = np.zeros(len(values), dtype=np.int32)
-        out[known] = codes + 1
+        # JSON has no NaN nor Infinity: blank
+        codes, distinct = pd.factorize(np.where(np.isfinite(values), values, np.nan))
         text = _concat([f',"{name}":', pc.cast(pa.array(distinct), pa.string())])
-        return pa.concat_arrays([pa.array([""], pa.string()), text]), out
+        return pa.concat_arrays([pa.array([""], pa.string()), text]), _small(codes, len(distinct))
     arr = col.array  # a nullable bool
     known = ~np.asarray(arr.isna())
     flag = np.asarray(arr.to_numpy(dtype=bool, na_value=False))
     words = pa.array(["", f',"{name}":false', f',"{name}":true'], pa.string())
-    return words, np.where(known, flag.astype(np.int32) + 1, 0).astype(np.int32)
+    return words, np.where(known, flag.astype(np.int8), -1).astype(np.int8)
 
 
 def _fragments(col: pd.Series, name: str) -> tuple[pa.Array, np.ndarray]:
     """A text column as ``,"name":"value"`` fragments, one per distinct value ("" first: blank),
-    and each row's index into them."""
+    and each row's code into them minus one (a categorical's codes, as they are)."""
     if not isinstance(col.dtype, pd.CategoricalDtype):
         col = col.astype("category")
     cats = pa.array(col.cat.categories.astype(str).to_numpy(dtype=object), pa.string())
     frag = _concat([f',"{name}":', escape(cats)])
     frag = pa.concat_arrays([pa.array([""], pa.string()), pc.if_else(pc.equal(cats, ""), "", frag)])
-    return frag, (col.cat.codes.to_numpy().astype(np.int32) + 1)
+    return frag, col.cat.codes.to_numpy()
 
 
 def _write_strings(f: IO[bytes], arr: pa.Array) -> None:

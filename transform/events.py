@@ -137,7 +137,10 @@ def _block(kind: str, df: pd.DataFrame, at: str, line: str, values: dict[str, st
            rows: np.ndarray | None = None) -> Block:  # fmt: skip
     """The rows ``rows`` (a mask; None: all) of ``df`` as events of type ``kind``, dated by its
     column ``at``, with value column -> ``df``'s column."""
-    part = _subset(df, rows)
+    # only the columns the events take are cut (a copy of every column of 5 million activities
+    # would be memory for nothing)
+    wanted = list(dict.fromkeys(["account_key", at, line, *values.values()]))
+    part = _subset(df[wanted], rows)
     return Block(
         kind,
         part["account_key"],
@@ -233,8 +236,13 @@ def assemble(blocks: list[Block]) -> pd.DataFrame:
     columns["source"] = pd.Categorical.from_codes(source[order], categories=list(SOURCES),
                                                   validate=False)  # fmt: skip
     columns["line"] = np.concatenate([b.line for b in blocks] or [np.zeros(0, np.int64)])[order]
+    # Where each block's rows land in the table: a value column is scattered from the blocks
+    # that have it, not gathered over every row (most value columns belong to one report).
+    where = np.empty(n, dtype=np.int64)
+    where[order] = np.arange(n, dtype=np.int64)
+    del order
     for name, (kind_of, _) in VALUES.items():
-        columns[name] = _column(blocks, name, kind_of, n, order)
+        columns[name] = _column(blocks, name, kind_of, n, where)
     return pd.DataFrame(columns, copy=False)
 
 
@@ -264,8 +272,10 @@ def _small_int(n: int) -> type:
     return np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32
 
 
-def _text(blocks: list[Block], get, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
-    """One text column over the blocks as codes into the union of their values (-1: none)."""
+def _text(blocks: list[Block], get, sort: bool = False,
+          where: np.ndarray | None = None) -> tuple[np.ndarray, pd.Index]:  # fmt: skip
+    """One text column over the blocks as codes into the union of their values (-1: none), row
+    ``where[i]`` for the blocks' concatenated row ``i`` (None: in the blocks' order)."""
     parts = [(i, *_codes_of(get(b))) for i, b in enumerate(blocks) if get(b) is not None]
     # Blocks cut from one table share its column's categories: a union of several distinct
     # category lists is only needed when sources differ, and is built from the distinct lists.
@@ -273,46 +283,53 @@ def _text(blocks: list[Block], get, sort: bool = False) -> tuple[np.ndarray, pd.
     for _, _, cats in parts:
         if not any(cats is d for d in distinct):
             distinct.append(cats)
+    recoded: dict[int, np.ndarray] = {}
     if len(distinct) == 1 and not sort:
         categories = distinct[0] = distinct[0].astype("str")
         parts = [(i, codes, categories) for i, codes, _ in parts]
     elif distinct:
-        union = pd.Index(np.concatenate([np.asarray(c, dtype=object) for c in distinct]))
-        union = union.unique()
-        categories = pd.Index(np.sort(union.to_numpy()) if sort else union, dtype="str")
+        # The union in order of first appearance (or sorted), and each list's codes into it,
+        # from one factorisation of the lists end to end (no index looked up list by list).
+        union_codes, union = pd.factorize(
+            np.concatenate([np.asarray(c, dtype=object) for c in distinct]), sort=sort
+        )
+        categories = pd.Index(union, dtype="str")
+        bounds = np.cumsum([0, *(len(c) for c in distinct)])
+        for j, cats in enumerate(distinct):
+            recoded[id(cats)] = union_codes[bounds[j] : bounds[j + 1]]
     else:
         categories = pd.Index([], dtype="str")
     out = np.full(sum(len(b) for b in blocks), -1, dtype=_small_int(len(categories)))
     starts = np.cumsum([0, *(len(b) for b in blocks)])
-    recoded: dict[int, np.ndarray] = {}
     for i, codes, cats in parts:
+        at = slice(starts[i], starts[i + 1]) if where is None else where[starts[i] : starts[i + 1]]
         if cats is categories:
-            out[starts[i] : starts[i + 1]] = codes
+            out[at] = codes
             continue
-        if id(cats) not in recoded:
-            recoded[id(cats)] = categories.get_indexer(cats).astype(out.dtype)
-        recode = recoded[id(cats)]
-        out[starts[i] : starts[i + 1]] = np.where(codes >= 0, recode[codes], -1)
+        recode = recoded[id(cats)].astype(out.dtype)
+        out[at] = np.where(codes >= 0, recode[codes], -1) if len(recode) else -1
     return out, categories
 
 
-def _column(blocks: list[Block], name: str, kind: str, n: int, order: np.ndarray) -> object:
-    """The value column ``name`` over the blocks (null where a block has none), in ``order``."""
+def _column(blocks: list[Block], name: str, kind: str, n: int, where: np.ndarray) -> object:
+    """The value column ``name`` over the blocks (null where a block has none), the blocks'
+    concatenated row ``i`` at row ``where[i]``."""
     if kind == TEXT:
-        codes, categories = _text(blocks, lambda b: b.values.get(name))
+        codes, categories = _text(blocks, lambda b: b.values.get(name), where=where)
         if len(categories) == 0:  # no source has it: plain nulls (Parquet keeps their type)
             return pd.array(np.full(n, np.nan, dtype=object), dtype="str")
-        return pd.Categorical.from_codes(codes[order], categories=categories, validate=False)
+        return pd.Categorical.from_codes(codes, categories=categories, validate=False)
     starts = np.cumsum([0, *(len(b) for b in blocks)])
     if kind == FLOAT:
         out = np.full(n, np.nan)
         for i, b in enumerate(blocks):
             if name in b.values:
-                out[starts[i] : starts[i + 1]] = b.values[name].to_numpy(dtype="float64")
-        return out[order]
+                out[where[starts[i] : starts[i + 1]]] = b.values[name].to_numpy(dtype="float64")
+        return out
     value, known = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     for i, b in enumerate(blocks):
         if name in b.values:
-            value[starts[i] : starts[i + 1]] = b.values[name].to_numpy(dtype=bool)
-            known[starts[i] : starts[i + 1]] = True
-    return pd.arrays.BooleanArray(value[order], ~known[order])
+            at = where[starts[i] : starts[i + 1]]
+            value[at] = b.values[name].to_numpy(dtype=bool)
+            known[at] = True
+    return pd.arrays.BooleanArray(value, ~known)
