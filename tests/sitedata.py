@@ -74,3 +74,21 @@ def demo_site(out: Path, raw: Path, accounts: int = 200, seed: int = 3) -> Path:
     tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
     pin_meta(tables, {n: len(df) for n, df in reports.items()})
     return render.render_site(tables, out, SiteSettings())
+
+
+def shared_fixed_site(tmp_path_factory) -> Path:
+    """The fixed dataset's site, built once per test run and shared read-only by every worker
+    and module that only reads it (tests/conftest.py: built_once)."""
+    from tests.conftest import built_once
+
+    return built_once(tmp_path_factory, "fixed-site", lambda f: fixture_site(f / "site")) / "site"
+
+
+def shared_demo_site(tmp_path_factory) -> Path:
+    """The 200-account demo site, built once per test run and shared read-only (as above)."""
+    from tests.conftest import built_once
+
+    def build(folder: Path) -> None:
+        demo_site(folder / "site", folder / "raw")
+
+    return built_once(tmp_path_factory, "demo-site", build) / "site"
