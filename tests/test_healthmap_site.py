@@ -45,8 +45,9 @@ def _build(folder: Path) -> None:
     render.render_site(tables, folder / "site", SiteSettings())
 
 
-# The fast loop keeps the map's figures against the transform's, its exports, the keyboard, the
-# X-Ray's survey block and hostile text; the other browser checks of the map run in make test.
+# The fast loop keeps the map's figures against the transform's, its exports, the X-Ray's survey
+# block and hostile text; the other browser checks of the map (the keyboard walk over every
+# account, filters, sets, widths, hover) run in make test.
 REPEATS = pytest.mark.slow
 
 
@@ -216,6 +217,7 @@ def test_the_map_exports_as_png_and_svg(built, page):
     assert page.evaluate("window.__csp") == []
 
 
+@REPEATS
 def test_every_account_is_reachable_by_keyboard_and_esc_dismisses(built, page):
     visit(page, built, "qn=Relationship+Survey")
     n = page.evaluate("HCP.hmRows.length")
