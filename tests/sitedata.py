@@ -6,6 +6,8 @@ Both go through the real transform from raw CSV files; only the clock-dependent 
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 
 from hcportal import democrm, render, transform
@@ -32,10 +34,23 @@ def pin_meta(tables: transform.Tables, reports: dict[str, int]) -> None:
     }
 
 
+@functools.cache
+def _fixture_run() -> transform.Tables:
+    return transform.run(FIXTURE / "raw", TransformSettings(), TODAY, clock=CLOCK)
+
+
 def fixture_tables(extras: bool = True) -> transform.Tables:
     """The fixed dataset's tables; with ``extras``, efficacy and influenced-pipeline tables in the
-    engine's shape (tests/fixtures/site), without them none."""
-    tables = transform.run(FIXTURE / "raw", TransformSettings(), TODAY, clock=CLOCK)
+    engine's shape (tests/fixtures/site), without them none.
+
+    The transform runs once per process (the same files, the same day, the same clock: the same
+    tables); each caller gets its own deep copy to change as it likes."""
+    run = _fixture_run()
+    tables = transform.Tables(
+        {name: df.copy(deep=True) for name, df in run.frames.items()},
+        copy.deepcopy(run.meta),
+        copy.deepcopy(run.timings),
+    )
     pin_meta(tables, {n: len(tables[n]) for n in ("accounts", "contracts", "activities")})
     # The fixture's own rows replace whatever the transform computes for these two (the engine's
     # steps), so the goldens and browser tests do not move when the engine's numbers do.
@@ -74,3 +89,21 @@ def demo_site(out: Path, raw: Path, accounts: int = 200, seed: int = 3) -> Path:
     tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
     pin_meta(tables, {n: len(df) for n, df in reports.items()})
     return render.render_site(tables, out, SiteSettings())
+
+
+def shared_fixed_site(tmp_path_factory) -> Path:
+    """The fixed dataset's site, built once per test run and shared read-only by every worker
+    and module that only reads it (tests/conftest.py: built_once)."""
+    from tests.conftest import built_once
+
+    return built_once(tmp_path_factory, "fixed-site", lambda f: fixture_site(f / "site")) / "site"
+
+
+def shared_demo_site(tmp_path_factory) -> Path:
+    """The 200-account demo site, built once per test run and shared read-only (as above)."""
+    from tests.conftest import built_once
+
+    def build(folder: Path) -> None:
+        demo_site(folder / "site", folder / "raw")
+
+    return built_once(tmp_path_factory, "demo-site", build) / "site"

@@ -22,6 +22,11 @@ LONG = "Notes " + "x" * 200_000  # over the csv module's default field limit (13
 ACTIVITY_ROWS = 15_016
 
 
+# The real CLI in a process of its own for a test alone (pytest.ini's "slow"): these run in make
+# test; the fast loop keeps the shared transform below and the refusals of a linked or binary report.
+CLI_OF_ITS_OWN = pytest.mark.slow
+
+
 def hcportal(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
     return subprocess.run(
@@ -164,6 +169,7 @@ def test_an_amount_in_another_currency_is_listed_not_summed(transformed):
     "an amount in another currency with a configured rate table",
     "converted at the rate into the book's currency; meta.json counts the conversions",
 )
+@CLI_OF_ITS_OWN
 def test_a_rate_table_converts_other_currencies(tmp_path):
     raw = write_raw(tmp_path / "raw")
     (tmp_path / "eur.toml").write_text("[transform.parsing]\nrates = { EUR = 1.08, GBP = 1.25 }\n")
@@ -183,6 +189,7 @@ def test_a_rate_table_converts_other_currencies(tmp_path):
     "a currency column that names another currency than the book's, or than the amount's own symbol",
     "converted with a rate, else listed; a contradiction is listed",
 )
+@CLI_OF_ITS_OWN
 def test_a_currency_column_is_read(tmp_path):
     raw = tmp_path / "raw"
     write_raw(raw)
@@ -345,6 +352,7 @@ def test_a_binary_report_is_one_printable_line(tmp_path):
     "a Windows-1252 line in a UTF-8 export delivered to the drop folder (harvest, then transform)",
     "the harvest decodes each line in its own encoding and the manifest names the line; the transform lists it",
 )
+@CLI_OF_ITS_OWN
 def test_the_harvest_reads_a_mixed_file_line_by_line_and_the_transform_lists_it(tmp_path):
     drop = write_raw(tmp_path / "drop")
     proc = hcportal("harvest", "--from-folder", str(drop), "--out", "raw", cwd=tmp_path)
@@ -365,6 +373,7 @@ def test_the_harvest_reads_a_mixed_file_line_by_line_and_the_transform_lists_it(
     "a file in the drop folder that is a symbolic link to a file elsewhere",
     "refused with the file named; nothing is copied or quoted from its target",
 )
+@CLI_OF_ITS_OWN
 def test_the_drop_folder_refuses_a_link_out_of_it(tmp_path):
     drop = write_raw(tmp_path / "drop")
     outside = tmp_path / "elsewhere.csv"

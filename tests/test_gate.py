@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,6 +40,24 @@ def good_night(tmp_path_factory) -> Path:
     return build
 
 
+@pytest.fixture(scope="module")
+def night_at_now(tmp_path_factory) -> Callable[..., tuple[Path, str]]:
+    """``night(build, NOW, **how)`` into the test's own folder: each night is made once for the
+    module (a transform and a site build) and copied, since the tests change their copy."""
+    made: dict[str, tuple[Path, str]] = {}
+
+    def copy(to: Path, **how: object) -> tuple[Path, str]:
+        key = repr(sorted(how.items()))
+        if key not in made:
+            build = tmp_path_factory.mktemp("night") / "build"
+            made[key] = build, night(build, NOW, **how)
+        build, run_id = made[key]
+        shutil.copytree(build, to, symlinks=True)
+        return to, run_id
+
+    return copy
+
+
 def evidence_for(build: Path, run_id: str, previous: Path | None = None) -> Evidence:
     return Evidence(
         manifest=read_manifest(build / "raw" / run_id),
@@ -72,9 +92,8 @@ def test_a_report_that_lost_rows_is_refused(tmp_path, good_night):
     assert evaluate(evidence_for(build, run_id, previous), GateSettings(max_row_drop=0.8)).ok
 
 
-def test_a_report_missing_altogether_counts_as_all_rows_lost(tmp_path, good_night):
-    build = tmp_path / "build"
-    run_id = night(build, NOW)
+def test_a_report_missing_altogether_counts_as_all_rows_lost(tmp_path, good_night, night_at_now):
+    build, run_id = night_at_now(tmp_path / "build")
     ev = evidence_for(build, run_id, next((good_night / "raw").iterdir()))
     ev.manifest["reports"] = [r for r in ev.manifest["reports"] if r["name"] != "accounts"]
     assert "accounts 60 -> 0 rows (-100%)" in failed(evaluate(ev, GateSettings()))["row_drop"]
@@ -84,34 +103,34 @@ def test_a_report_missing_altogether_counts_as_all_rows_lost(tmp_path, good_nigh
     "more than the allowed share of a report's rows in data_quality.csv",
     "refused by the gate",
 )
-def test_too_many_rejected_rows_are_refused(tmp_path):
-    build = tmp_path / "build"
-    run_id = night(build, NOW, bad_contract_rows=40)
+def test_too_many_rejected_rows_are_refused(tmp_path, night_at_now):
+    build, run_id = night_at_now(tmp_path / "build", bad_contract_rows=40)
     verdict = evaluate(evidence_for(build, run_id), GateSettings())
     assert list(failed(verdict)) == ["data_quality"]
     assert failed(verdict)["data_quality"].startswith("contracts.csv ")
     assert evaluate(evidence_for(build, run_id), GateSettings(max_reject_fraction=0.5)).ok
 
 
-def test_without_a_manifest_rejects_are_counted_against_the_rows_the_transform_read(tmp_path):
-    build = tmp_path / "build"
-    night(build, NOW, bad_contract_rows=40)
+def test_without_a_manifest_rejects_are_counted_against_the_rows_the_transform_read(
+    tmp_path, night_at_now
+):
+    build, _ = night_at_now(tmp_path / "build", bad_contract_rows=40)
     plain = Evidence(manifest=None, previous=None, data_dir=build / "data", site_dir=None)
     assert failed(evaluate(plain, GateSettings()))["data_quality"].startswith("contracts.csv ")
 
 
-def test_rejects_are_counted_by_the_transform_not_read_back_from_the_csv_export(tmp_path):
-    build = tmp_path / "build"
-    run_id = night(build, NOW, bad_contract_rows=40)
+def test_rejects_are_counted_by_the_transform_not_read_back_from_the_csv_export(
+    tmp_path, night_at_now
+):
+    build, run_id = night_at_now(tmp_path / "build", bad_contract_rows=40)
     (build / "data" / "data_quality.csv").write_text("file,line\n")  # an export, not evidence
     assert failed(evaluate(evidence_for(build, run_id), GateSettings()))["data_quality"].startswith(
         "contracts.csv "
     )
 
 
-def test_an_unreadable_meta_json_is_refused_not_a_crash(tmp_path):
-    build = tmp_path / "build"
-    run_id = night(build, NOW)
+def test_an_unreadable_meta_json_is_refused_not_a_crash(tmp_path, night_at_now):
+    build, run_id = night_at_now(tmp_path / "build")
     meta = build / "data" / "meta.json"
     meta.write_bytes(b'{"data_quality": \xff\xfe')
     assert (

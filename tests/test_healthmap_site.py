@@ -45,6 +45,12 @@ def _build(folder: Path) -> None:
     render.render_site(tables, folder / "site", SiteSettings())
 
 
+# The fast loop keeps the map's figures against the transform's, its exports, the X-Ray's survey
+# block and hostile text; the other browser checks of the map (the keyboard walk over every
+# account, filters, sets, widths, hover) run in make test.
+REPEATS = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "healthmap-site", _build)
@@ -152,6 +158,7 @@ def test_the_browser_recomputes_what_the_transform_computes(built, tables, page)
     assert page.evaluate("window.__csp") == [] and page.evaluate("window.__errors") == []
 
 
+@REPEATS
 def test_a_filter_changes_the_scores_not_only_the_circles(built, tables, page):
     visit(page, built)
     before = browser_rows(page)
@@ -200,6 +207,7 @@ def test_exports_hold_exactly_the_filtered_accounts(built, tables, page):
     assert sorted(names) == sorted(shown)
 
 
+@REPEATS
 def test_the_map_exports_as_png_and_svg(built, page):
     visit(page, built, "roles=Influencer")
     png = _download(page, "Export PNG")
@@ -209,6 +217,7 @@ def test_the_map_exports_as_png_and_svg(built, page):
     assert page.evaluate("window.__csp") == []
 
 
+@REPEATS
 def test_every_account_is_reachable_by_keyboard_and_esc_dismisses(built, page):
     visit(page, built, "qn=Relationship+Survey")
     n = page.evaluate("HCP.hmRows.length")
@@ -231,6 +240,7 @@ def test_every_account_is_reachable_by_keyboard_and_esc_dismisses(built, page):
     assert re.search(r"Value =\s*[\d,]+\.\d\d\n", detail.inner_text())
 
 
+@REPEATS
 def test_filter_sets_are_saved_applied_and_erased(built, page):
     visit(page, built, "roles=Decision+Maker&qn=Relationship+Survey")
     page.get_by_label("Name", exact=True).fill("Execs only")
@@ -246,6 +256,7 @@ def test_filter_sets_are_saved_applied_and_erased(built, page):
     assert page.locator("select[name=saved] option").all_inner_texts() == ["Choose…"]
 
 
+@REPEATS
 def test_a_phone_never_scrolls_sideways(built, page):
     page.set_viewport_size({"width": 390, "height": 844})
     visit(page, built)
@@ -300,6 +311,7 @@ def test_hostile_names_questions_and_roles_stay_text(tables, tmp_path, page):
     assert page.evaluate("window.__csp") == [] and page.evaluate("window.__errors") == []
 
 
+@REPEATS
 def test_an_account_name_opens_its_xray_in_a_new_tab(built, page):
     visit(page, built)
     link = page.locator("section[data-grid] tbody td a").first
@@ -312,6 +324,7 @@ def test_an_account_name_opens_its_xray_in_a_new_tab(built, page):
     assert page.url.endswith("healthmap.html") or "healthmap.html" in page.url
 
 
+@REPEATS
 def test_hovering_a_circle_shows_its_details(built, page):
     visit(page, built)
     chart = page.locator(".hm-chart")

@@ -45,6 +45,11 @@ def _build(folder: Path) -> None:
     render.render_site(tables, folder / "site", SiteSettings())
 
 
+# The fast loop keeps the page's figures, a filter, the charts and exports and the inventory page;
+# the widths and the X-Ray's journey block run in make test.
+REPEATS = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "journeys-site", _build)
@@ -147,6 +152,7 @@ def test_charts_exports_keyboard_and_hostile_options(page, built):
     assert page.locator("main img").count() == 0 and page.title() != "1"
 
 
+@REPEATS
 @pytest.mark.parametrize("width", [1366, 390])
 def test_no_sideways_scroll(page, built, width, tmp_path):
     page.set_viewport_size({"width": width, "height": 900})
@@ -158,6 +164,7 @@ def test_no_sideways_scroll(page, built, width, tmp_path):
     page.screenshot(path=str(tmp_path / f"journeys-{width}.png"), full_page=True)
 
 
+@REPEATS
 def test_xray_shows_the_account_s_path_and_what_preceded_its_cases(page, built, tables):
     cases = tables["journey_cases"]
     key = cases["account_key"].astype(str).value_counts().index[0]

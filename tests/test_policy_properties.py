@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,9 @@ policies = st.builds(
     window_after_days=st.integers(0, 90),
     horizon_days=st.integers(0, 400),
 )
+# 3 x 60 generated books through the whole policy: make test runs them; the fast loop has the
+# policy's hand-computed cases (test_policy.py).
+pytestmark = pytest.mark.slow
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

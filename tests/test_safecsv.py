@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hcportal.core.safecsv import neutralise, restore
@@ -11,8 +11,12 @@ from tests.test_bad_input import risky
 
 PREFIXES = st.sampled_from(["", "'", "''", " ", "\t", "\r", "\u00a0", "\n"])
 STARTS = st.sampled_from(["", "=", "+", "-", "@", "'", "a", "1"])
+# No per-example deadline: on the shared 2-core machine one example took 292 ms once (a loaded
+# CPU, not slow code) and Hypothesis failed the run; timings belong in make bench, not in tests.
+UNTIMED = settings(deadline=None)
 
 
+@UNTIMED
 @given(PREFIXES, STARTS, st.text(max_size=20))
 def test_any_text_is_neutralised_and_restored_exactly(prefix, start, rest):
     text = prefix + start + rest
@@ -26,6 +30,7 @@ def test_plain_text_is_left_alone():
         assert neutralise(text) == text == restore(text)
 
 
+@UNTIMED
 @given(st.text(max_size=400))
 def test_messages_quote_input_as_printable_text_cut_short(text):
     out = shown(text, 120)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitedata import fixture_site
+from tests.sitedata import shared_fixed_site
 
 URL = re.compile(r"https?://([^/\s\"'<>)]+)([^\s\"'<>)]*)", re.I)
 # XML namespaces inside .xlsx files; identifiers, not resources (static/vendor/VENDORED.md).
@@ -26,7 +26,7 @@ ATTRIBUTES = {"src", "href", "action", "poster", "srcset", "data", "formaction",
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return fixture_site(tmp_path_factory.mktemp("offline") / "site").parent
+    return shared_fixed_site(tmp_path_factory)
 
 
 def test_no_file_references_an_http_resource(site):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.sitedata import demo_site
+from tests.sitedata import shared_demo_site
 
 PHONE = {"width": 390, "height": 844}
 
@@ -37,10 +37,14 @@ MEASURE = """() => {
 }"""
 
 
+# Every page at a phone's width, the X-Ray on a phone and on paper run in make test; the fast loop
+# keeps a phone's width in test_site_browser and a table's cells on a phone here.
+REPEATS = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("screens")
-    return demo_site(work / "site", work / "raw").parent
+    return shared_demo_site(tmp_path_factory)
 
 
 def open_page(page: Page, url: str) -> None:
@@ -48,6 +52,7 @@ def open_page(page: Page, url: str) -> None:
     page.wait_for_selector("html[data-ready='1']", state="attached")
 
 
+@REPEATS
 def test_no_page_scrolls_sideways_or_hides_a_column_at_390_px(site: Path, page: Page):
     page.set_viewport_size(PHONE)
     pages = sorted(site.rglob("*.html"))
@@ -60,6 +65,7 @@ def test_no_page_scrolls_sideways_or_hides_a_column_at_390_px(site: Path, page: 
     assert problems == {}
 
 
+@REPEATS
 def test_the_x_ray_of_an_account_fits_a_phone(site: Path, page: Page):
     page.set_viewport_size(PHONE)
     open_page(page, (site / "targets.html").as_uri())
@@ -124,6 +130,7 @@ def test_the_same_quantity_has_the_same_value_on_every_page(site: Path, page: Pa
 # -- paper ----------------------------------------------------------------------------------------
 
 
+@REPEATS
 def test_the_x_ray_prints_in_a_few_pages_with_its_status_colours(site: Path, page: Page):
     page.set_viewport_size({"width": 1366, "height": 900})
     open_page(page, (site / "targets.html").as_uri())

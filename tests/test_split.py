@@ -59,6 +59,7 @@ def column(payload: dict, name: str) -> list:
     return [col["dict"][c] for c in codes]
 
 
+@pytest.mark.slow  # a 200-account night split per region and owner; the fast loop splits in test_render
 @pytest.mark.parametrize("kind", ["region", "owner"])
 def test_a_folder_holds_no_other_folders_accounts_even_in_its_data_files(split, kind):
     site, accounts = split
@@ -81,6 +82,7 @@ def test_a_folder_holds_no_other_folders_accounts_even_in_its_data_files(split, 
             assert shown, f"{f['path']} shows none of its own candidates"
 
 
+@pytest.mark.slow  # a 200-account night split per region and owner; the fast loop splits in test_render
 def test_the_manager_root_has_everyone_and_links_every_folder(split):
     site, _ = split
     everyone = set(column(candidates_payload(site), "region"))
@@ -92,6 +94,7 @@ def test_the_manager_root_has_everyone_and_links_every_folder(split):
         assert re.fullmatch(r"(regions|owners)/[a-z0-9-]+/", f["path"])
 
 
+@pytest.mark.slow  # a 200-account night split per region and owner; the fast loop splits in test_render
 def test_the_split_tree_passes_the_site_checks(split):
     site, _ = split
     assert check_site(site) == []
