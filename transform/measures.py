@@ -53,11 +53,13 @@ SOURCE_TYPES: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Measured:
-    """One measure for every account: raw value, newest event read, events read (by position)."""
+    """One measure for every account: raw value, newest event read, events read (by position),
+    and which rows of the events table it read (the explanation's source rows)."""
 
     raw: np.ndarray
     newest: np.ndarray  # datetime64[s], NaT without events
     events: np.ndarray  # int64
+    rows: np.ndarray | None = None  # bool per event row; None: not known (a hand-made measure)
 
 
 @dataclass
@@ -153,7 +155,7 @@ def _newest(ev: Events, mask: np.ndarray) -> np.ndarray:
 
 def _used(ev: Events, mask: np.ndarray, raw: np.ndarray) -> Measured:
     mask = mask & (ev.acct >= 0)
-    return Measured(raw, _newest(ev, mask), np.bincount(ev.acct[mask], minlength=ev.n))
+    return Measured(raw, _newest(ev, mask), np.bincount(ev.acct[mask], minlength=ev.n), mask)
 
 
 def _mask(ev: Events, types: tuple[str, ...], window: int) -> np.ndarray:
