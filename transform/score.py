@@ -18,7 +18,7 @@ import pandas as pd
 from hcportal.transform import alerts as alert_rules
 from hcportal.transform import measures as ms
 from hcportal.transform import score_change, score_sources, scoring, tone
-from hcportal.transform.score_settings import MEASURES, ScoreSettings
+from hcportal.transform.score_settings import GROUPS, MEASURES, ScoreSettings
 from hcportal.transform.steps import Context, Frames, Step
 
 SCORE_COLUMNS = [
@@ -191,11 +191,14 @@ def _explain(
     count = np.column_stack([measured[x].events for x in names]) if n else np.zeros((0, m), np.int64)  # fmt: skip
     start = np.datetime64(pd.Timestamp(as_of), "s") - (window.astype(np.int64) - 1) * np.timedelta64(1, "D")  # fmt: skip
     nan = np.full(n * m, np.nan)
+    type_codes, type_names = pd.factorize(np.array([" ".join(ms.SOURCE_TYPES[x]) for x in names]))
     df = pd.DataFrame(
         {
             "account_key": pd.Categorical.from_codes(np.repeat(np.arange(n), m), categories=keys),
-            "group": pd.Categorical(np.tile(groups, n)),
-            "measure": pd.Categorical(np.tile(names, n), categories=names),
+            "group": pd.Categorical.from_codes(
+                np.tile([GROUPS.index(g) for g in groups], n), categories=list(GROUPS)
+            ),
+            "measure": pd.Categorical.from_codes(np.tile(np.arange(m), n), categories=names),
             "raw": np.round(s.raw.ravel(), 4),
             "points": np.round(s.points.ravel(), 1),
             "weight": np.round(s.weight.ravel(), 4),
@@ -204,12 +207,10 @@ def _explain(
             "events": count.ravel().astype(np.int64),
             "window_start": start.ravel().astype("datetime64[s]"),
             "window_days": window.ravel().astype(np.int64),
-            "event_types": pd.Categorical(
-                np.tile([" ".join(ms.SOURCE_TYPES[x]) for x in names], n)
-            ),
+            "event_types": pd.Categorical.from_codes(np.tile(type_codes, n), type_names),
             "source_rows": (
-                np.column_stack([spelt[x] for x in names]).ravel()
-                if spelt and n
+                score_sources.interleave([spelt[x] for x in names], n)
+                if spelt
                 else np.full(n * m, "", dtype=object)
             ),
             "previous_contribution": nan,
@@ -231,10 +232,10 @@ def _scores(
     scored = s.state == scoring.SCORED
     df = pd.DataFrame(
         {
-            "account": accounts["account"].astype("str").to_numpy(),
-            "owner": accounts["owner"].astype("str").to_numpy(),
-            "geo": accounts["geo"].astype("str").to_numpy(),
-            "region": accounts["region"].astype("str").to_numpy(),
+            "account": accounts["account"].astype("str").reset_index(drop=True),
+            "owner": accounts["owner"].astype("str").reset_index(drop=True),
+            "geo": accounts["geo"].astype("str").reset_index(drop=True),
+            "region": accounts["region"].astype("str").reset_index(drop=True),
             "segment": segment.astype(str),
             "state": s.state.astype(str),
             "score": s.score,
@@ -248,41 +249,44 @@ def _scores(
             "weakest": np.where(scored, scoring.weakest(s, settings.alerts.top_measures), ""),
             "missing": scoring.missing(s),
             "newest_event": newest_any,
-            "account_key": keys.to_numpy(dtype=object).astype(str),
+            "account_key": pd.Series(keys, dtype="str"),
         }
     )
-    for c in ("account", "owner", "geo", "region", "segment", "state", "band", "change_cause",
-              "weakest", "missing", "account_key"):  # fmt: skip
+    for c in ("segment", "state", "band", "change_cause", "weakest", "missing"):
         df[c] = df[c].astype("str")
     return df[[c for c in SCORE_COLUMNS if c != "last_heard"]]
 
 
 def _texts(ev: ms.Events, calls: tone.TextCalls, window: np.ndarray) -> pd.DataFrame:
-    """One row per event with a text in the tone window: its tone call and themes."""
-    rows = np.flatnonzero((calls.text_of_row >= 0) & (ev.acct >= 0) & window)
+    """One row per event with a text in the tone window: its tone call and themes. Each column
+    is a categorical over the distinct texts' values: no string is made per row."""
+    rows = np.flatnonzero((calls.text_of_row >= 0) & ev.known() & window)
     tid = calls.text_of_row[rows]
     f = ev.frame
-    per_text = pd.DataFrame(
-        {
-            "text": calls.texts,
-            "tone": [c.tone for c in calls.calls],
-            "compound": np.round(calls.compound, 4),
-            "decided_by": [" ".join(c.words) for c in calls.calls],
-            "themes": ["; ".join(c.themes) for c in calls.calls],
-            "theme_words": [" ".join(c.theme_words) for c in calls.calls],
-        }
-    )
+    per_text = {
+        "text": calls.texts,
+        "tone": [c.tone for c in calls.calls],
+        "decided_by": [" ".join(c.words) for c in calls.calls],
+        "themes": ["; ".join(c.themes) for c in calls.calls],
+        "theme_words": [" ".join(c.theme_words) for c in calls.calls],
+    }
     out = pd.DataFrame(
         {
-            "account_key": f["account_key"].iloc[rows].astype("str").to_numpy(),
-            "at": f["at"].to_numpy(dtype="datetime64[s]")[rows],
-            "source": f["source"].iloc[rows].astype("str").to_numpy(),
-            "line": f["line"].to_numpy(dtype=np.int64)[rows],
+            "account_key": _text_column(f["account_key"], rows),
+            "at": ev.seconds[rows].view("datetime64[s]"),
+            "source": _text_column(f["source"], rows),
+            "line": ev.line[rows],
+            "compound": np.round(calls.compound, 4)[tid],
         }
     )
-    for c in per_text.columns:
-        col = per_text[c].to_numpy()[tid]
-        out[c] = pd.Categorical(col) if c != "compound" else col
-    for c in ("account_key", "source"):
-        out[c] = out[c].astype("str")
+    for c, values in per_text.items():
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        out[c] = pd.Categorical.from_codes(codes[tid], categories=pd.Index(uniques, dtype="str"))
     return out[TEXT_COLUMNS]
+
+
+def _text_column(s: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``s`` at ``rows``, categorical as the events table keeps it (its codes taken, the
+    categories shared), else as text."""
+    part = s.iloc[rows].reset_index(drop=True)
+    return part if isinstance(part.dtype, pd.CategoricalDtype) else part.astype("str")

@@ -21,6 +21,8 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hcportal.transform.measures import Events
 
@@ -40,65 +42,83 @@ def _digest(mask: np.ndarray) -> bytes:
 
 
 def source_rows(ev: Events, rows: dict[str, np.ndarray | None], cap: int = CAP) -> dict:
-    """Per measure, an object array over the accounts: the report lines it read ("" for none)."""
+    """Per measure, a pyarrow string array over the accounts: the report lines it read ("" for
+    none). The text is made by Arrow's compute kernels, not a Python loop per account."""
     src, names = _codes(ev, "source")
-    line = ev.frame["line"].to_numpy(dtype=np.int64)
-    done: dict[bytes, np.ndarray] = {}
+    done: dict[bytes, pa.Array] = {}
     out = {}
     for measure, mask in rows.items():
         if mask is None:
-            out[measure] = np.full(ev.n, "", dtype=object)
+            out[measure] = pa.array(np.full(ev.n, "", dtype=object), pa.string())
             continue
         key = _digest(mask)
         if key not in done:
-            done[key] = _spell(ev.acct, src, names, line, np.flatnonzero(mask), ev.n, cap)
+            done[key] = _spell(ev.acct, src, names, ev.line, np.flatnonzero(mask), ev.n, cap)
         out[measure] = done[key]
     return out
+
+
+def interleave(columns: list[pa.Array], n: int) -> pd.Series:
+    """``columns`` (one per measure, each over the ``n`` accounts) as one column in the order
+    of health_explain's rows (account by account, measure by measure)."""
+    m = len(columns)
+    if not n or not m:
+        return pd.Series(np.full(n * m, "", dtype=object), dtype="str")
+    whole = pa.concat_arrays(columns)
+    at = (np.arange(m)[None, :] * n + np.arange(n)[:, None]).ravel()
+    return pd.Series(whole.take(pa.array(at)), dtype="str")
 
 
 def _spell(
     acct: np.ndarray, src: np.ndarray, names: list[str], line: np.ndarray, idx: np.ndarray,
     n: int, cap: int,
-) -> np.ndarray:  # fmt: skip
-    text = np.full(n, "", dtype=object)
+) -> pa.Array:  # fmt: skip
     if not len(idx):
-        return text
+        return pa.array(np.full(n, "", dtype=object), pa.string())
     a, s, ln = acct[idx], src[idx], line[idx]
     # Account, report, line in order: the events come grouped by account in time order, so this
-    # is one stable sort of nearly sorted keys, or none at all.
-    order = np.lexsort((ln, s, a)) if not _sorted(a, s, ln) else None
-    if order is not None:
+    # is one sort of the rows read, or none at all.
+    if not _sorted(a, s, ln):
+        order = np.lexsort((ln, s, a))
         a, s, ln = a[order], s[order], ln[order]
     new_acct = np.r_[True, a[1:] != a[:-1]]
     new_src = new_acct | np.r_[True, s[1:] != s[:-1]]
     start = new_src | np.r_[True, ln[1:] > ln[:-1] + 1]  # a piece: consecutive lines of a report
     first = np.flatnonzero(start)
     last = np.r_[first[1:], len(a)] - 1
-    p_acct, p_new_acct, p_new_src = a[first], new_acct[first], new_src[first]
-    p_rows = last - first + 1
+    p_new_acct = new_acct[first]
     head = np.maximum.accumulate(np.where(p_new_acct, np.arange(len(first)), 0))
-    rank = np.arange(len(first)) - head
-    keep = rank < cap
-    rows_in = np.bincount(a, minlength=n)
-    rows_kept = np.bincount(p_acct[keep], weights=p_rows[keep], minlength=n).astype(np.int64)
-    lo, hi = ln[first][keep].tolist(), ln[last][keep].tolist()
-    label = [names[c] for c in s[first][keep].tolist()]
-    pieces = [
-        ("" if na else ";" if ns else ",") + (f"{lab}:" if ns else "")
-        + (f"{x}-{y}" if y > x else f"{x}")
-        for na, ns, lab, x, y in zip(
-            p_new_acct[keep].tolist(), p_new_src[keep].tolist(), label, lo, hi, strict=True
-        )
-    ]  # fmt: skip
-    kept_acct = p_acct[keep]
+    keep = np.arange(len(first)) - head < cap
+    rows_kept = np.bincount(a[first][keep], weights=(last - first + 1)[keep], minlength=n)
+    more = np.bincount(a, minlength=n) - rows_kept.astype(np.int64)
+    first, last = first[keep], last[keep]
+    # Each piece: its separator and report (";tickets:" when the report changes, "," when it
+    # does not, nothing before an account's first), then its line or range of lines.
+    kind = np.where(p_new_acct[keep], 0, np.where(new_src[first], 1, 2))
+    prefixes = pa.array([f"{x}:" for x in names] + [f";{x}:" for x in names] + [","])
+    prefix = prefixes.take(
+        pa.array(np.where(kind == 2, 2 * len(names), kind * len(names) + s[first]))
+    )
+    lo = pc.cast(pa.array(ln[first]), pa.string())
+    hi = pc.cast(pa.array(ln[last]), pa.string())
+    body = pc.if_else(pa.array(ln[last] > ln[first]), pc.binary_join_element_wise(lo, hi, "-"), lo)
+    pieces = pc.binary_join_element_wise(prefix, body, "")
+    kept_acct = a[first]
     bounds = np.flatnonzero(np.r_[True, kept_acct[1:] != kept_acct[:-1]])
-    joined = np.add.reduceat(np.asarray(pieces, dtype=object), bounds)
-    who = kept_acct[bounds]
-    text[who] = joined
-    more = rows_in - rows_kept
-    capped = np.flatnonzero(more > 0)
-    text[capped] = [f"{t} (+{m} more)" for t, m in zip(text[capped], more[capped], strict=True)]
-    return text
+    offsets = pa.array(np.r_[bounds, len(kept_acct)].astype(np.int32))
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, pieces), "")
+    capped = more[kept_acct[bounds]]
+    note = pc.binary_join_element_wise(
+        pa.array(np.full(len(bounds), " (+", dtype=object)), pc.cast(pa.array(capped), pa.string()),
+        pa.array(np.full(len(bounds), " more)", dtype=object)), "",
+    )  # fmt: skip
+    joined = pc.if_else(pa.array(capped > 0), pc.binary_join_element_wise(joined, note, ""), joined)
+    # Onto every account: "" where it read nothing.
+    where = np.full(n, len(bounds), dtype=np.int64)
+    where[kept_acct[bounds]] = np.arange(len(bounds))
+    return pa.concat_arrays([joined.cast(pa.string()), pa.array([""], pa.string())]).take(
+        pa.array(where)
+    )
 
 
 def _sorted(a: np.ndarray, s: np.ndarray, ln: np.ndarray) -> bool:
@@ -119,11 +139,15 @@ def event_measures(ev: Events, rows: dict[str, np.ndarray | None]) -> pd.DataFra
     """One row per event read by any measure: its account, report, line, type, and the measures
     that read it (space-separated, in the measures' order)."""
     names = [m for m, r in rows.items() if r is not None]
-    bits = np.zeros(len(ev.frame), dtype=np.int64)
+    bits = np.zeros(len(ev.frame), dtype=np.int32)
     for j, m in enumerate(names):
-        bits |= rows[m].astype(np.int64) << j
+        bits |= rows[m].view(np.uint8).astype(np.int32) << j
     idx = np.flatnonzero(bits)
-    combos, code = np.unique(bits[idx], return_inverse=True)
+    # The combinations of measures in use, numbered by a table (no sort of millions of rows).
+    combos = np.flatnonzero(np.bincount(bits[idx], minlength=1))
+    number = np.zeros(int(combos.max()) + 1 if len(combos) else 1, dtype=np.int64)
+    number[combos] = np.arange(len(combos))
+    code = number[bits[idx]]
     said = [" ".join(m for j, m in enumerate(names) if c >> j & 1) for c in combos.tolist()]
     f = ev.frame
     # Text columns stay as the events table has them (categorical there): no string per row.
@@ -131,8 +155,8 @@ def event_measures(ev: Events, rows: dict[str, np.ndarray | None]) -> pd.DataFra
         {
             "account_key": f["account_key"].iloc[idx].reset_index(drop=True),
             "source": f["source"].iloc[idx].reset_index(drop=True),
-            "line": f["line"].to_numpy(dtype=np.int64)[idx],
+            "line": ev.line[idx],
             "type": f["type"].iloc[idx].reset_index(drop=True),
-            "measures": pd.Categorical.from_codes(code.reshape(-1), categories=said),
+            "measures": pd.Categorical.from_codes(code, categories=said),
         }
     )[SOURCE_COLUMNS]
