@@ -76,11 +76,6 @@ class Events:
     sources: set[str] = field(default_factory=set)
     seconds: np.ndarray | None = None  # int64 seconds of each event's time
     line: np.ndarray | None = None  # int64 line of each event in its report
-    # Runs of consecutive events of one account (the events step writes them grouped by account
-    # in time order: then one run per account): the start of each, and its account. Per-account
-    # reductions reduce each run (numpy reduceat, one pass) and then the few runs per account.
-    run_start: np.ndarray | None = None
-    run_acct: np.ndarray | None = None
     # Masks and text columns asked for again and again by the measures: computed once each.
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -105,15 +100,19 @@ class Events:
             self._memo[key] = (self.age >= 0) & (self.age < days)
         return self._memo[key]
 
-    def reduce(self, ufunc: np.ufunc, values: np.ndarray, empty: float | int) -> np.ndarray:
-        """Per account, ``ufunc`` (np.maximum, np.minimum) over ``values`` (one per event; events
-        to leave out hold ``empty``): ``empty`` for an account without events."""
+    def reduce(
+        self, ufunc: np.ufunc, rows: np.ndarray, values: np.ndarray, empty: float | int
+    ) -> np.ndarray:
+        """Per account, ``ufunc`` (np.maximum, np.minimum) over the ``values`` of the event
+        ``rows`` (positions, ascending, of events of known accounts); ``empty`` for an account
+        without any. The rows of one account come in runs (one, as the events step writes
+        them): one reduceat over the runs, then a ufunc.at over the few runs, not the events."""
         out = np.full(self.n, empty, dtype=values.dtype)
-        if not len(values):
+        if not len(rows):
             return out
-        per_run = ufunc.reduceat(values, self.run_start)
-        known = self.run_acct >= 0
-        ufunc.at(out, self.run_acct[known], per_run[known])
+        a = self.acct[rows]
+        starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+        ufunc.at(out, a[starts], ufunc.reduceat(values, starts))
         return out
 
 
@@ -142,12 +141,9 @@ def prepare(events: pd.DataFrame, account_keys: pd.Index, as_of: date) -> Events
         present = [str(src.cat.categories[c]) for c in used]
     else:
         present = [str(x) for x in pd.unique(src.astype("str"))]
-    acct = acct.astype(np.int64)
-    run_start = np.flatnonzero(np.r_[True, acct[1:] != acct[:-1]]) if len(acct) else acct[:0]
     return Events(
-        events, acct, age, type_code, types, len(account_keys), pd.Timestamp(as_of),
-        set(present), seconds, events["line"].to_numpy(dtype=np.int64), run_start,
-        acct[run_start],
+        events, acct.astype(np.int64), age, type_code, types, len(account_keys),
+        pd.Timestamp(as_of), set(present), seconds, events["line"].to_numpy(dtype=np.int64),
     )  # fmt: skip
 
 
@@ -175,15 +171,18 @@ def _sum(ev: Events, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
 NAT = np.iinfo(np.int64).min  # numpy's NaT as int64: below every time
 
 
-def _newest(ev: Events, mask: np.ndarray) -> np.ndarray:
-    """The newest event's time per account among ``mask`` (NaT for none)."""
-    out = ev.reduce(np.maximum, np.where(mask, ev.seconds, NAT), NAT)
-    return out.view("datetime64[s]")  # NAT is NaT
+def _newest(ev: Events, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """The newest event's time per account among ``mask`` (NaT for none); ``rows``: the
+    positions of ``mask``'s events, when known."""
+    rows = np.flatnonzero(mask & ev.known()) if rows is None else rows
+    return ev.reduce(np.maximum, rows, ev.seconds[rows], NAT).view("datetime64[s]")  # NAT: NaT
 
 
 def _used(ev: Events, mask: np.ndarray, raw: np.ndarray) -> Measured:
     mask = mask & ev.known()
-    return Measured(raw, _newest(ev, mask), np.bincount(ev.acct[mask], minlength=ev.n), mask)
+    rows = np.flatnonzero(mask)
+    count = np.bincount(ev.acct[rows], minlength=ev.n)
+    return Measured(raw, _newest(ev, mask, rows), count, mask)
 
 
 def _mask(ev: Events, types: tuple[str, ...], window: int) -> np.ndarray:
@@ -260,7 +259,8 @@ def touches_per_month(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 def days_since_touch(ev: Events, w: int, _c: object, _s: object) -> Measured:
     m = _mask(ev, ACTIVITY_TYPES, w)
-    youngest = ev.reduce(np.minimum, np.where(m, ev.age, np.inf), np.inf)
+    rows = np.flatnonzero(m)
+    youngest = ev.reduce(np.minimum, rows, ev.age[rows], np.inf)
     raw = np.where(np.isfinite(youngest), np.floor(youngest), np.nan)
     return _used(ev, m, raw)
 
@@ -277,10 +277,12 @@ def contacts_engaged(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 
 def _directions(ev: Events) -> tuple[np.ndarray, np.ndarray]:
-    codes, cats = _text(ev, "direction")
-    inbound = np.array([c.startswith("in") for c in cats] + [False])[codes]
-    outbound = np.array([c.startswith("out") for c in cats] + [False])[codes]
-    return inbound, outbound
+    if "directions" not in ev._memo:
+        codes, cats = _text(ev, "direction")
+        inbound = np.array([c.startswith("in") for c in cats] + [False])[codes]
+        outbound = np.array([c.startswith("out") for c in cats] + [False])[codes]
+        ev._memo["directions"] = inbound, outbound
+    return ev._memo["directions"]
 
 
 def response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
@@ -387,7 +389,8 @@ def high_priority_share(ev: Events, w: int, _c: object, s: object) -> Measured:
 def open_case_age(ev: Events, w: int, _c: object, _s: object) -> Measured:
     m = _mask(ev, ("ticket_opened",), w)
     still_open = m & ~_closed(ev, "ticket_closed", m)
-    oldest = ev.reduce(np.maximum, np.where(still_open, np.floor(ev.age), 0.0), 0.0)
+    rows = np.flatnonzero(still_open)
+    oldest = ev.reduce(np.maximum, rows, np.floor(ev.age[rows]), 0.0)
     had = _count(ev, ev.of("ticket_opened") & (ev.age >= 0) & (ev.acct >= 0)) > 0
     return _used(ev, still_open, np.where(had, oldest, np.nan))
 

@@ -122,7 +122,7 @@ def compute(
             measured[name] = _pick(parts, windows, segment, ev.acct)
     customer = ev.of(*CUSTOMER_TYPES) & ev.within(settings.silent_days) & (ev.acct >= 0)
     silent = np.bincount(ev.acct[customer], minlength=len(keys)) == 0
-    last_heard = ms._newest(ev, ev.of(*CUSTOMER_TYPES) & (ev.age >= 0) & (ev.acct >= 0))
+    last_heard = ms._newest(ev, ev.of(*CUSTOMER_TYPES) & (ev.age >= 0))
     result = scoring.score(measured, segment, silent, settings)
     window = np.column_stack(
         [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
