@@ -209,7 +209,9 @@ def _text_of(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
     s = ev.frame[col] if col in ev.frame else pd.Series([None] * len(ev.frame), dtype="str")
     if not isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype("category")
-    cats = pd.Index(s.cat.categories.astype("str")).str.strip().str.casefold()
+    cats = pd.Index(s.cat.categories.astype("str")).str.strip()
+    if col != "contact":  # contacts are told apart by their codes: no need to fold 100,000s
+        cats = cats.str.casefold()
     codes = s.cat.codes.to_numpy().astype(np.int64)
     blank = np.append(np.asarray(cats == "", dtype=bool), True)
     if blank.any():  # codes == -1 indexes the trailing True
