@@ -226,19 +226,32 @@ def timeline(
 
 
 def read_by(events: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
-    """Per event, the measures that read it ("" for none), matched on (report, line, type): a
-    report line is one event of each type."""
+    """Per event, the measures that read it ("" for none), matched on (report, type, line): a
+    report line is one event of each type. Matched as one integer per event, not as text."""
     if not len(sources):
         return pd.Series(pd.Categorical.from_codes(np.zeros(len(events), np.int64), [""]))
-    cols = ["source", "type", "line"]
-    index = pd.MultiIndex.from_frame(sources[cols].astype({"source": "str", "type": "str"}))
-    at = index.get_indexer(
-        pd.MultiIndex.from_frame(events[cols].astype({"source": "str", "type": "str"}))
-    )
+    names = {
+        c: sorted(set(_values(sources[c])) | set(_values(events[c]))) for c in ("source", "type")
+    }
+
+    def key(df: pd.DataFrame) -> np.ndarray:
+        src = pd.Categorical(df["source"], categories=names["source"]).codes.astype(np.int64)
+        kind = pd.Categorical(df["type"], categories=names["type"]).codes.astype(np.int64)
+        line = df["line"].to_numpy(dtype=np.int64)
+        return ((src * 256 + kind) << 40) | line
+
+    at = pd.Index(key(sources)).get_indexer(key(events))
     said = sources["measures"].astype("category")
     codes = np.where(at >= 0, said.cat.codes.to_numpy()[np.maximum(at, 0)], -1)
     cats = [*said.cat.categories.astype("str"), ""]
     return pd.Series(pd.Categorical.from_codes(np.where(codes < 0, len(cats) - 1, codes), cats))
+
+
+def _values(s: pd.Series) -> list[str]:
+    """The distinct values of a text column (its categories when categorical)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return [str(c) for c in s.cat.categories]
+    return [str(v) for v in pd.unique(s.dropna())]
 
 
 def _number(s: pd.Series, fmt: str) -> pd.Series:

@@ -104,3 +104,26 @@ def _lines(text: str) -> list[tuple[str, int]]:
             lo, _, hi = span.partition("-")
             out += [(report, x) for x in range(int(lo), int(hi or lo) + 1)]
     return out
+
+
+def test_the_timeline_tells_apart_the_same_line_of_two_reports_and_two_types():
+    from hcportal.render.xray import read_by
+
+    events = pd.DataFrame(
+        {
+            "source": ["activities", "tickets", "tickets", "contracts", "invoices"],
+            "type": ["activity", "ticket_opened", "ticket_closed", "contract_start", "invoice_due"],
+            "line": [7, 7, 7, 7, 9],
+        }
+    ).astype({"source": "category", "type": "category"})
+    sources = pd.DataFrame(
+        {
+            "source": ["tickets", "activities"],
+            "type": ["ticket_opened", "activity"],
+            "line": [7, 7],
+            "measures": ["tickets_per_month escalations", "touches_per_month"],
+        }
+    )  # plain text, as read back from a data folder
+    got = read_by(events, sources).astype(str).tolist()
+    assert got == ["touches_per_month", "tickets_per_month escalations", "", "", ""]
+    assert read_by(events, sources.iloc[:0]).astype(str).tolist() == [""] * 5
