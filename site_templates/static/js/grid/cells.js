@@ -1,6 +1,7 @@
 // One cell of a table, drawn by its column's type (<th data-type>): money, number, id, percent,
 // date, flag, status, xray (a link to the account's X-Ray), link (an owner's or a region's
-// page), filter (a link to another table of the page filtered to the value), sentence (text that wraps: a next action), text. Each cell carries its column's label
+// page), filter (a link to another table of the page filtered to the value), sentence (text
+// that wraps: a next action), text. Each cell carries its column's label
 // (data-label), which a phone's card layout shows beside the value (static/app.css). A value goes into the page only as text or as an attribute set by HCP.el: a name
 // from a report never becomes markup.
 "use strict";
