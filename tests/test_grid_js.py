@@ -356,6 +356,28 @@ def test_a_filter_offers_the_values_present_sorted_without_blanks(js):
     assert js.evaluate(offered, [payload, "geo"]) == []
 
 
+def test_a_word_filter_keeps_the_rows_that_hold_the_word_and_offers_each_word(js):
+    """match "word": an event read by several score measures shows under each of them; a word
+    is matched whole (``tone`` is not ``tone_x``), in dictionary and in plain columns alike."""
+    df = pd.DataFrame(
+        {
+            "measures": ["tone risk_share", "", "days_late", "tone", "tone_x days_late"],
+            "unique": ["a b", "b", "c a", "", "b c"],  # five distinct values: not a dictionary
+        }
+    )
+    kept = lambda col, word: run(js, df, {"filters": [[col, word, "word"]]})["items"]  # noqa: E731
+    assert kept("measures", "tone") == [0, 3]
+    assert kept("measures", "days_late") == [2, 4]
+    assert kept("measures", "nps") == []
+    assert kept("measures", "") == [0, 1, 2, 3, 4]  # no filter
+    assert kept("unique", "b") == [0, 1, 4]
+    assert run(js, df, {"filters": [["measures", "tone"]]})["items"] == [3]  # exact, as before
+    offered = "([p, name]) => HCP.filtering.options(new HCP.Table(p), name, 'word')"
+    assert js.evaluate(offered, [columnar(df), "measures"]) == [
+        "days_late", "risk_share", "tone", "tone_x"
+    ]  # fmt: skip
+
+
 # -- URL state ------------------------------------------------------------------------------------
 
 SPEC = {

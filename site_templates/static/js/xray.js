@@ -228,9 +228,32 @@
     showGrid(root, "j.", t.journey_cases.pick(t.journey_cases.where("account_key", key)), key);
   }
 
+  // A measure's link: the timeline shows exactly the events it read. The timeline's other
+  // filters and search are cleared (they would hide some), the measure's filter set, and the
+  // URL changed (hashchange redraws every table from it, and Back undoes it).
+  function followFilterLink(root, e) {
+    const a = e.target.closest("a[data-filter-link]");
+    if (!a || !root.contains(a)) return;
+    const prefix = a.dataset.filterLink;
+    const grid = grids.get(prefix);
+    const section = root.querySelector('section[data-state-prefix="' + prefix + '"]');
+    if (!grid || !section) return;
+    e.preventDefault();
+    const p = HCP.gridState.clear(HCP.state.read(), grid.spec);
+    p.set(prefix + a.dataset.param, a.dataset.value);
+    location.hash = p.toString();
+    section.scrollIntoView({ block: "start" });
+    const heading = section.querySelector("h2");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const root = document.querySelector("[data-xray]");
     if (!root) return;
+    root.addEventListener("click", (e) => followFilterLink(root, e));
     show(root);
     window.addEventListener("hashchange", () => show(root));
   });

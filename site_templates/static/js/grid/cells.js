@@ -1,6 +1,7 @@
 // One cell of a table, drawn by its column's type (<th data-type>): money, number, id, percent,
 // date, flag, status, xray (a link to the account's X-Ray), link (an owner's or a region's
-// page), sentence (text that wraps: a next action), text. Each cell carries its column's label
+// page), filter (a link to another table of the page filtered to the value), sentence (text
+// that wraps: a next action), text. Each cell carries its column's label
 // (data-label), which a phone's card layout shows beside the value (static/app.css). A value goes into the page only as text or as an attribute set by HCP.el: a name
 // from a report never becomes markup.
 "use strict";
@@ -45,6 +46,17 @@
         if (slug && (folder === "owners" || folder === "regions")) {
           cell.append(HCP.el("a", { href: HCP.pageOf(folder, slug), text: v }));
         } else cell.textContent = plain(v);
+        break;
+      }
+      case "filter": {
+        // A link that shows another table of the page filtered to this value (the X-Ray's
+        // measure -> its events in the timeline): the target's prefix and filter name are the
+        // column's data-target and data-param; the page's script follows it (xray.js).
+        if (v == null || v === "") break;
+        const p = HCP.state.read();
+        p.set(c.target + c.param, String(v));
+        cell.append(HCP.el("a", { href: "#" + p.toString(), text: String(v), "data-filter-link": c.target,
+          "data-param": c.param, "data-value": String(v) }));
         break;
       }
       case "sentence": {

@@ -25,8 +25,10 @@
   }
 
   // The rows to show, in perm's order. view:
-  //   filters: [[column, value], ...], each keeping the rows whose value is exactly that text
-  //     ("" sets no filter); a value the table does not hold, or a column it lacks, keeps none;
+  //   filters: [[column, value, match], ...], each keeping the rows whose value is exactly that
+  //     text ("" sets no filter), or, with match "word", whose value holds it as one of its
+  //     space-separated words (a timeline event read by several score measures); a value the
+  //     table does not hold, or a column it lacks, keeps none;
   //   search, searchCols: free text over these columns (see matcher);
   //   group: a column; a group starts wherever its value changes (perm puts groups together);
   //   sum: a numeric column to total; once: a column (contract_id) whose each value adds its
@@ -38,11 +40,24 @@
     const t = table, n = t.n;
     const codeArrays = [], wanted = [], plain = [];
     let none = false;
-    for (const [name, raw] of view.filters || []) {
+    for (const [name, raw, match] of view.filters || []) {
       if (!raw) continue;
       const value = String(raw);
       if (!t.has(name)) { none = true; continue; }
       const col = t.col(name);
+      if (match === "word") {
+        // Each distinct value is split once; rows then test their code (or value) against it.
+        const holds = (v) => v != null && String(v).split(" ").includes(value);
+        if (col.kind === "dict") {
+          const hit = Uint8Array.from(col.dict, (v) => (holds(v) ? 1 : 0));
+          codeArrays.push(hit.length ? col.codes.map((c) => hit[c]) : col.codes);
+          wanted.push(hit.length ? 1 : -1);
+        } else {
+          codeArrays.push(Uint8Array.from({ length: n }, (_, i) => (holds(col.get(i)) ? 1 : 0)));
+          wanted.push(1);
+        }
+        continue;
+      }
       if (col.kind === "dict") {
         const code = col.dict.findIndex((v) => String(v) === value); // true/false: as text
         if (code < 0) none = true;
@@ -120,9 +135,15 @@
 
   // The distinct values a filter can offer, as text: a dictionary's entries that occur (in its
   // sorted order), else the values sorted by locale; blanks are not offered.
-  function options(table, name) {
+  // match "word": the distinct words of the values instead, sorted.
+  function options(table, name, match) {
     if (!table.has(name)) return [];
     const col = table.col(name);
+    if (match === "word") {
+      const words = new Set();
+      for (const v of options(table, name)) for (const w of v.split(" ")) if (w) words.add(w);
+      return Array.from(words).sort((a, b) => a.localeCompare(b));
+    }
     if (col.kind === "dict") {
       const seen = new Uint8Array(col.dict.length);
       for (let i = 0; i < table.n; i++) seen[col.codes[i]] = 1;

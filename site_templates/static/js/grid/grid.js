@@ -58,6 +58,8 @@
           keyCol: th.dataset.key || "account_key",
           folder: th.dataset.folder || "",
           folderCol: th.dataset.folderCol || "",
+          target: th.dataset.target || "", // type filter: the prefix of the table it filters
+          param: th.dataset.param || "", // ... and the name of that table's filter
           yes: th.dataset.yes || "yes",
           tone: th.dataset.tone || "",
           crm: "crm" in th.dataset,
@@ -115,7 +117,7 @@
       this.view.setWhole(table.n <= SMALL);
       for (const s of this.selects) {
         while (s.options.length > 1) s.remove(1);
-        const values = HCP.filtering.options(table, s.dataset.filter);
+        const values = HCP.filtering.options(table, s.dataset.filter, s.dataset.match);
         if (s.dataset.order === "desc") values.reverse();
         for (const v of values) s.append(HCP.el("option", { value: v, text: v }));
       }
@@ -229,7 +231,7 @@
 
     filter() {
       const out = HCP.filtering.run(this.table, this.perm, {
-        filters: this.selects.map((s) => [s.dataset.filter, s.value]),
+        filters: this.selects.map((s) => [s.dataset.filter, s.value, s.dataset.match]),
         search: this.search ? this.search.value : "",
         searchCols: this.searchCols,
         group: this.group,
