@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -280,6 +281,66 @@ def test_exports_are_named_for_what_they_hold_and_read_as_the_screen(demo, page,
     assert info.value.suggested_filename.endswith("-search-ltd-2026-11-23.csv")
     text = Path(info.value.path()).read_text("utf-8-sig")
     assert ",true," not in text and ",false," not in text  # yes/no, as on screen
+
+
+def _excel_checks(data: bytes, tmp_path: Path) -> tuple:
+    """An Excel export opened as a spreadsheet would: its first sheet, and its workbook XML."""
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+    return openpyxl.load_workbook(path).active, workbook
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+@pytest.mark.parametrize(
+    "path", ["targets.html", "missed.html", "efficacy.html", "quality.html", "owners.html"]
+)
+def test_every_excel_export_has_a_named_sheet_a_frozen_header_and_an_autofilter(
+    demo, page, tmp_path, path
+):
+    """Issue 15 item 8: the filter arrows on the header row, over every exported row and
+    column (as Excel writes one: the range and its hidden _FilterDatabase name)."""
+    visit(page, demo, path)
+    heading = page.locator("h1").inner_text().strip()
+    sheet, workbook = _excel_checks(download(page, "Download Excel"), tmp_path)
+    assert sheet.title == heading[:31].strip()
+    assert sheet.freeze_panes == "A2"
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    assert None not in header  # the autofilter spans exactly the columns written
+    last = get_column_letter(len(header))
+    assert sheet.max_row > 1
+    assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
+    title = sheet.title.replace("'", "''")
+    assert (
+        '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+        f"'{title}'!$A$1:${last}${sheet.max_row}</definedName>"
+    ) in workbook
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_the_autofilter_of_a_sheet_named_by_hostile_text_is_well_formed(demo, page, tmp_path):
+    """A sheet is named by the page's heading (an owner's name): quotes, & and < stay text, in
+    the sheet's name and in the filter's defined name; 28 columns reach AB."""
+    visit(page, demo, "targets.html")
+    name = "O'Brien & <Co> \"Ltd\""  # grid.js's sheetName() has removed []:*?/\\
+    data = page.evaluate(
+        """async (name) => {
+          const columns = Array.from({ length: 28 }, () => ({ type: "number" }));
+          const header = columns.map((c, j) => "h" + j);
+          const rows = [0, 1, 2].map((i) => columns.map(() => ({ t: "n", v: i })));
+          const blob = await HCP.exporting.xlsx({ header, rows }, columns, name);
+          return Array.from(new Uint8Array(await blob.arrayBuffer()));
+        }""",
+        name,
+    )
+    sheet, workbook = _excel_checks(bytes(data), tmp_path)
+    assert sheet.title == name
+    assert sheet.auto_filter.ref == "A1:AB4"
+    assert "'O''Brien &amp; &lt;Co&gt; &quot;Ltd&quot;'!$A$1:$AB$4" in workbook
+    assert [page.evaluate(f"HCP.exporting.columnLetters({n})") for n in (1, 26, 27, 52, 703)] == [
+        "A", "Z", "AA", "AZ", "AAA",
+    ]  # fmt: skip
 
 
 def test_a_large_xlsx_export_finishes_under_the_csp(demo, page):
