@@ -571,6 +571,70 @@ def test_a_phone_width_shows_the_key_columns_without_a_sideways_page(demo, page)
     expect(page.locator("th[data-col='window_start']")).to_be_hidden()
 
 
+LAPTOP_FIT = """() => {
+  const scroll = document.querySelector("section[data-grid] .grid-scroll");
+  const table = scroll.querySelector("table");
+  const shown = (el) => el.getClientRects().length > 0;
+  const rows = Array.from(table.tBodies[0].rows).filter((r) => !r.classList.contains("spacer"));
+  const line = parseFloat(getComputedStyle(table).lineHeight) || 20;
+  return {
+    table: table.scrollWidth, box: scroll.clientWidth,
+    columns: Array.from(table.tHead.rows[0].cells).filter(shown).map((th) => th.dataset.col),
+    tallest: Math.max(...rows.map((r) => r.getBoundingClientRect().height)) / line,
+    rows: rows.length,
+  };
+}"""
+
+
+def sentence(page: Page, k: int = 0) -> dict:
+    """The k-th next action: its text's drawn and full heights."""
+    return page.locator("section[data-grid] td.sentence .text").nth(k).evaluate(
+        "t => ({ drawn: t.clientHeight, full: t.scrollHeight, text: t.textContent })"
+    )
+
+
+def test_a_seller_s_targets_fit_a_laptop_with_short_rows(demo, page):
+    """At 1366 px a seller's table is no wider than its box: columns that repeat the next action
+    (product, occasion, window) leave the screen, not the file, and the next action shows two
+    lines, whole on a click or when its cell has focus; a phone's cards still show it whole."""
+    owner = sorted((demo / "owners").glob("*.html"))[1].name
+    page.set_viewport_size({"width": 1366, "height": 900})
+    visit(page, demo, f"owners/{owner}")
+    fit = page.evaluate(LAPTOP_FIT)
+    assert fit["rows"] > 20
+    assert fit["table"] <= fit["box"]
+    assert {"account", "status", "days_overdue", "days_to_close", "next_action", "due",
+            "amount"} <= set(fit["columns"])  # fmt: skip
+    assert not {"product", "occasion", "window_end", "fiscal_quarter"} & set(fit["columns"])
+    assert fit["tallest"] < 3.5  # two lines of a next action (and a name that wraps), never ten
+    first = sentence(page)
+    assert first["full"] > first["drawn"] > 0  # clamped: there is more to read
+    assert page.locator("section[data-grid] td.sentence").first.get_attribute("title") == first[
+        "text"
+    ]
+    page.locator("section[data-grid] td.sentence .text").first.click()
+    opened = sentence(page)
+    assert opened["drawn"] >= opened["full"] > first["drawn"]
+    page.locator("section[data-grid] td.sentence .text").first.click()
+    assert sentence(page)["drawn"] == first["drawn"]
+    # By keyboard: from the row's account to its next action (its CRM link, or its text).
+    page.locator("section[data-grid] tbody tr:not(.spacer)").nth(1).locator("a").first.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('td.sentence') !== null")
+    focused = sentence(page, 1)
+    assert focused["drawn"] >= focused["full"]
+    header = download(page, "Download CSV").decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"Product", "Occasion", "Window closes", "Quarter"} <= set(header)
+    wide = page.context.new_page()
+    wide.set_viewport_size({"width": 1700, "height": 900})
+    visit(wide, demo, f"owners/{owner}")
+    assert {"product", "window_end"} <= set(wide.evaluate(LAPTOP_FIT)["columns"])
+    wide.close()
+    page.set_viewport_size({"width": 390, "height": 844})
+    phone = sentence(page, 2)
+    assert phone["drawn"] >= phone["full"]  # the card shows the whole sentence
+
+
 # -- fixed after review ---------------------------------------------------------------------------
 
 

@@ -63,6 +63,7 @@
           tone: th.dataset.tone || "",
           crm: "crm" in th.dataset,
           minor: th.classList.contains("minor"),
+          low: th.classList.contains("low"),
           exportOnly: th.hidden, // <th hidden>: not drawn, still exported
           shown: !th.hidden,
           col: null,
@@ -152,6 +153,11 @@
         if (action.dataset.action === "csv") this.downloadCSV();
         else if (action.dataset.action === "xlsx") this.downloadXLSX(action);
         else if (action.dataset.action === "print") window.print();
+      });
+      // A click on a next action clamped to two lines opens it whole, and closes it again.
+      this.tableEl.tBodies[0].addEventListener("click", (e) => {
+        const text = e.target.closest("td.sentence .text");
+        if (text) text.parentElement.classList.toggle("open");
       });
       this.tableEl.tHead.addEventListener("click", (e) => {
         const button = e.target.closest("button.sort");
