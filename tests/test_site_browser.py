@@ -588,8 +588,10 @@ LAPTOP_FIT = """() => {
 
 def sentence(page: Page, k: int = 0) -> dict:
     """The k-th next action: its text's drawn and full heights."""
-    return page.locator("section[data-grid] td.sentence .text").nth(k).evaluate(
-        "t => ({ drawn: t.clientHeight, full: t.scrollHeight, text: t.textContent })"
+    return (
+        page.locator("section[data-grid] td.sentence .text")
+        .nth(k)
+        .evaluate("t => ({ drawn: t.clientHeight, full: t.scrollHeight, text: t.textContent })")
     )
 
 
@@ -609,9 +611,9 @@ def test_a_seller_s_targets_fit_a_laptop_with_short_rows(demo, page):
     assert fit["tallest"] < 3.5  # two lines of a next action (and a name that wraps), never ten
     first = sentence(page)
     assert first["full"] > first["drawn"] > 0  # clamped: there is more to read
-    assert page.locator("section[data-grid] td.sentence").first.get_attribute("title") == first[
-        "text"
-    ]
+    assert (
+        page.locator("section[data-grid] td.sentence").first.get_attribute("title") == first["text"]
+    )
     page.locator("section[data-grid] td.sentence .text").first.click()
     opened = sentence(page)
     assert opened["drawn"] >= opened["full"] > first["drawn"]
