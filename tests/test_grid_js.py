@@ -306,6 +306,23 @@ def test_free_text_needs_every_word_in_some_column(js):
     assert kept(js, search="x1") == []  # code is not searched here
 
 
+def test_one_table_searched_again_and_again_gives_each_search_its_own_rows(js):
+    """A page keeps one table: its search mask is remembered between filter changes, and must
+    be made anew when the words or the searched columns change (never a stale mask)."""
+    out = js.evaluate(
+        """(p) => {
+          const t = new HCP.Table(p), perm = HCP.sorting.permutation(t, []);
+          const cols = ["account", "owner", "status"];
+          const run = (search, filters, searchCols) => Array.from(HCP.filtering.run(t, perm,
+            { search, searchCols: searchCols || cols, filters: filters || [] }).items);
+          return [run("ana"), run("ana", [["status", "overdue"]]), run("cedar"), run("ana"),
+                  run("ana", [], ["account"]), run(""), run("ANA  ")];
+        }""",
+        columnar(ROWS),
+    )
+    assert out == [[0, 1, 3], [0], [2], [0, 1, 3], [], EVERY, [0, 1, 3]]
+
+
 def test_free_text_is_plain_text_never_a_pattern(js):
     assert kept(js, search="(asia)") == [1]
     assert kept(js, search=".*") == [4]

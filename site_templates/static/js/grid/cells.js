@@ -60,11 +60,13 @@
         break;
       }
       case "sentence": {
-        cell.textContent = plain(v);
+        // In a span: a laptop shows two lines of it (app.css), the whole on focus or a click.
+        cell.append(HCP.el("span", { class: "text", text: plain(v) }));
         cell.className = "sentence";
         // data-crm: the sentence ends with a link to the account's record, to log the check.
         const crm = c.crm && v && table.has("account") ? HCP.crmOf(table.col("account").get(i)) : null;
         if (crm) cell.append(" ", HCP.el("a", { href: crm, class: "crm", target: "_blank", rel: "noopener", text: "Open in the CRM" }));
+        else if (v) cell.firstChild.tabIndex = 0; // focus opens a clamped sentence (app.css)
         break;
       }
       default:
@@ -72,6 +74,7 @@
     }
     if (cell.textContent.length > 28) cell.title = cell.textContent;
     if (c.minor) cell.classList.add("minor");
+    if (c.low) cell.classList.add("low");
     cell.dataset.label = c.label;
     return cell;
   }
