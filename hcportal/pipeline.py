@@ -545,3 +545,25 @@ def _published_counts(p: publish.Published) -> dict:
 
 def _source(config: Config) -> str | None:
     return str(config.source) if config.source else None
+
+
+def pack_one(
+    config: Config, account: str, data: Path | None = None, out: Path | None = None
+) -> Path:
+    """``hcportal pack ACCOUNT``: the health-check pack of one account, from the last tables."""
+    from hcportal.render import pack, packs
+
+    tables = render.read_tables(data or config.data_dir)
+    key = pack.find_account(tables, account, config.transform.parsing.legal_suffixes)
+    return packs.make_pack(tables, key, out or config.build_dir / "packs", _pack_template(config),
+                           _pack_wording(config))  # fmt: skip
+
+
+def _pack_template(config: Config) -> Path | None:
+    return config.resolve(config.site.pack_template) if config.site.pack_template else None
+
+
+def _pack_wording(config: Config) -> Any:
+    from hcportal.render.packs import Wording
+
+    return Wording(config.transform.policy.evidence_label, config.transform.policy.evidence_subject)

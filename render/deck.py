@@ -1,0 +1,150 @@
+"""Lay a :class:`~hcportal.render.pack.Pack` out as a PowerPoint deck, with native charts.
+
+Charts are python-pptx chart objects (their data travels in the deck's embedded workbook), so a
+seller can edit them in PowerPoint; no picture of a chart is ever pasted. Missing data becomes a
+*seller slot*: a dashed box named ``Seller slot`` holding what to fill in.
+
+The look comes from a template deck (``site.pack_template``): its slide masters and layouts are
+used, its own slides dropped. It must have the layouts in :data:`LAYOUTS` (by name); the default
+is python-pptx's own plain template, so no binary file is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.exc import PackageNotFoundError
+from pptx.util import Emu, Pt
+
+from hcportal.render.pack import Pack, PackError, Slide
+
+# The layouts a template must have, by name, and what each is for.
+LAYOUTS = {
+    "Title Slide": "the first slide: the account's name, owner, region and date",
+    "Title Only": "every other slide: a title, then hcportal's text, chart and seller slot",
+}
+SLOT_NAME = "Seller slot"
+CHART_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+}
+GREY = RGBColor(0x55, 0x55, 0x55)
+SLOT_FILL = RGBColor(0xFF, 0xF4, 0xCC)
+
+
+def open_template(template: Path | None):
+    """The template deck with its own slides removed, or a :class:`PackError` saying why not."""
+    try:
+        prs = Presentation(str(template)) if template else Presentation()
+    except (PackageNotFoundError, OSError, KeyError, ValueError) as e:
+        raise PackError(f"pack template {template} is not a readable .pptx file ({e})") from None
+    if template is None:  # python-pptx's default is 4:3; a deck today is 16:9
+        prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
+    names = {layout.name for layout in prs.slide_layouts}
+    missing = [n for n in LAYOUTS if n not in names]
+    if missing:
+        raise PackError(
+            f"pack template {template} lacks the slide layout(s) {', '.join(missing)} "
+            f"(it has: {', '.join(sorted(names)) or 'none'}); see docs/pack.md"
+        )
+    ids = prs.slides._sldIdLst  # python-pptx has no public way to drop slides
+    for sld in list(ids):
+        prs.part.drop_rel(sld.rId)
+        ids.remove(sld)
+    return prs
+
+
+def write_pptx(pack: Pack, path: Path, template: Path | None = None) -> Path:
+    """Write ``pack`` as a .pptx at ``path`` (its folder must exist); return ``path``."""
+    prs = open_template(template)
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    first = prs.slides.add_slide(layouts["Title Slide"])
+    first.shapes.title.text = f"Health check: {pack.account}"
+    if len(first.placeholders) > 1:
+        first.placeholders[
+            1
+        ].text = f"Owner: {pack.owner} | Region: {pack.region} | Data as of {pack.as_of}"
+    for slide in pack.slides:
+        _content(prs, layouts["Title Only"], slide)
+    prs.core_properties.title = f"Health check: {pack.account}"
+    prs.core_properties.subject = pack.digest()
+    prs.save(str(path))
+    return path
+
+
+def _content(prs, layout, s: Slide) -> None:
+    slide = prs.slides.add_slide(layout)
+    slide.shapes.title.text = s.title
+    W, H = prs.slide_width, prs.slide_height
+    margin = int(W * 0.05)
+    top = int(H * 0.22)
+    width = W - 2 * margin
+    body_h = int(H * 0.62)
+    has_side = s.chart is not None or s.slot
+    text_w = int(width * 0.45) if has_side and s.lines else width
+    if s.lines:
+        box = slide.shapes.add_textbox(margin, top, text_w, body_h)
+        box.name = "Facts"
+        tf = box.text_frame
+        tf.word_wrap = True
+        for i, line in enumerate(s.lines):
+            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            p.text = line
+            p.font.size = Pt(14)
+    side_x = margin + (text_w + int(width * 0.03) if s.lines else 0)
+    side_w = margin + width - side_x
+    if s.chart is not None:
+        _chart(slide, s, side_x, top, side_w, body_h if not s.slot else body_h // 2)
+    if s.slot:
+        slot_top = top if s.chart is None else top + body_h // 2
+        _slot(slide, s.slot, side_x, slot_top, side_w, body_h if s.chart is None else body_h // 2)
+    foot = slide.shapes.add_textbox(margin, int(H * 0.9), width, int(H * 0.06))
+    foot.name = "Source and freshness"
+    foot.text_frame.word_wrap = True
+    p = foot.text_frame.paragraphs[0]
+    p.text = f"Source: {s.source}. Freshness: {s.freshness}."
+    p.font.size = Pt(10)
+    p.font.color.rgb = GREY
+
+
+def _chart(slide, s: Slide, x: int, y: int, w: int, h: int) -> None:
+    c = s.chart
+    assert c is not None
+    data = CategoryChartData()
+    data.categories = c.categories
+    for name, values in c.series:
+        data.add_series(name, values)
+    frame = slide.shapes.add_chart(CHART_TYPES[c.kind], x, y, w, h, data)
+    frame.name = f"Chart: {c.title}"
+    chart = frame.chart
+    chart.has_title = True
+    chart.chart_title.text_frame.text = c.title
+    chart.has_legend = len(c.series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+
+
+def _slot(slide, text: str, x: int, y: int, w: int, h: int) -> None:
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, y, w, h)
+    shape.name = SLOT_NAME
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = SLOT_FILL
+    shape.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    shape.line.color.rgb = GREY
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.text = "TO FILL IN BY THE SELLER"
+    tf.paragraphs[0].font.bold = True
+    p = tf.add_paragraph()
+    p.text = text
+    for para in tf.paragraphs:
+        para.font.size = Pt(14)
+        para.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
