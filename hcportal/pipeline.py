@@ -486,8 +486,29 @@ def _build(config: Config) -> Path:
     if split_by:
         from hcportal.render.split import build_split
 
-        return build_split(config.data_dir, config.site_dir, config.site, split_by)
-    return render.build(config.data_dir, config.site_dir, config.site, previous_data(config))
+        index = build_split(config.data_dir, config.site_dir, config.site, split_by)
+    else:
+        index = render.build(config.data_dir, config.site_dir, config.site, previous_data(config))
+    make_packs(config)
+    return index
+
+
+def make_packs(config: Config) -> Any:
+    """The nightly health-check packs, into the built site (and its split folders). Strictly an
+    extra: a failure costs the packs (logged), never the build or the publish."""
+    import os
+
+    from hcportal.render import packs
+
+    try:
+        return packs.publish_packs(
+            render.read_tables(config.data_dir), config.site_dir, config.build_dir / "pack-cache",
+            config.site.pack_days, _pack_template(config), _pack_wording(config),
+            workers=min(4, os.cpu_count() or 1),
+        )  # fmt: skip
+    except Exception as e:  # any failure: the site goes out without packs
+        log.warning("packs: not made (%s: %s)", type(e).__name__, e)
+        return None
 
 
 def previous_data(config: Config) -> Path | None:

@@ -58,3 +58,146 @@ def due_accounts(tables: Tables, within_days: int) -> list[str]:
     if "urgency" in chosen.columns:
         chosen = chosen.sort_values("urgency")
     return list(dict.fromkeys(chosen["account_key"].astype("str")))
+
+
+# -- the nightly packs, published with the site -------------------------------------------------
+
+# Overwritten in each site folder with that folder's packs: the X-Ray and the targets page load
+# it (it always exists, as a static file of the site, so a site without packs loads an empty map).
+MAP_FILE = "static/js/packs.js"
+
+
+@dataclass
+class Made:
+    packs: int = 0  # packs in the site (the manager root's)
+    built: int = 0  # decks written this run
+    reused: int = 0  # decks copied from the cache: their inputs had not changed
+
+
+def publish_packs(
+    tables: Tables,
+    site_dir: Path,
+    cache_dir: Path,
+    within_days: int,
+    template: Path | None,
+    wording: Wording = Wording(),
+    workers: int = 1,
+) -> Made:
+    """Make the packs of the accounts due within ``within_days`` into ``site_dir/packs/`` and
+    into every owner's and region's folder of a split site (``access.json``), each folder its
+    own accounts' packs only; write each folder's map of them (:data:`MAP_FILE`).
+
+    A deck is rebuilt only when its content changed: each is kept in ``cache_dir`` under the
+    content hash of its inputs (the slides' data and the template), and copied from there.
+    """
+    import shutil
+
+    from hcportal.render.pack import Grouped
+
+    keys = due_accounts(tables, within_days)
+    grouped = Grouped(tables)
+    salt = _template_salt(template)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    made = Made(packs=len(keys))
+    todo: list[tuple[str, Path]] = []
+    cached: dict[str, Path] = {}
+    for key in keys:
+        p = contents(tables, key, wording.label, wording.pattern, grouped)
+        path = cache_dir / f"{file_name(key)}.{_digest(p.digest() + salt)}.pptx"
+        cached[key] = path
+        if path.is_file():
+            made.reused += 1
+        else:
+            todo.append((key, path))
+    _build_all(tables, todo, template, wording, workers)
+    made.built = len(todo)
+    _prune(cache_dir, set(cached.values()))
+
+    def fill(folder: Path, mine: list[str]) -> None:
+        (folder / FOLDER).mkdir(parents=True, exist_ok=True)
+        for key in mine:
+            shutil.copyfile(cached[key], folder / FOLDER / f"{file_name(key)}.pptx")
+        _write_map(folder, {k: f"{FOLDER}/{file_name(k)}.pptx" for k in mine})
+
+    fill(site_dir, keys)
+    for folder, accounts in _split_folders(tables, site_dir):
+        fill(folder, [k for k in keys if k in accounts])
+    log.info("packs: %d (%d built, %d unchanged)", made.packs, made.built, made.reused)
+    return made
+
+
+def _build_all(tables, todo, template, wording, workers: int) -> None:
+    """Write the decks ``todo`` lists; a process pool when there are many (python-pptx is pure
+    Python: one core makes about a dozen decks a second)."""
+    if workers > 1 and len(todo) >= 2 * workers:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [todo[i::workers] for i in range(workers)]
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=(tables,)) as pool:
+            for _ in pool.map(_write_chunk, [(c, template, wording) for c in chunks]):
+                pass
+        return
+    _init(tables)
+    _write_chunk((todo, template, wording))
+
+
+_WORKER: dict = {}
+
+
+def _init(tables: Tables) -> None:
+    from hcportal.render.pack import Grouped
+
+    _WORKER["tables"], _WORKER["grouped"] = tables, Grouped(tables)
+
+
+def _write_chunk(job) -> None:
+    todo, template, wording = job
+    tables, grouped = _WORKER["tables"], _WORKER["grouped"]
+    for key, path in todo:
+        p = contents(tables, key, wording.label, wording.pattern, grouped)
+        tmp = path.with_suffix(".tmp")
+        deck.write_pptx(p, tmp, template)
+        tmp.replace(path)  # a deck in the cache is always whole
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _template_salt(template: Path | None) -> str:
+    if template is None:
+        return "default"
+    return _digest(template.read_bytes().hex()) if template.is_file() else str(template)
+
+
+def _prune(cache_dir: Path, keep: set[Path]) -> None:
+    """Drop the cached decks no account uses any more (their data changed, or no check is due)."""
+    for p in cache_dir.glob("*.pptx"):
+        if p not in keep:
+            p.unlink(missing_ok=True)
+
+
+def _split_folders(tables: Tables, site_dir: Path) -> list[tuple[Path, set[str]]]:
+    """The owners' and regions' folders of a split site (``access.json``), with their accounts."""
+    import json
+
+    index = site_dir / "access.json"
+    if not index.is_file():
+        return []
+    accounts = tables["accounts"]
+    out = []
+    for f in json.loads(index.read_text("utf-8")):
+        column = accounts[f["kind"]].astype("str")
+        keys = set(accounts.loc[(column == f["value"]).to_numpy(), "account_key"].astype("str"))
+        out.append((site_dir / f["path"], keys))
+    return out
+
+
+def _write_map(folder: Path, files: dict[str, str]) -> None:
+    import json
+
+    # JSON inside a script: "<" escaped, so an account key can never close the script.
+    text = json.dumps(files, ensure_ascii=True).replace("<", "\\u003c")
+    (folder / MAP_FILE).write_text(f"window.HCP_PACKS = {text};\n", "utf-8")

@@ -3,6 +3,7 @@ opened again with python-pptx. Every number checked below is computed by hand fr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,40 @@ def test_due_accounts_within_the_days(tables):
     names = {pack.find_account(tables, n) for n in ("quiet co", HOSTILE)}
     assert set(keys) == names  # Later Ltd is due in 2027-09: not within 30 days
     assert pack.find_account(tables, "later ltd") in packs.due_accounts(tables, 365)
+
+
+def test_nightly_packs_sit_in_their_folders_and_are_rebuilt_only_when_changed(tables, tmp_path):
+    from hcportal.render.split import slice_tables
+
+    site = tmp_path / "site"
+    (site / "static" / "js").mkdir(parents=True)
+    # A split site's index of folders, as build_split writes it.
+    folders = [
+        {"kind": "owner", "value": "Ana Ortiz", "path": "owners/ana-ortiz/", "accounts": 1},
+        {"kind": "owner", "value": "Ben Kim", "path": "owners/ben-kim/", "accounts": 2},
+    ]
+    (site / "access.json").write_text(json.dumps(folders), "utf-8")
+    for f in folders:
+        (site / f["path"] / "static" / "js").mkdir(parents=True)
+    cache = tmp_path / "cache"
+    made = packs.publish_packs(tables, site, cache, 30, None)
+    assert (made.packs, made.built, made.reused) == (2, 2, 0)
+    acme, quiet = pack.find_account(tables, HOSTILE), pack.find_account(tables, "quiet co")
+    ana = {p.name for p in (site / "owners/ana-ortiz/packs").iterdir()}
+    ben = {p.name for p in (site / "owners/ben-kim/packs").iterdir()}
+    assert ana == {f"{packs.file_name(acme)}.pptx"}  # only her own account's pack
+    assert ben == {f"{packs.file_name(quiet)}.pptx"}  # Later Ltd is not due within 30 days
+    assert len(list((site / "packs").iterdir())) == 2  # the manager root holds every pack
+    mapping = (site / "owners/ana-ortiz" / packs.MAP_FILE).read_text("utf-8")
+    assert "<" not in mapping  # a hostile key cannot close the script
+    body = mapping.removeprefix("window.HCP_PACKS = ").rstrip().removesuffix(";")
+    assert json.loads(body) == {acme: f"packs/{packs.file_name(acme)}.pptx"}
+
+    again = packs.publish_packs(tables, site, cache, 30, None)
+    assert (again.built, again.reused) == (0, 2)  # nothing changed: nothing rebuilt
+    # New data for one account (a sliced table stands in for a changed report): only its pack.
+    changed = slice_tables(tables, "owner", "Ben Kim", {quiet})
+    changed.frames["accounts"] = tables["accounts"]
+    changed.frames["targets"] = tables["targets"]
+    third = packs.publish_packs(changed, site, cache, 30, None)
+    assert (third.built, third.reused) == (1, 1)
