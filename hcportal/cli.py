@@ -630,9 +630,12 @@ def inventory_score_cmd(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the pack. Default: <build>/packs.",
 )
+@click.option("--pdf", is_flag=True, help="Also print the deck as PDF beside it (needs Chromium).")
 @CONFIG_OPTION
 @reports_errors
-def pack_cmd(account: str, data: Path | None, out: Path | None, config_path: Path | None) -> None:
+def pack_cmd(
+    account: str, data: Path | None, out: Path | None, pdf: bool, config_path: Path | None
+) -> None:
     """Make the health-check pack (a PowerPoint deck) of one ACCOUNT, from the last tables.
 
     ACCOUNT is matched as the reports are joined: capitals, accents, punctuation and legal
@@ -641,12 +644,15 @@ def pack_cmd(account: str, data: Path | None, out: Path | None, config_path: Pat
     \b
     Example:
       hcportal pack "ACME ORG"
-      hcportal pack "acme org inc" --data build/data --out ~/decks
+      hcportal pack "acme org inc" --data build/data --out ~/decks --pdf
     """
     from hcportal import pipeline
 
     config = _config(config_path)
-    click.echo(str(pipeline.pack_one(config, account, data, out)))
+    path = pipeline.pack_one(config, account, data, out, pdf=pdf)
+    if pdf:
+        click.echo(str(path.with_suffix(".pdf")))
+    click.echo(str(path))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -504,7 +504,7 @@ def make_packs(config: Config) -> Any:
         return packs.publish_packs(
             render.read_tables(config.data_dir), config.site_dir, config.build_dir / "pack-cache",
             config.site.pack_days, _pack_template(config), _pack_wording(config),
-            workers=min(4, os.cpu_count() or 1),
+            workers=min(4, os.cpu_count() or 1), pdf=config.site.pack_pdf,
         )  # fmt: skip
     except Exception as e:  # any failure: the site goes out without packs
         log.warning("packs: not made (%s: %s)", type(e).__name__, e)
@@ -569,7 +569,11 @@ def _source(config: Config) -> str | None:
 
 
 def pack_one(
-    config: Config, account: str, data: Path | None = None, out: Path | None = None
+    config: Config,
+    account: str,
+    data: Path | None = None,
+    out: Path | None = None,
+    pdf: bool = False,
 ) -> Path:
     """``hcportal pack ACCOUNT``: the health-check pack of one account, from the last tables."""
     from hcportal.render import pack, packs
@@ -577,7 +581,7 @@ def pack_one(
     tables = render.read_tables(data or config.data_dir)
     key = pack.find_account(tables, account, config.transform.parsing.legal_suffixes)
     return packs.make_pack(tables, key, out or config.build_dir / "packs", _pack_template(config),
-                           _pack_wording(config))  # fmt: skip
+                           _pack_wording(config), pdf=pdf)  # fmt: skip
 
 
 def _pack_template(config: Config) -> Path | None:

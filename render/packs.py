@@ -35,12 +35,24 @@ def file_name(account_key: str) -> str:
 
 
 def make_pack(
-    tables: Tables, key: str, out_dir: Path, template: Path | None, wording: Wording = Wording()
+    tables: Tables,
+    key: str,
+    out_dir: Path,
+    template: Path | None,
+    wording: Wording = Wording(),
+    pdf: bool = False,
+    browser: str = "",
 ) -> Path:
-    """Write account ``key``'s pack into ``out_dir``; return the .pptx path."""
+    """Write account ``key``'s pack into ``out_dir`` (and its PDF beside, with ``pdf``); return
+    the .pptx path."""
     pack = contents(tables, key, wording.label, wording.pattern)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return deck.write_pptx(pack, out_dir / f"{file_name(key)}.pptx", template)
+    path = deck.write_pptx(pack, out_dir / f"{file_name(key)}.pptx", template)
+    if pdf:
+        from hcportal.render.pack_pdf import write_pdfs
+
+        write_pdfs([(pack, path.with_suffix(".pdf"))], browser)
+    return path
 
 
 def due_accounts(tables: Tables, within_days: int) -> list[str]:
@@ -82,6 +94,7 @@ def publish_packs(
     template: Path | None,
     wording: Wording = Wording(),
     workers: int = 1,
+    pdf: bool = False,
 ) -> Made:
     """Make the packs of the accounts due within ``within_days`` into ``site_dir/packs/`` and
     into every owner's and region's folder of a split site (``access.json``), each folder its
@@ -111,12 +124,17 @@ def publish_packs(
             todo.append((key, path))
     _build_all(tables, todo, template, wording, workers)
     made.built = len(todo)
-    _prune(cache_dir, set(cached.values()))
+    pdfs = _pdfs(tables, cached, grouped, wording) if pdf else set()
+    _prune(cache_dir, set(cached.values()) | {p.with_suffix(".pdf") for p in cached.values()})
 
     def fill(folder: Path, mine: list[str]) -> None:
         (folder / FOLDER).mkdir(parents=True, exist_ok=True)
         for key in mine:
             shutil.copyfile(cached[key], folder / FOLDER / f"{file_name(key)}.pptx")
+            if key in pdfs:
+                shutil.copyfile(
+                    cached[key].with_suffix(".pdf"), folder / FOLDER / f"{file_name(key)}.pdf"
+                )
         _write_map(folder, {k: f"{FOLDER}/{file_name(k)}.pptx" for k in mine})
 
     fill(site_dir, keys)
@@ -124,6 +142,27 @@ def publish_packs(
         fill(folder, [k for k in keys if k in accounts])
     log.info("packs: %d (%d built, %d unchanged)", made.packs, made.built, made.reused)
     return made
+
+
+def _pdfs(tables, cached, grouped, wording) -> set[str]:
+    """Print the PDFs that are not in the cache yet; return the accounts that have one. A PDF
+    that cannot be printed (no browser) costs the PDFs, not the decks."""
+    from hcportal.render.pack_pdf import write_pdfs
+
+    todo = [k for k, p in cached.items() if not p.with_suffix(".pdf").is_file()]
+    try:
+        write_pdfs(
+            [
+                (
+                    contents(tables, k, wording.label, wording.pattern, grouped),
+                    cached[k].with_suffix(".pdf"),
+                )
+                for k in todo
+            ]
+        )
+    except Exception as e:  # the decks are still published
+        log.warning("packs: no PDF (%s: %s)", type(e).__name__, e)
+    return {k for k, p in cached.items() if p.with_suffix(".pdf").is_file()}
 
 
 def _build_all(tables, todo, template, wording, workers: int) -> None:

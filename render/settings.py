@@ -47,3 +47,10 @@ class SiteSettings(BaseModel):
             "overdue, or upcoming with its due date within this many days of the as-of date."
         ),
     )
+    pack_pdf: bool = Field(
+        True,
+        description=(
+            "The nightly packs also as PDF (printed by the harvest's Chromium), beside each "
+            ".pptx. A PDF that cannot be printed costs the PDFs only, never the decks."
+        ),
+    )

@@ -243,3 +243,20 @@ def test_nightly_packs_sit_in_their_folders_and_are_rebuilt_only_when_changed(ta
     changed.frames["targets"] = tables["targets"]
     third = packs.publish_packs(changed, site, cache, 30, None)
     assert (third.built, third.reused) == (1, 1)
+
+
+def test_the_pdf_has_one_page_per_slide_and_escapes_names(tables, tmp_path):
+    import re
+
+    from hcportal.render import pack_pdf
+
+    key = pack.find_account(tables, HOSTILE)
+    p = pack.contents(tables, key)
+    page = pack_pdf.html(p)
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert page.count("<svg") == sum(s.chart is not None for s in p.slides)
+    assert page.count('class="slot"') == sum(bool(s.slot) for s in p.slides)
+    path = packs.make_pack(tables, key, tmp_path, None, pdf=True)
+    pdf = path.with_suffix(".pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(p.slides) + 1
