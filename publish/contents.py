@@ -33,6 +33,9 @@ BINARY_KINDS: dict[str, tuple[bytes, ...]] = {
     ".ico": (b"\x00\x00\x01\x00",),
     ".woff": (b"wOFF",),
     ".woff2": (b"wOF2",),
+    # The health-check packs (issue 18): a PowerPoint deck is a zip; its PDF.
+    ".pptx": (b"PK\x03\x04",),
+    ".pdf": (b"%PDF-",),
     ".ttf": (b"\x00\x01\x00\x00", b"true"),
     ".otf": (b"OTTO",),
 }
@@ -71,10 +74,10 @@ def file_problem(site_dir: Path, path: Path) -> str | None:
         data = path.read_bytes()
     except OSError as e:
         return f"cannot be read: {e.strerror}"
-    for magic, what in _ARCHIVES:
-        if data.startswith(magic):
-            return f"is {what}, whatever its name; a site never ships one"
     suffix = path.suffix.lower()
+    for magic, what in _ARCHIVES:
+        if data.startswith(magic) and not (suffix == ".pptx" and _is_deck(data)):
+            return f"is {what}, whatever its name; a site never ships one"
     text = b"\x00" not in data and _is_utf8(data)
     if text and (found := text_problem(data, suffix)):
         return found
@@ -91,6 +94,20 @@ def file_problem(site_dir: Path, path: Path) -> str | None:
     if not text:
         return "is not UTF-8 text, though its name says it is"
     return None
+
+
+def _is_deck(data: bytes) -> bool:
+    """A PowerPoint package (a health-check pack) and nothing else: a zip holding the parts of a
+    presentation only, so no trace or other archive passes under the name."""
+    import io
+    import zipfile
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+    parts = ("ppt/", "docProps/", "_rels/", "[Content_Types].xml")
+    return "ppt/presentation.xml" in names and all(n.startswith(parts) for n in names)
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -260,3 +260,17 @@ def test_the_pdf_has_one_page_per_slide_and_escapes_names(tables, tmp_path):
     pdf = path.with_suffix(".pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(p.slides) + 1
+
+
+def test_the_publish_gate_ships_decks_and_pdfs_but_no_other_zip(tables, tmp_path):
+    import zipfile
+
+    from hcportal.publish.contents import file_problem
+
+    path = packs.make_pack(tables, pack.find_account(tables, "quiet co"), tmp_path, None, pdf=True)
+    assert file_problem(tmp_path, path) is None
+    assert file_problem(tmp_path, path.with_suffix(".pdf")) is None
+    fake = tmp_path / "trace.pptx"
+    with zipfile.ZipFile(fake, "w") as z:
+        z.writestr("trace.trace", "{}")
+    assert "zip archive" in file_problem(tmp_path, fake)
