@@ -211,57 +211,28 @@ def quality(t: Tables) -> pd.DataFrame:
 # The health score's datasets live in their own module, which uses the helpers above.
 from hcportal.render import health as _health  # noqa: E402
 
+
+def per_account(name: str, build: Callable[[Tables], pd.DataFrame], reads: Reads) -> Dataset:
+    """A dataset of account rows: owners and regions link to their pages, the key travels with
+    each account name."""
+    return Dataset(name, build, reads, links=("owner", "region"), keys={"account": "account_key"})
+
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
-        Dataset(
-            "targets",
-            targets,
-            TARGET_READS,
-            links=("owner", "region"),
-            keys={"account": "account_key"},
-        ),
-        Dataset(
-            "candidates",
-            candidates,
-            CANDIDATE_READS,
-            links=("owner", "region"),
-            keys={"account": "account_key"},
-        ),
-        Dataset(
-            "missed",
-            missed,
-            MISSED_READS,
-            links=("owner", "region"),
-            keys={"account": "account_key"},
-        ),
-        Dataset(
-            "accounts",
-            accounts,
-            ACCOUNT_READS,
-            links=("owner", "region"),
-            keys={"account": "account_key"},
-        ),
-        Dataset(
-            "changes",
-            changes,
-            CHANGE_READS,
-            links=("owner", "region"),
-            keys={"account": "account_key"},
-        ),
+        per_account("targets", targets, TARGET_READS),
+        per_account("candidates", candidates, CANDIDATE_READS),
+        per_account("missed", missed, MISSED_READS),
+        per_account("accounts", accounts, ACCOUNT_READS),
+        per_account("changes", changes, CHANGE_READS),
         Dataset("owners", owners, OWNER_READS, links=("owner", "region")),
         Dataset("efficacy", efficacy, EFFICACY_READS, links=("name",)),
         Dataset("quality", quality, QUALITY_READS),
         Dataset("hm_accounts", healthmap.accounts, healthmap.ACCOUNT_READS),
         Dataset("hm_responses", healthmap.responses, healthmap.RESPONSE_READS),
-        Dataset(
-            "health", _health.health, _health.HEALTH_READS, links=("owner", "region"),
-            keys={"account": "account_key"},
-        ),
-        Dataset(
-            "alerts", _health.alerts, _health.ALERT_READS, links=("owner", "region"),
-            keys={"account": "account_key"},
-        ),
+        per_account("health", _health.health, _health.HEALTH_READS),
+        per_account("alerts", _health.alerts, _health.ALERT_READS),
         Dataset("journey_accounts", journeys.accounts,
                 {"journey_accounts": journeys.READS["journey_accounts"]}),
         Dataset("journey_patterns", journeys.patterns,

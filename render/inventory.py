@@ -61,6 +61,7 @@ def render_inventory(
                 root="",
                 nav=[],
                 site=site,
+                crm_account_url="",  # no account on this page to link into the CRM
                 meta={"as_of": generated.date().isoformat(), "generated": generated.isoformat()},
                 data_scripts=[data.relative_to(tmp).as_posix()],
                 xlsx_library="static/vendor/write-excel-file-4.1.1/write-excel-file.min.js",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -62,3 +63,10 @@ def built_once(
             build(folder)
             done.touch()
     return folder
+
+
+def ctrl_c_as_at_a_terminal() -> None:
+    """``preexec_fn`` for a child the test interrupts: a shell starts background jobs with SIGINT
+    ignored and children inherit that (a test run started with `make test &` would never see the
+    Ctrl-C); give the child SIGINT as a terminal would."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hcportal import democrm
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, ctrl_c_as_at_a_terminal
 
 # End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
 # (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
@@ -36,7 +36,8 @@ def hcportal(work: Path, *args: str, **kw) -> subprocess.Popen | subprocess.Comp
     cmd = [sys.executable, "-m", "hcportal", *args]
     if kw.pop("background", False):
         return subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)  # fmt: skip
+                                stderr=subprocess.PIPE, text=True,
+                                preexec_fn=ctrl_c_as_at_a_terminal)  # fmt: skip
     return subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -27,7 +27,7 @@ from hcportal.harvest.progress import LogProgress, RichProgress, for_stream
 from hcportal.harvest.runs import resolve_run
 from hcportal.harvest.settings import DemoSettings, HarvestSettings
 from hcportal.pipeline import harvest_reports
-from tests.conftest import NOW
+from tests.conftest import NOW, ctrl_c_as_at_a_terminal
 from tests.harvesting import FAST, crm_with, harvest, reports
 
 
@@ -200,12 +200,16 @@ def test_ctrl_c_stops_the_browser_and_leaves_no_half_run(tmp_path):
         cwd=tmp_path,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
-    for line in proc.stderr:  # wait until the reports are being generated
-        if "ui route, attempt 1/3" in line:
-            break
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        for line in proc.stderr:  # wait until the reports are being generated
+            if "ui route, attempt 1/3" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()  # never leave a harvest and its browser behind, whatever failed
     assert proc.returncode == 130, err
     assert "hcportal: error: interrupted" in err and "Traceback" not in err
     assert [p.name for p in (tmp_path / "raw").iterdir()] == []

@@ -42,13 +42,14 @@ class PolicySettings(_Strict):
         r"health[\s_-]*check",
         description="Regular expression (case-insensitive) an activity's Subject must match.",
     )
-    evidence_label: str = Field(
-        "Health Check",
+    evidence_label: str | None = Field(
+        None,
         min_length=1,
         description=(
             "What sellers call the activity to log, in each target's next-action sentence (\"log "
-            'a Health Check with its report attached by ..."). It must match `evidence_subject`: '
-            "an activity logged with this subject counts."
+            'a Health Check with its report attached by ..."). When set, it must match '
+            "`evidence_subject` (an activity logged with this subject counts). Unset: `Health "
+            "Check` if that matches `evidence_subject`, else the pattern itself is quoted."
         ),
     )
     fiscal_year_start_month: int = Field(
@@ -74,8 +75,16 @@ class PolicySettings(_Strict):
 
     @model_validator(mode="after")
     def _label_counts(self) -> PolicySettings:
-        # A seller who follows the sentence must log a check that counts.
-        if not re.search(self.evidence_subject, self.evidence_label, re.IGNORECASE):
+        # A seller who follows the sentence must log a check that counts. Unset, the label is
+        # derived, so a user who only changes the pattern is not asked for a label too.
+        if self.evidence_label is None:
+            fits = re.search(self.evidence_subject, "Health Check", re.IGNORECASE)
+            self.evidence_label = (
+                "Health Check"
+                if fits
+                else f"check activity (Subject matching {self.evidence_subject})"
+            )
+        elif not re.search(self.evidence_subject, self.evidence_label, re.IGNORECASE):
             raise ValueError(
                 f"evidence_label {self.evidence_label!r} does not match evidence_subject "
                 f"{self.evidence_subject!r}: an activity logged as the next action says would "

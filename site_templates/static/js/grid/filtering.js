@@ -101,7 +101,7 @@
     return { items: items.subarray(0, m), groups, rows, total, tallies };
   }
 
-  // Each row's value of `col` as a dense number 0, 1, ... (made once per column): {of, count}.
+  // Each row's value of the column col as a dense number 0, 1, ... (made once per column): {of, count}.
   const dense = new WeakMap();
   function denseIds(col) {
     if (dense.has(col)) return dense.get(col);
