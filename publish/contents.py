@@ -9,6 +9,8 @@ is judged by its bytes:
   says; anything else (an archive, a database, a program, a file with no known kind) is refused;
 - no text file may hold a session or a secret: Playwright storage state or any list of browser
   cookies, a cookie jar, a private key, ``NAME=value`` lines of a ``.env`` file, a trace's events;
+- the health-check packs, a PowerPoint deck (a zip) and a PDF, pass only as plain documents:
+  no macros, embedded objects, links out of the file, scripts or actions (``documents.py``);
 - hidden files and folders (``.hcportal/``, ``.env``) are never part of a site.
 
 Data values cannot trip these checks: the site writes them JSON-encoded (a quote in a value is
@@ -20,6 +22,8 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+
+from hcportal.publish.documents import pdf_problem, pptx_problem
 
 TEXT_KINDS = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".svg", ".txt", ".md",
               ".webmanifest"}  # fmt: skip
@@ -39,6 +43,8 @@ BINARY_KINDS: dict[str, tuple[bytes, ...]] = {
     ".ttf": (b"\x00\x01\x00\x00", b"true"),
     ".otf": (b"OTTO",),
 }
+# The health-check packs: judged by their insides (macros, links out, scripts), not their names.
+DOCUMENTS = {".pptx": pptx_problem, ".pdf": pdf_problem}
 # Vendored libraries ship their licences as LICENSE, LICENSE.fflate, NOTICE, ...: text.
 LICENCE_NAMES = ("LICENSE", "LICENCE", "NOTICE", "COPYING", "AUTHORS", "README")
 
@@ -75,8 +81,11 @@ def file_problem(site_dir: Path, path: Path) -> str | None:
     except OSError as e:
         return f"cannot be read: {e.strerror}"
     suffix = path.suffix.lower()
+    # A deck is a zip: judged by what it holds, before the rule that refuses archives.
+    if suffix in DOCUMENTS and (found := DOCUMENTS[suffix](data)):
+        return found
     for magic, what in _ARCHIVES:
-        if data.startswith(magic) and not (suffix == ".pptx" and _is_deck(data)):
+        if data.startswith(magic) and suffix != ".pptx":
             return f"is {what}, whatever its name; a site never ships one"
     text = b"\x00" not in data and _is_utf8(data)
     if text and (found := text_problem(data, suffix)):
@@ -94,20 +103,6 @@ def file_problem(site_dir: Path, path: Path) -> str | None:
     if not text:
         return "is not UTF-8 text, though its name says it is"
     return None
-
-
-def _is_deck(data: bytes) -> bool:
-    """A PowerPoint package (a health-check pack) and nothing else: a zip holding the parts of a
-    presentation only, so no trace or other archive passes under the name."""
-    import io
-    import zipfile
-
-    try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, ValueError):
-        return False
-    parts = ("ppt/", "docProps/", "_rels/", "[Content_Types].xml")
-    return "ppt/presentation.xml" in names and all(n.startswith(parts) for n in names)
 
 
 def _is_utf8(data: bytes) -> bool:

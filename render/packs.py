@@ -1,11 +1,12 @@
 """Making packs: one account on demand, or every account whose check is due soon (nightly).
 
-Each pack is written as ``packs/<slug of the account key>.pptx``; :func:`due_accounts` chooses
+Each pack is written as ``packs/<file_name(account key)>.pptx``; :func:`due_accounts` chooses
 the accounts of the nightly run: a check overdue or pending, or upcoming within ``pack_days``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,8 @@ import pandas as pd
 
 from hcportal.core.tables import Tables
 from hcportal.render import deck
-from hcportal.render.pack import contents
-from hcportal.render.shards import slug
+from hcportal.render.pack import PackError, contents
+from hcportal.render.shards import ascii_dashes
 
 log = logging.getLogger(__name__)
 FOLDER = "packs"
@@ -30,8 +31,30 @@ class Wording:
 
 
 def file_name(account_key: str) -> str:
-    """The pack's file name (without extension): the account key made safe for a path."""
-    return slug(account_key) or "account"
+    """The pack's file name (without extension): ``acme-org-1f3a9c5b7d20``, the key's ASCII
+    letters and digits (at most 60) and 12 hex digits of its hash.
+
+    Only ``[a-z0-9-]``: no separator, dot or hidden name, whatever the account is called. The
+    hash keeps apart names that lose everything to ASCII (``株式会社…``, all ``account-…``):
+    48 bits, so 100,000 such accounts share a name with odds of one in 50,000, and
+    :func:`file_names` refuses the run if two ever do. Stable: a link never changes while the
+    account's name does not.
+    """
+    base = ascii_dashes(account_key)[:60].strip("-") or "account"
+    return f"{base}-{hashlib.sha256(account_key.encode('utf-8')).hexdigest()[:12]}"
+
+
+def file_names(keys: list[str]) -> dict[str, str]:
+    """Each account's file name; a :class:`PackError` if two accounts would share one (one
+    deck must never overwrite another's, in a folder that two sellers may read)."""
+    names = {k: file_name(k) for k in keys}
+    if len(set(names.values())) < len(names):
+        seen: dict[str, str] = {}
+        for k, n in names.items():
+            if n in seen:
+                raise PackError(f"accounts {seen[n]!r} and {k!r} would share the pack {n}.pptx")
+            seen[n] = k
+    return names
 
 
 def make_pack(
@@ -108,6 +131,7 @@ def publish_packs(
     from hcportal.render.pack import Grouped
 
     keys = due_accounts(tables, within_days)
+    file_names(keys)  # two accounts, one file: refused before anything is written
     grouped = Grouped(tables)
     salt = _template_salt(template) + repr(wording) + _run_salt(tables)
     hashes = input_hashes(tables, keys)
