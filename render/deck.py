@@ -61,9 +61,30 @@ def open_template(template: Path | None):
     return prs
 
 
+# The template, opened, checked and emptied of its slides once per process, kept as bytes. Each
+# deck re-opens these bytes: python-pptx has no copy of a presentation (a deepcopy of one saves
+# decks with two parts of one name), and re-reading the bytes skips the file and the checks.
+_TEMPLATES: dict[tuple, bytes] = {}
+
+
+def _template_bytes(template: Path | None) -> bytes:
+    import io
+
+    stat = template.stat() if template is not None and template.is_file() else None
+    key = (str(template), stat.st_mtime_ns, stat.st_size) if stat else (str(template),)
+    if key not in _TEMPLATES:
+        out = io.BytesIO()
+        open_template(template).save(out)
+        _TEMPLATES.clear()  # one template per run
+        _TEMPLATES[key] = out.getvalue()
+    return _TEMPLATES[key]
+
+
 def write_pptx(pack: Pack, path: Path, template: Path | None = None) -> Path:
     """Write ``pack`` as a .pptx at ``path`` (its folder must exist); return ``path``."""
-    prs = open_template(template)
+    import io
+
+    prs = Presentation(io.BytesIO(_template_bytes(template)))
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     first = prs.slides.add_slide(layouts["Title Slide"])
     first.shapes.title.text = f"Health check: {pack.account}"

@@ -23,6 +23,7 @@ from hcportal.core.tables import Tables
 from hcportal.transform.clean import account_key as normalise_key
 
 MAX_SLIDES = 10
+DUE_STATUSES = ("overdue", "pending", "upcoming")
 
 
 class PackError(RenderError):
@@ -78,21 +79,39 @@ def find_account(tables: Tables, name: str, suffixes: list[str] | None = None) -
     raise PackError(f"no account {name!r} in the accounts report (key {key!r}){hint}")
 
 
+# The tables a pack reads (rows per account). A deck depends on these rows and the run's facts
+# only, so the nightly step hashes these alone to know which decks changed (``packs.input_hashes``);
+# reading any other table is refused, so a new slide cannot forget to declare one.
+PACK_TABLES = (
+    "accounts", "alerts", "contracts", "health_explain", "health_map", "health_scores",
+    "influenced_pipeline", "journey_accounts", "journey_cases", "occasions", "surveys", "targets",
+    "tickets", "usage",
+)  # fmt: skip
+
+
 class Grouped:
     """Each table's rows per account, found once: making 1,000 packs must not scan every table
-    1,000 times."""
+    1,000 times. One stable sort of a table by account when a pack first reads it; an account's
+    rows are then a slice of it (no copy), with the table's own index."""
 
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
-        self._index: dict[str, dict[str, np.ndarray]] = {}
+        self._split: dict[str, tuple[pd.DataFrame, dict[str, tuple[int, int]]]] = {}
 
     def rows(self, name: str, key: str) -> pd.DataFrame:
-        frame = self.tables[name]
-        if name not in self._index:
-            keys = frame["account_key"].astype("str")
-            self._index[name] = keys.groupby(keys.to_numpy(), sort=False).indices
-        at = self._index[name].get(key)
-        return frame.iloc[at if at is not None else []].reset_index(drop=True)
+        if name not in PACK_TABLES:
+            raise AssertionError(f"a pack reads {name!r}: add it to PACK_TABLES")
+        if name not in self._split:
+            frame = self.tables[name]
+            keys = frame["account_key"].astype("str").to_numpy()
+            order = np.argsort(keys, kind="stable")
+            found, starts = np.unique(keys[order], return_index=True)
+            ends = [*starts[1:].tolist(), len(keys)][: len(starts)]
+            spans = dict(zip(found.tolist(), zip(starts.tolist(), ends, strict=True), strict=True))
+            self._split[name] = (frame.iloc[order], spans)
+        frame, spans = self._split[name]
+        start, end = spans.get(key, (0, 0))
+        return frame.iloc[start:end]
 
 
 def contents(
@@ -200,6 +219,16 @@ def _months(stamps: pd.Series, as_of: str, months: int = 12) -> tuple[list[str],
 # -- the slides ---------------------------------------------------------------------------------
 
 
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """An account's few rows as plain records, only the columns a slide reads: cheaper than
+    pandas operations on a handful of rows, repeated for 1,000 packs."""
+    return frame[[c for c in columns if c in frame.columns]].to_dict("records")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _glance(ctx: _Ctx, a: pd.Series) -> Slide:
     slide = Slide(
         "The account at a glance", "accounts, contracts", ctx.fresh("accounts", "contracts")
@@ -208,35 +237,44 @@ def _glance(ctx: _Ctx, a: pd.Series) -> Slide:
         f"Owner: {_s(a.get('owner')) or '(unassigned)'} | {_s(a.get('geo'))} "
         f"{_s(a.get('region'))}".rstrip()
     )
-    contracts = ctx.rows("contracts")
-    assert contracts is not None
+    rows = ctx.rows("contracts")
+    assert rows is not None
+    contracts = _records(rows, ["product", "start", "end", "amount"])
     as_of = pd.Timestamp(ctx.as_of) if ctx.as_of else None
-    if as_of is not None and not contracts.empty:
-        active = (contracts["start"] <= as_of) & (
-            contracts["end"].isna() | (contracts["end"] >= as_of)
-        )
-        value = contracts.loc[active, "amount"].sum()
+    if as_of is not None and contracts:
+        value = sum(
+            float(c["amount"])
+            for c in contracts
+            if not _missing(c["amount"]) and not _missing(c["start"]) and c["start"] <= as_of
+            and (_missing(c["end"]) or c["end"] >= as_of)
+        )  # fmt: skip
         slide.lines.append(f"Current value (contracts running on {ctx.as_of}): {_money(value)}")
-    for _, c in contracts.head(5).iterrows():
+    for c in contracts[:5]:
         end = _s(c["end"]) or "evergreen"
         slide.lines.append(
             f"Contract: {_s(c['product'])}, {_s(c['start'])} to {end}, {_money(c['amount'])}"
         )
     occ = ctx.rows("occasions")
     if occ is not None:
-        due = occ[occ["status"].astype("str").isin(["overdue", "pending", "upcoming"])]
-        for _, o in due.sort_values("due").head(3).iterrows():
+        cols = ["occasion", "product", "status", "due", "window_start", "window_end"]
+        due = [o for o in _records(occ, cols) if _s(o["status"]) in DUE_STATUSES]
+        due.sort(key=lambda o: (_missing(o["due"]), _s(o["due"])))  # ISO dates sort as text
+        for o in due[:3]:
             slide.lines.append(
                 f"Occasion: {_s(o['occasion'])} check of {_s(o['product'])}, {_s(o['status'])}, "
                 f"due {_s(o['due'])}, window {_s(o['window_start'])} to {_s(o['window_end'])}"
             )
-    if not contracts.empty:
-        by = contracts.groupby(contracts["product"].astype("str"), sort=True)["amount"].sum()
+    if contracts:
+        by: dict[str, float] = {}
+        for c in contracts:
+            name = _s(c["product"]) or "(no product)"
+            by[name] = by.get(name, 0.0) + _num(c["amount"])
+        names = sorted(by)
         slide.chart = Chart(
             "column",
             "Contract value by product",
-            list(by.index),
-            [("Amount", [_num(v) for v in by])],
+            names,
+            [("Amount", [round(by[n], 2) for n in names])],
         )
     else:
         slide.slot = "No contract in the contracts report: add the account's contracts and value."
@@ -260,23 +298,22 @@ def _score(ctx: _Ctx) -> Slide:
         )
         return slide
     slide.lines.append(f"Score {_s(h.get('score'))} ({_s(h.get('band'))})")
-    ex = ctx.rows("health_explain")
-    if ex is not None and not ex.empty:
-        ex = ex[ex["contribution"].notna()].sort_values("contribution", ascending=False)
-        top = ex.head(6)
+    rows = ctx.rows("health_explain")
+    if rows is not None and not rows.empty:
+        cols = ["measure", "contribution", "data_change", "config_change"]
+        ex = [m for m in _records(rows, cols) if not _missing(m["contribution"])]
+        ex.sort(key=lambda m: (-float(m["contribution"]), _s(m["measure"])))  # ties: by name
         slide.chart = Chart(
             "bar",
             "Points each measure gives the score",
-            [_s(m) for m in top["measure"]],
-            [("Contribution", [_num(v) for v in top["contribution"]])],
+            [_s(m["measure"]) for m in ex[:6]],
+            [("Contribution", [_num(m["contribution"]) for m in ex[:6]])],
         )
-        if "data_change" in ex.columns:
-            moved = ex.assign(move=ex["data_change"].fillna(0) + ex["config_change"].fillna(0))
-            moved = moved[moved["move"].abs() > 0.05].sort_values("move", key=abs, ascending=False)
-            for _, m in moved.head(3).iterrows():
-                slide.lines.append(
-                    f"Changed since the last run: {_s(m['measure'])} {m['move']:+.1f}"
-                )
+        if "data_change" in rows.columns:
+            moves = [(m, _num(m.get("data_change")) + _num(m.get("config_change"))) for m in ex]
+            moves = sorted((mv for mv in moves if abs(mv[1]) > 0.05), key=lambda mv: -abs(mv[1]))
+            for m, move in moves[:3]:
+                slide.lines.append(f"Changed since the last run: {_s(m['measure'])} {move:+.1f}")
     return slide
 
 

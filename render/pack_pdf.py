@@ -125,7 +125,7 @@ def write_pdfs(items: list[tuple[Pack, Path]], browser: str = "") -> None:
             page = chromium.new_page()
             for pack, path in items:
                 page.set_content(html(pack), wait_until="load")
-                tmp = path.with_suffix(".tmp")
+                tmp = path.with_name(path.name + ".tmp")
                 page.pdf(path=str(tmp), width="13.333in", height="7.5in", print_background=True)
                 tmp.replace(path)
         finally:

@@ -146,9 +146,9 @@ def publish_packs(
             made.reused += 1
         else:
             todo.append((key, path))
-    _build_all(tables, todo, template, wording, workers)
+    made_now = _build_all(tables, todo, template, wording, workers, keep=pdf)
     made.built = len(todo)
-    pdfs = _pdfs(tables, cached, grouped, wording) if pdf else set()
+    pdfs = _pdfs(tables, cached, grouped, wording, made_now) if pdf else set()
     _prune(cache_dir, set(cached.values()) | {p.with_suffix(".pdf") for p in cached.values()})
 
     def fill(folder: Path, mine: list[str]) -> None:
@@ -169,40 +169,32 @@ def publish_packs(
 
 
 def input_hashes(tables: Tables, keys: list[str]) -> dict[str, str]:
-    """Per account, a hash of its rows in every table (one vectorised pass per table, no deck
-    made): equal hashes, equal inputs, so the deck in the cache is still right."""
+    """Per account, a hash of its rows in every table a pack reads (:data:`PACK_TABLES`; one
+    vectorised pass per table, no deck made): equal hashes, equal inputs, so the deck in the
+    cache is still right. The other tables (every event, every activity) cannot change a deck."""
     import zlib
 
     import numpy as np
 
+    from hcportal.render.pack import PACK_TABLES
+
     wanted = pd.Index(keys, dtype="str")
     total = np.zeros(len(wanted), dtype=np.uint64)
-    for name in sorted(tables.frames):
-        frame = tables.frames[name]
-        if "account_key" not in frame.columns or frame.empty:
+    for name in PACK_TABLES:
+        frame = tables.frames.get(name)
+        if frame is None or frame.empty:
             continue
-        row_hash = pd.util.hash_pandas_object(_as_text(frame), index=False).to_numpy()
         at = wanted.get_indexer(frame["account_key"].astype("str"))
         mine = at >= 0
+        # pandas hashes each value by what it is (a timestamp's instant, a category's label),
+        # whatever the rest of the column holds: a row's hash depends on that row alone.
+        row_hash = pd.util.hash_pandas_object(frame.loc[mine], index=False).to_numpy()
         # A sum per account is order-free; salting each row with its table keeps tables apart.
-        salted = row_hash[mine] * np.uint64(len(name) * 2 + 1) + np.uint64(
+        salted = row_hash * np.uint64(len(name) * 2 + 1) + np.uint64(
             zlib.crc32(name.encode("utf-8"))
         )
         np.add.at(total, at[mine], salted)
     return {k: format(int(v), "016x") for k, v in zip(keys, total, strict=True)}
-
-
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every column as text that does not depend on the other rows (pandas prints a column of
-    timestamps without their time when all are midnight: not a stable text for one row)."""
-    out = {}
-    for c in frame.columns:
-        s = frame[c]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            out[c] = s.dt.strftime("%Y-%m-%dT%H:%M:%S")
-        else:
-            out[c] = s.astype("str")
-    return pd.DataFrame(out)
 
 
 def _run_salt(tables: Tables) -> str:
@@ -215,40 +207,55 @@ def _run_salt(tables: Tables) -> str:
     return __version__ + json.dumps(facts, sort_keys=True, default=str)
 
 
-def _pdfs(tables, cached, grouped, wording) -> set[str]:
-    """Print the PDFs that are not in the cache yet; return the accounts that have one. A PDF
-    that cannot be printed (no browser) costs the PDFs, not the decks."""
+def _pdfs(tables, cached, grouped, wording, made_now: dict) -> set[str]:
+    """Print the PDFs that are not in the cache yet (the slides of the decks just built are
+    reused, not made again); return the accounts that have one. A PDF that cannot be printed
+    (no browser) costs the PDFs, not the decks."""
     from hcportal.render.pack_pdf import write_pdfs
 
     todo = [k for k, p in cached.items() if not p.with_suffix(".pdf").is_file()]
+
+    def slides(k: str):
+        return made_now.get(k) or contents(tables, k, wording.label, wording.pattern, grouped)
+
     try:
-        write_pdfs(
-            [
-                (
-                    contents(tables, k, wording.label, wording.pattern, grouped),
-                    cached[k].with_suffix(".pdf"),
-                )
-                for k in todo
-            ]
-        )
+        write_pdfs([(slides(k), cached[k].with_suffix(".pdf")) for k in todo])
     except Exception as e:  # the decks are still published
         log.warning("packs: no PDF (%s: %s)", type(e).__name__, e)
     return {k for k, p in cached.items() if p.with_suffix(".pdf").is_file()}
 
 
-def _build_all(tables, todo, template, wording, workers: int) -> None:
-    """Write the decks ``todo`` lists; a process pool when there are many (python-pptx is pure
-    Python: one core makes about a dozen decks a second)."""
-    if workers > 1 and len(todo) >= 2 * workers:
-        from concurrent.futures import ProcessPoolExecutor
+CHUNK = 20  # decks per task of the pool: small enough to share the work out and report progress
 
-        chunks = [todo[i::workers] for i in range(workers)]
+
+def _build_all(tables, todo, template, wording, workers: int, keep: bool = False) -> dict:
+    """Write the decks ``todo`` lists, logging progress; a pool of ``workers`` processes when
+    there are many (python-pptx is pure Python: a deck costs a core about a tenth of a second).
+    With ``keep``, return each deck's slides (the PDFs print them without making them again)."""
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    jobs = [(c, template, wording, keep) for c in chunks]
+    made: dict = {}
+    done = 0
+
+    def progress(part: dict | int) -> None:
+        nonlocal done
+        done += part if isinstance(part, int) else len(part)
+        if isinstance(part, dict):
+            made.update(part)
+        if len(chunks) > 1:
+            log.info("packs: %d of %d decks built", done, len(todo))
+
+    if workers > 1 and len(chunks) > 1:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         with ProcessPoolExecutor(workers, initializer=_init, initargs=(tables,)) as pool:
-            for _ in pool.map(_write_chunk, [(c, template, wording) for c in chunks]):
-                pass
-        return
+            for future in as_completed([pool.submit(_write_chunk, job) for job in jobs]):
+                progress(future.result())
+        return made
     _init(tables)
-    _write_chunk((todo, template, wording))
+    for job in jobs:
+        progress(_write_chunk(job))
+    return made
 
 
 _WORKER: dict = {}
@@ -260,14 +267,18 @@ def _init(tables: Tables) -> None:
     _WORKER["tables"], _WORKER["grouped"] = tables, Grouped(tables)
 
 
-def _write_chunk(job) -> None:
-    todo, template, wording = job
+def _write_chunk(job) -> dict | int:
+    todo, template, wording, keep = job
     tables, grouped = _WORKER["tables"], _WORKER["grouped"]
+    made = {}
     for key, path in todo:
         p = contents(tables, key, wording.label, wording.pattern, grouped)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(path.name + ".tmp")
         deck.write_pptx(p, tmp, template)
         tmp.replace(path)  # a deck in the cache is always whole
+        if keep:
+            made[key] = p
+    return made if keep else len(todo)
 
 
 def _digest(text: str) -> str:
@@ -283,9 +294,10 @@ def _template_salt(template: Path | None) -> str:
 
 
 def _prune(cache_dir: Path, keep: set[Path]) -> None:
-    """Drop the cached decks no account uses any more (their data changed, or no check is due)."""
-    for p in cache_dir.glob("*.pptx"):
-        if p not in keep:
+    """Drop the cached decks and PDFs no account uses any more (their data changed, or no check
+    is due), and what a stopped run left half-written."""
+    for p in cache_dir.iterdir():
+        if p.suffix in (".pptx", ".pdf", ".tmp") and p not in keep:
             p.unlink(missing_ok=True)
 
 
