@@ -115,10 +115,11 @@ def _content(prs, layout, s: Slide) -> None:
         box.name = "Facts"
         tf = box.text_frame
         tf.word_wrap = True
+        size = _font_size(s.lines, text_w, body_h)
         for i, line in enumerate(s.lines):
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             p.text = line
-            p.font.size = Pt(14)
+            p.font.size = Pt(size)
     side_x = margin + (text_w + int(width * 0.03) if s.lines else 0)
     side_w = margin + width - side_x
     if s.chart is not None:
@@ -135,6 +136,19 @@ def _content(prs, layout, s: Slide) -> None:
     p.font.color.rgb = GREY
 
 
+def _font_size(lines: list[str], width: int, height: int) -> int:
+    """The largest size (14 down to 10 pt) at which the lines, wrapped, fit the text box: a text
+    box of PowerPoint does not shrink its text by itself, so a long one would run over the footer.
+    An estimate: a character is about half its size wide, a line 1.2 times its size high."""
+    height_pt = height / 12700  # EMU -> pt
+    for size in (14, 13, 12, 11, 10):
+        per_line = max(1, int(width / 12700 / (size * 0.5)))  # EMU -> pt
+        rows = sum(-(-max(len(line), 1) // per_line) for line in lines)
+        if rows * size * 1.2 + len(lines) * size * 0.3 <= height_pt:
+            return size
+    return 10
+
+
 def _chart(slide, s: Slide, x: int, y: int, w: int, h: int) -> None:
     c = s.chart
     assert c is not None
@@ -147,10 +161,18 @@ def _chart(slide, s: Slide, x: int, y: int, w: int, h: int) -> None:
     chart = frame.chart
     chart.has_title = True
     chart.chart_title.text_frame.text = c.title
+    chart.chart_title.text_frame.paragraphs[0].font.size = Pt(14)
+    chart.font.size = Pt(10)
     chart.has_legend = len(c.series) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
+    if c.kind != "line" and sum(len(v) for _, v in c.series) <= 12:
+        # Values written on the bars: the deck is read on paper and projected, without tooltips.
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.number_format = "#,##0"
+        plot.data_labels.number_format_is_linked = False
 
 
 def _slot(slide, text: str, x: int, y: int, w: int, h: int) -> None:

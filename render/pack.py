@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -306,14 +307,16 @@ def _score(ctx: _Ctx) -> Slide:
         slide.chart = Chart(
             "bar",
             "Points each measure gives the score",
-            [_s(m["measure"]) for m in ex[:6]],
+            [_words(m["measure"]) for m in ex[:6]],
             [("Contribution", [_num(m["contribution"]) for m in ex[:6]])],
         )
         if "data_change" in rows.columns:
             moves = [(m, _num(m.get("data_change")) + _num(m.get("config_change"))) for m in ex]
             moves = sorted((mv for mv in moves if abs(mv[1]) > 0.05), key=lambda mv: -abs(mv[1]))
             for m, move in moves[:3]:
-                slide.lines.append(f"Changed since the last run: {_s(m['measure'])} {move:+.1f}")
+                slide.lines.append(
+                    f"Changed since the last run: {_words(m['measure'])} {move:+.1f}"
+                )
     return slide
 
 
@@ -325,9 +328,10 @@ def _health_map(ctx: _Ctx) -> Slide:
         slide.slot = "No survey report was harvested: note how the customer rates its success."
         return slide
     m = hm.iloc[0]
+    nets = {"Success": m.get("success_net"), "Experience": m.get("experience_net")}
     slide.lines.append(
-        f"Success: {_s(m.get('success_band'))} ({_s(m.get('success_net')) or 'no answer'}); "
-        f"Experience: {_s(m.get('experience_band'))} ({_s(m.get('experience_net')) or 'no answer'})"
+        f"Success: {_s(m.get('success_band'))} ({_net(nets['Success'])}); "
+        f"Experience: {_s(m.get('experience_band'))} ({_net(nets['Experience'])})"
     )
     slide.lines.append(f"Action: {_s(m.get('action'))}")
     if surveys.empty:
@@ -341,9 +345,22 @@ def _health_map(ctx: _Ctx) -> Slide:
     if not answered:
         slide.slot = "A silent account: no contact answered. Ask them how they rate us."
         return slide
-    series = [("Net score", [_num(m.get("success_net")), _num(m.get("experience_net"))])]
-    slide.chart = Chart("column", "Net scores (-100 to 100)", ["Success", "Experience"], series)
+    # Only the dimensions someone answered: a bar at 0 would read as a neutral score.
+    scored = [d for d, v in nets.items() if not _missing(v)]
+    if scored:
+        series = [("Net score", [float(round(float(nets[d]))) for d in scored])]
+        slide.chart = Chart("column", "Net scores (-100 to 100)", scored, series)
     return slide
+
+
+def _net(value: object) -> str:
+    """A net score as a seller reads it: a whole number with its sign, or that nobody answered."""
+    return "no answer" if _missing(value) else f"{round(float(value)):+d}"  # type: ignore[arg-type]
+
+
+def _words(name: object) -> str:
+    """An identifier (``days_since_touch``, ``health_check``) in words."""
+    return _s(name).replace("_", " ")
 
 
 def _support(ctx: _Ctx) -> Slide:
@@ -392,14 +409,15 @@ def _journey(ctx: _Ctx) -> Slide:
         slide.slot = "No journey stage was found: describe the account's path so far."
         return slide
     row = j.iloc[0]
-    slide.lines.append(f"Path: {_s(row.get('path'))}")
+    slide.lines.append(f"Path: {_words(row.get('path'))}")
     cases = ctx.rows("journey_cases")
     if cases is not None and not cases.empty:
-        before = cases["preceding"].astype("str").replace("", "(nothing close before)")
-        before = before.value_counts().head(5)
+        # Counted over the account's own cases: a category the account never had is no bar.
+        before = Counter(_words(v) or "(nothing close before)" for v in cases["preceding"])
+        top = sorted(before.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
         slide.chart = Chart(
-            "bar", "Stages before its support cases", list(before.index),
-            [("Cases", [float(v) for v in before])],
+            "bar", "Stages before its support cases", [k for k, _ in top],
+            [("Cases", [float(v) for _, v in top])],
         )  # fmt: skip
     else:
         slide.lines.append("No support case to trace back.")

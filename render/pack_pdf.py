@@ -30,6 +30,7 @@ h1 { font-size: 30px; margin: 0 0 .25in } h1.cover { margin-top: 2in; font-size:
 .slot b { display: block; margin-bottom: .08in }
 .foot { position: absolute; bottom: .25in; left: .65in; right: .65in; font-size: 11px; color: #555 }
 svg text { font-size: 11px; fill: #333 }
+.side svg { max-height: 5.3in }
 </style></head><body>
 <section><h1 class="cover">{{ title }}</h1>
 <p>Owner: {{ pack.owner }} | Region: {{ pack.region }} | Data as of {{ pack.as_of }}</p></section>
@@ -49,10 +50,16 @@ def html(pack: Pack) -> str:
     return PAGE.render(pack=pack, title=f"Health check: {pack.account}", svg=svg)
 
 
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def svg(c: Chart) -> Markup:
-    """A plain chart (bars, columns or lines) as SVG; every text escaped."""
+    """A plain chart (bars, columns or lines) as SVG, its values written on it (a printed page
+    has no tooltip); every text escaped."""
     esc = escape
-    w, h, left, bottom = 620, 300, 150 if c.kind == "bar" else 50, 40
+    w, h, bottom = 620, 300, 40
+    left = 190 if c.kind == "bar" else 50
     values = [v for _, vs in c.series for v in vs] or [0.0]
     lo, hi = min(0.0, *values), max(0.0, *values)
     span = (hi - lo) or 1.0
@@ -61,17 +68,18 @@ def svg(c: Chart) -> Markup:
     ]
     parts.append(f'<text x="{w / 2}" y="14" text-anchor="middle">{esc(c.title)}</text>')
     n, k = len(c.categories) or 1, len(c.series) or 1
-    top = 24
+    top = 30
     if c.kind == "bar":  # horizontal: categories down the side
         band = (h - top) / n
         for i, cat in enumerate(c.categories):
             y = top + i * band
             parts.append(
-                f'<text x="{left - 6}" y="{y + band / 2 + 4}" text-anchor="end">{esc(cat)[:24]}</text>'
+                f'<text x="{left - 6}" y="{y + band / 2 + 4:.1f}" text-anchor="end">'
+                f"{esc(_short(cat, 30))}</text>"
             )
             for j, (_, vs) in enumerate(c.series):
-                x0 = left + (0 - lo) / span * (w - left - 10)
-                x1 = left + (vs[i] - lo) / span * (w - left - 10)
+                x0 = left + (0 - lo) / span * (w - left - 40)
+                x1 = left + (vs[i] - lo) / span * (w - left - 40)
                 bh = band * 0.7 / k
                 parts.append(
                     f'<rect x="{min(x0, x1):.1f}" y="{y + band * 0.15 + j * bh:.1f}" '
@@ -83,29 +91,47 @@ def svg(c: Chart) -> Markup:
     else:
         band = (w - left) / n
         base = top + (hi - 0) / span * (h - top - bottom)
+        every = -(-n // 7)  # at most seven category labels: months do not run into each other
         for i, cat in enumerate(c.categories):
+            if (n - 1 - i) % every:  # counted back from the latest, which is always named
+                continue
             x = left + i * band
             parts.append(
-                f'<text x="{x + band / 2:.1f}" y="{h - bottom + 16}" text-anchor="middle">{esc(cat)[:12]}</text>'
+                f'<text x="{x + band / 2:.1f}" y="{h - bottom + 16}" text-anchor="middle">'
+                f"{esc(_short(cat, 14))}</text>"
             )
+        parts.append(f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{hi:,.0f}</text>')
+        parts.append(f'<text x="{left - 6}" y="{base + 4:.1f}" text-anchor="end">0</text>')
         for j, (name, vs) in enumerate(c.series):
             ys = [top + (hi - v) / span * (h - top - bottom) for v in vs]
+            colour = COLOURS[j % 3]
             if c.kind == "line":
                 pts = " ".join(f"{left + (i + 0.5) * band:.1f},{y:.1f}" for i, y in enumerate(ys))
                 parts.append(
-                    f'<polyline points="{pts}" fill="none" stroke="{COLOURS[j % 3]}" stroke-width="2"/>'
+                    f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>'
                 )
+                if vs:  # the latest value, where the line ends
+                    parts.append(
+                        f'<text x="{left + (n - 0.5) * band:.1f}" y="{ys[-1] - 6:.1f}" '
+                        f'text-anchor="end" fill="{colour}">{vs[-1]:,.0f}</text>'
+                    )
             else:
                 bw = band * 0.7 / k
                 for i, y in enumerate(ys):
                     x = left + i * band + band * 0.15 + j * bw
                     parts.append(
                         f'<rect x="{x:.1f}" y="{min(y, base):.1f}" width="{bw:.1f}" '
-                        f'height="{abs(base - y):.1f}" fill="{COLOURS[j % 3]}"/>'
+                        f'height="{abs(base - y):.1f}" fill="{colour}"/>'
                     )
-            parts.append(
-                f'<text x="{left + j * 160}" y="{h + 20}" fill="{COLOURS[j % 3]}">■ {esc(name)}</text>'
-            )
+                    if n * k <= 12 and vs[i]:
+                        parts.append(
+                            f'<text x="{x + bw / 2:.1f}" y="{min(y, base) - 4:.1f}" '
+                            f'text-anchor="middle">{vs[i]:,.0f}</text>'
+                        )
+            if k > 1:  # one series needs no key
+                parts.append(
+                    f'<text x="{left + j * 200}" y="{h + 20}" fill="{colour}">■ {esc(name)}</text>'
+                )
         parts.append(f'<line x1="{left}" x2="{w}" y1="{base:.1f}" y2="{base:.1f}" stroke="#888"/>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -119,8 +119,22 @@ def test_a_full_account_has_its_sections_with_native_charts(tables, tmp_path):
 
     hmap = slide_titled(prs, "Health map: Success and Experience")
     assert "Answered: Dana" in texts(hmap) and "Did not answer: Eli" in texts(hmap)
+    # One answer, a 9: a promoter, net +100 (a whole number, as a seller reads it). Nobody
+    # answered the Experience question: no bar at 0, which would read as a neutral score.
+    assert "Success: High (+100); Experience: Silent (no answer)" in texts(hmap)
     (chart,) = charts(hmap)
-    assert chart.plots[0].series[0].values[0] == 100.0  # one answer, a 9: a promoter
+    assert list(chart.plots[0].categories) == ["Success"]
+    assert list(chart.plots[0].series[0].values) == [100.0]
+    assert chart.plots[0].has_data_labels  # values written on the bars, for paper
+
+    # Identifiers in words; only the stages this account's cases had (no bar at 0).
+    score = slide_titled(prs, "Health score and why")
+    assert "days since touch" in list(charts(score)[0].plots[0].categories)
+    journey = slide_titled(prs, "Journey and what preceded support cases")
+    (chart,) = charts(journey)
+    cats, counts = list(chart.plots[0].categories), list(chart.plots[0].series[0].values)
+    assert all(v > 0 for v in counts) and sum(counts) == 3  # C1, C2, C3, each counted once
+    assert not any("_" in c for c in cats)
 
     # No opportunity after a done check: a marked slot, not an empty chart.
     pipe = slide_titled(prs, "Pipeline influenced by earlier checks")
