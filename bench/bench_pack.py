@@ -50,24 +50,40 @@ def main(report) -> None:
         site = work / "site"
         (site / "static" / "js").mkdir(parents=True)
 
+        cpu = _cpu()
         started = time.perf_counter()
         first = packs.publish_packs(tables, site, work / "cache", 365, None, workers=workers)
         built = time.perf_counter() - started
+        built_cpu = _cpu() - cpu
         started = time.perf_counter()
         again = packs.publish_packs(tables, site, work / "cache", 365, None, workers=workers)
         rebuilt = time.perf_counter() - started
+
+        n = first.packs
+        per_1000 = built / max(n, 1) * 1000
+        report.measure("packs made (decks)", n, "")
+        report.measure(f"process pool workers ({os.cpu_count()} cores)", workers, "")
+        report.measure("decks: seconds per 1,000 packs", per_1000, "s", "< 120", per_1000 < 120)
+        # On a machine shared with others the wall time says more about them than about us: the
+        # CPU seconds (this process and its pool) over the workers is the time on idle cores.
+        cpu_1000 = built_cpu / max(n, 1) * 1000
+        report.measure("decks: CPU seconds per 1,000 packs (all processes)", cpu_1000, "s")
+        report.measure("decks: CPU seconds / workers (idle-machine time)", cpu_1000 / workers, "s")
+        report.measure("unchanged rerun: decks rebuilt", again.built, "", "0", again.built == 0)
+        ratio = rebuilt / built
+        report.measure("unchanged rerun / first run", ratio, "x", "<= 0.2", ratio <= 0.2)
+
         started = time.perf_counter()
         packs.publish_packs(tables, site, work / "cache", 365, None, workers=workers, pdf=True)
         pdf = time.perf_counter() - started
-
-    n = first.packs
-    per_1000 = built / max(n, 1) * 1000
-    report.measure("packs made (decks)", n, "")
-    report.measure(f"process pool workers ({os.cpu_count()} cores)", workers, "")
-    report.measure("decks: seconds per 1,000 packs", per_1000, "s", "< 120", per_1000 < 120)
-    report.measure("unchanged rerun: decks rebuilt", again.built, "", "0", again.built == 0)
-    ratio = rebuilt / built
-    report.measure("unchanged rerun / first run", ratio, "x", "<= 0.2", ratio <= 0.2)
     pdf_1000 = pdf / max(n, 1) * 1000
     report.measure("PDFs (one Chromium): seconds per 1,000 packs", pdf_1000, "s")
     report.measure("PDFs / decks (time)", pdf / built, "x")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    import resource
+
+    me, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
