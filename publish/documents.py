@@ -108,6 +108,15 @@ def _package_problem(data: bytes, what: str, kind: tuple, depth: int) -> str | N
         embedded = {i.filename: z.read(i) for i in infos if i.filename.lower().endswith(".xlsx")}
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
         return f"is not a whole {what} (a part cannot be read: {e})"
+    for info in infos:
+        low = info.filename.lower()
+        if not low.endswith((".xml", ".rels", ".xlsx")):
+            try:
+                found = _binary_problem(low, z.read(info))
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+                return f"is not a whole {what} (a part cannot be read: {e})"
+            if found:
+                return f"is not a plain {what}: {info.filename!r} {found}"
     for name, text in parts.items():
         if _DTD.search(text):
             return f"is not a plain {what}: {name} declares a DTD (XML entities), which Office never writes"
@@ -126,6 +135,32 @@ def _package_problem(data: bytes, what: str, kind: tuple, depth: int) -> str | N
         found = _package_problem(inner, "workbook", XLSX, depth + 1)
         if found:
             return f"is not a plain {what}: its chart data {name!r} {found}"
+    return None
+
+
+# A picture is what its name says (a zip saved as image1.png is a zip); other binary parts (printer
+# settings, embedded fonts) at least are no archive, database or program.
+_PICTURES = {
+    ".png": (b"\x89PNG\r\n\x1a\n",), ".jpeg": (b"\xff\xd8\xff",), ".jpg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"), ".bmp": (b"BM",), ".tiff": (b"II*\x00", b"MM\x00*"),
+    ".tif": (b"II*\x00", b"MM\x00*"), ".wmf": (b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00"),
+}  # fmt: skip
+_CARRIERS = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!",
+             b"SQLite format 3", b"\x7fELF", b"MZ", b"\xd0\xcf\x11\xe0")  # fmt: skip
+_SVG_ACTIVE = re.compile(rb"<script|javascript:|\son[a-z]+\s*=|<foreignObject", re.IGNORECASE)
+
+
+def _binary_problem(name: str, data: bytes) -> str | None:
+    suffix = name[name.rfind(".") :]
+    if suffix in _PICTURES and not data.startswith(_PICTURES[suffix]):
+        return f"is not the {suffix[1:].upper()} picture its name says"
+    if suffix == ".emf" and data[40:44] != b" EMF":
+        return "is not the EMF picture its name says"
+    if suffix == ".svg" and (not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+                             or _SVG_ACTIVE.search(data)):  # fmt: skip
+        return "is not a plain SVG picture (scripts or event handlers, or not SVG at all)"
+    if data.startswith(_CARRIERS):
+        return "is an archive, a database or a program under another name"
     return None
 
 

@@ -166,6 +166,18 @@ def hostile_deck(good: bytes, case: str) -> tuple[bytes, str]:
             ),
             "links outside the file",
         ),
+        "a zip saved as a picture": lambda: (
+            rezip(good, add={"ppt/media/image9.png": trace}),
+            "is not the PNG picture its name says",
+        ),
+        "a program saved as printer settings": lambda: (
+            rezip(good, add={"ppt/printerSettings/printerSettings2.bin": b"MZ\x90\x00program"}),
+            "an archive, a database or a program",
+        ),
+        "a picture with a script": lambda: (
+            rezip(good, add={"ppt/media/image9.svg": b'<svg onload="alert(1)"/>'}),
+            "not a plain SVG",
+        ),
         "a zip bomb": lambda: (
             rezip(good, add={"ppt/slides/slide9.xml": b" " * (40 << 20)}),
             "zip bomb",
@@ -200,7 +212,8 @@ def hostile_deck(good: bytes, case: str) -> tuple[bytes, str]:
         "macros", "a macro-enabled main part (.pptm)", "a picture fetched over http",
         "a file:// share link", "an external link without TargetMode", "an embedded OLE object",
         "an OLE relationship", "an ActiveX control", "macros in the chart's workbook",
-        "an external link in the chart's workbook", "a zip bomb", "a name that climbs out",
+        "an external link in the chart's workbook", "a zip saved as a picture",
+        "a program saved as printer settings", "a picture with a script", "a zip bomb", "a name that climbs out",
         "an absolute name", "a relationship that climbs out", "a part written twice",
         "an XML entity bomb", "a trace hidden after the parts", "a trace named .pptx",
         "a truncated deck",
