@@ -11,10 +11,14 @@ is python-pptx's own plain template, so no binary file is needed.
 
 from __future__ import annotations
 
+import io
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -68,7 +72,6 @@ _TEMPLATES: dict[tuple, bytes] = {}
 
 
 def _template_bytes(template: Path | None) -> bytes:
-    import io
 
     stat = template.stat() if template is not None and template.is_file() else None
     key = (str(template), stat.st_mtime_ns, stat.st_size) if stat else (str(template),)
@@ -82,7 +85,6 @@ def _template_bytes(template: Path | None) -> bytes:
 
 def write_pptx(pack: Pack, path: Path, template: Path | None = None) -> Path:
     """Write ``pack`` as a .pptx at ``path`` (its folder must exist); return ``path``."""
-    import io
 
     prs = Presentation(io.BytesIO(_template_bytes(template)))
     layouts = {layout.name: layout for layout in prs.slide_layouts}
@@ -93,14 +95,41 @@ def write_pptx(pack: Pack, path: Path, template: Path | None = None) -> Path:
             1
         ].text = f"Owner: {pack.owner} | Region: {pack.region} | Data as of {pack.as_of}"
     for slide in pack.slides:
-        _content(prs, layouts["Title Only"], slide)
+        _content(prs, layouts["Title Only"], slide, pack.as_of)
     prs.core_properties.title = f"Health check: {pack.account}"
     prs.core_properties.subject = pack.digest()
-    prs.save(str(path))
+    out = io.BytesIO()
+    prs.save(out)
+    path.write_bytes(_dated(out.getvalue(), pack.as_of))
     return path
 
 
-def _content(prs, layout, s: Slide) -> None:
+def _dated(data: bytes, as_of: str) -> bytes:
+    """The deck with every part dated the as-of day instead of the moment it was written, so a
+    run at a fixed instant writes the same bytes twice (and an unchanged deck stays unchanged).
+    The zip's DOS date and time fields are set in place: nothing is compressed again."""
+    import struct
+    import zipfile
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(as_of[:10])
+    except ValueError:
+        day = date(1980, 1, 1)
+    stamp = struct.pack("<HH", 0, max(day.year - 1980, 0) << 9 | day.month << 5 | day.day)
+    buf = bytearray(data)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    for info in z.infolist():
+        buf[info.header_offset + 10 : info.header_offset + 14] = stamp  # local header
+    at = z.start_dir
+    for _ in z.infolist():  # the central directory, entry after entry
+        buf[at + 12 : at + 16] = stamp
+        name, extra, comment = struct.unpack("<HHH", buf[at + 28 : at + 34])
+        at += 46 + name + extra + comment
+    return bytes(buf)
+
+
+def _content(prs, layout, s: Slide, as_of: str = "") -> None:
     slide = prs.slides.add_slide(layout)
     slide.shapes.title.text = s.title
     W, H = prs.slide_width, prs.slide_height
@@ -123,7 +152,7 @@ def _content(prs, layout, s: Slide) -> None:
     side_x = margin + (text_w + int(width * 0.03) if s.lines else 0)
     side_w = margin + width - side_x
     if s.chart is not None:
-        _chart(slide, s, side_x, top, side_w, body_h if not s.slot else body_h // 2)
+        _chart(slide, s, side_x, top, side_w, body_h if not s.slot else body_h // 2, as_of)
     if s.slot:
         slot_top = top if s.chart is None else top + body_h // 2
         _slot(slide, s.slot, side_x, slot_top, side_w, body_h if s.chart is None else body_h // 2)
@@ -149,10 +178,45 @@ def _font_size(lines: list[str], width: int, height: int) -> int:
     return 10
 
 
-def _chart(slide, s: Slide, x: int, y: int, w: int, h: int) -> None:
+class _DatedWorkbook(CategoryWorkbookWriter):
+    """python-pptx's writer of a chart's data workbook, with the workbook dated the as-of day:
+    xlsxwriter dates it the moment it is written, and a deck must be the same bytes twice."""
+
+    when = datetime(1980, 1, 1)
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        from xlsxwriter import Workbook
+
+        workbook = Workbook(xlsx_file, {"in_memory": True})
+        workbook.set_properties({"created": self.when})
+        yield workbook, workbook.add_worksheet()
+        workbook.close()
+
+
+class _ChartData(CategoryChartData):
+    def __init__(self, when: datetime) -> None:
+        super().__init__()
+        self._when = when
+
+    @property
+    def _workbook_writer(self):  # python-pptx's hook: the object that writes the workbook
+        writer = _DatedWorkbook(self)
+        writer.when = self._when
+        return writer
+
+
+def _as_of(pack_as_of: str) -> datetime:
+    try:
+        return datetime.fromisoformat(pack_as_of[:10])
+    except ValueError:
+        return datetime(1980, 1, 1)
+
+
+def _chart(slide, s: Slide, x: int, y: int, w: int, h: int, as_of: str = "") -> None:
     c = s.chart
     assert c is not None
-    data = CategoryChartData()
+    data = _ChartData(_as_of(as_of))
     data.categories = c.categories
     for name, values in c.series:
         data.add_series(name, values)

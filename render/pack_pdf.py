@@ -9,6 +9,7 @@ subjects are hostile).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -137,6 +138,19 @@ def svg(c: Chart) -> Markup:
     return Markup("".join(parts))
 
 
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \((D:\d{14}\+00'00')\)")
+
+
+def _dated(data: bytes, as_of: str) -> bytes:
+    """The PDF dated the as-of day rather than the moment it was printed (Chromium writes the
+    time of day): the same run gives the same bytes. Replaced in place, at the same length, so
+    the file's cross-reference offsets stay true."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of[:10]) or len(as_of) < 10:
+        return data
+    day = as_of[:10].replace("-", "").encode()
+    return _PDF_DATE.sub(lambda m: b"/%s (D:%s000000+00'00')" % (m.group(1), day), data)
+
+
 def write_pdfs(items: list[tuple[Pack, Path]], browser: str = "") -> None:
     """Print each pack to its path, with one Chromium for all of them."""
     from playwright.sync_api import sync_playwright
@@ -152,7 +166,8 @@ def write_pdfs(items: list[tuple[Pack, Path]], browser: str = "") -> None:
             for pack, path in items:
                 page.set_content(html(pack), wait_until="load")
                 tmp = path.with_name(path.name + ".tmp")
-                page.pdf(path=str(tmp), width="13.333in", height="7.5in", print_background=True)
+                data = page.pdf(width="13.333in", height="7.5in", print_background=True)
+                tmp.write_bytes(_dated(data, pack.as_of))
                 tmp.replace(path)
         finally:
             chromium.close()

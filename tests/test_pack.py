@@ -288,3 +288,20 @@ def test_the_publish_gate_ships_decks_and_pdfs_but_no_other_zip(tables, tmp_path
     with zipfile.ZipFile(fake, "w") as z:
         z.writestr("trace.trace", "{}")
     assert "zip archive" in file_problem(tmp_path, fake)
+
+
+def test_the_same_pack_is_the_same_bytes_whenever_it_is_written(tables, tmp_path):
+    """A run at a fixed instant gives the same files twice (test_reproducible): the deck's zip
+    entries, its chart workbooks and the PDF are dated the as-of day, not the moment of writing."""
+    import time
+    import zipfile
+
+    key = pack.find_account(tables, HOSTILE)
+    first = packs.make_pack(tables, key, tmp_path / "a", None, pdf=True)
+    time.sleep(2.1)  # past the zip format's two-second resolution
+    second = packs.make_pack(tables, key, tmp_path / "b", None, pdf=True)
+    assert first.read_bytes() == second.read_bytes()
+    assert first.with_suffix(".pdf").read_bytes() == second.with_suffix(".pdf").read_bytes()
+    entries = zipfile.ZipFile(first).infolist()
+    assert {i.date_time for i in entries} == {(2026, 11, 23, 0, 0, 0)}
+    assert b"/CreationDate (D:20261123000000+00'00')" in first.with_suffix(".pdf").read_bytes()
