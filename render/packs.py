@@ -198,12 +198,17 @@ def input_hashes(tables: Tables, keys: list[str]) -> dict[str, str]:
 
 
 def _run_salt(tables: Tables) -> str:
-    """What every pack of a run shows besides its rows: the as-of date, the reports' freshness."""
+    """What every pack of a run shows besides its rows: the as-of date, the reports' freshness,
+    which tables there are."""
     import json
 
     from hcportal import __version__
+    from hcportal.render.pack import PACK_TABLES
 
-    facts = {"as_of": tables.meta.get("as_of"), "reports": tables.meta.get("reports")}
+    # Which tables exist at all: a slide says "not harvested" for a missing one.
+    present = [n for n in PACK_TABLES if n in tables.frames]
+    facts = {"as_of": tables.meta.get("as_of"), "reports": tables.meta.get("reports"),
+             "tables": present}  # fmt: skip
     return __version__ + json.dumps(facts, sort_keys=True, default=str)
 
 
