@@ -44,10 +44,12 @@ _RATIO_FROM = 1 << 20  # small parts may squeeze as they like
 _PPTX_PARTS = re.compile(
     r"\[Content_Types\]\.xml|_rels/\.rels"
     r"|docProps/(?:core|app|custom)\.xml|docProps/thumbnail\.(?:jpeg|jpg|png|emf|wmf)"
-    r"|ppt/(?:presentation|presProps|viewProps|tableStyles|commentAuthors)\.xml"
+    # The presentation's own XML parts (presentation, presProps, tableStyles, revisionInfo, authors,
+    # ... as PowerPoint versions add them): inert, their types and links checked below.
+    r"|ppt/[\w.-]+\.xml"
     r"|ppt/(?:slides|slideLayouts|slideMasters|notesSlides|notesMasters|handoutMasters|theme"
-    r"|charts|comments|tags|diagrams|customXml)/[\w.-]+\.xml"
-    r"|ppt/media/[\w.-]+\.(?:png|jpeg|jpg|gif|bmp|tiff|tif|emf|wmf|svg)"
+    r"|charts|comments|tags|diagrams|customXml|changesInfos|ink)/[\w.-]+\.xml"
+    r"|ppt/media/[\w.-]+\.(?:png|jpeg|jpg|jpe|jfif|gif|bmp|tiff|tif|emf|wmf|svg|wdp)"
     r"|ppt/fonts/[\w.-]+\.fntdata"
     r"|ppt/printerSettings/printerSettings\d+\.bin"
     r"|ppt/embeddings/[\w.-]+\.xlsx"  # a native chart's data: checked as a workbook below
@@ -142,6 +144,7 @@ def _package_problem(data: bytes, what: str, kind: tuple, depth: int) -> str | N
 # settings, embedded fonts) at least are no archive, database or program.
 _PICTURES = {
     ".png": (b"\x89PNG\r\n\x1a\n",), ".jpeg": (b"\xff\xd8\xff",), ".jpg": (b"\xff\xd8\xff",),
+    ".jpe": (b"\xff\xd8\xff",), ".jfif": (b"\xff\xd8\xff",), ".wdp": (b"II\xbc",),
     ".gif": (b"GIF87a", b"GIF89a"), ".bmp": (b"BM",), ".tiff": (b"II*\x00", b"MM\x00*"),
     ".tif": (b"II*\x00", b"MM\x00*"), ".wmf": (b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00"),
 }  # fmt: skip
