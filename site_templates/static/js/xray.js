@@ -175,7 +175,7 @@
     facts.querySelector('[data-fact="crm"]').replaceChildren(crm
       ? HCP.el("a", { href: crm, target: "_blank", rel: "noopener", text: "Open the account to log a check" }) : "");
 
-    HCP.packsReady.then(() => {
+    HCP.packsReady().then(() => {
       // The account's health-check pack, when the nightly run made one (a check is due soon).
       facts.querySelector("[data-pack-fact]")?.remove();
       const pack = HCP.packOf(key);

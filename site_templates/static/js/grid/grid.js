@@ -352,7 +352,7 @@
     }
     if (!document.querySelector("[data-xray]")) HCP.ready();
     // The packs' map loads after the page: draw again once, to add each account's pack link.
-    HCP.packsReady.then(() => {
+    if (HCP.grids.length) HCP.packsReady().then(() => {
       if (Object.keys(window.HCP_PACKS || {}).length) for (const g of HCP.grids) g.draw();
     });
   });
