@@ -640,5 +640,42 @@ def inventory_score_cmd(
     )
 
 
+@main.command("pack")
+@click.argument("account")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder written by `hcportal transform`. Default: <build>/data.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the pack. Default: <build>/packs.",
+)
+@click.option("--pdf", is_flag=True, help="Also print the deck as PDF beside it (needs Chromium).")
+@CONFIG_OPTION
+@reports_errors
+def pack_cmd(
+    account: str, data: Path | None, out: Path | None, pdf: bool, config_path: Path | None
+) -> None:
+    """Make the health-check pack (a PowerPoint deck) of one ACCOUNT, from the last tables.
+
+    ACCOUNT is matched as the reports are joined: capitals, accents, punctuation and legal
+    suffixes (Inc, GmbH, ...) ignored. Prints the path of the deck written.
+
+    \b
+    Example:
+      hcportal pack "ACME ORG"
+      hcportal pack "acme org inc" --data build/data --out ~/decks --pdf
+    """
+    from hcportal import pipeline
+
+    config = _config(config_path)
+    path = pipeline.pack_one(config, account, data, out, pdf=pdf)
+    if pdf:
+        click.echo(str(path.with_suffix(".pdf")))
+    click.echo(str(path))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

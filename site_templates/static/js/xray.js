@@ -175,6 +175,16 @@
     facts.querySelector('[data-fact="crm"]').replaceChildren(crm
       ? HCP.el("a", { href: crm, target: "_blank", rel: "noopener", text: "Open the account to log a check" }) : "");
 
+    HCP.packsReady().then(() => {
+      // The account's health-check pack, when the nightly run made one (a check is due soon).
+      facts.querySelector("[data-pack-fact]")?.remove();
+      const pack = HCP.packOf(key);
+      if (!pack) return;
+      facts.append(HCP.el("div", { "data-pack-fact": true },
+        HCP.el("dt", { text: "Health-check pack" }),
+        HCP.el("dd", {}, HCP.el("a", { href: pack, download: "", text: "Download the deck (PowerPoint)" }))));
+    });
+
     const cons = t.contracts.where("account_key", key);
     const occs = t.occasions.where("account_key", key);
     const acts = t.activities.where("account_key", key);

@@ -38,6 +38,11 @@
         const key = col.keys ? col.key(i) : table.has(c.keyCol) ? table.col(c.keyCol).get(i) : null;
         if (key) cell.append(HCP.el("a", { href: HCP.xrayOf(key), text: v }));
         else cell.textContent = plain(v);
+        const pack = key && HCP.packOf(key);
+        if (pack) {
+          cell.append(" ", HCP.el("a", { href: pack, download: "", class: "pack",
+            "aria-label": "Health-check pack of " + plain(v) + " (PowerPoint)", text: "pack" }));
+        }
         break;
       }
       case "link": {

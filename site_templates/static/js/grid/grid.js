@@ -370,6 +370,10 @@
       if (payload) HCP.grids.push(new Grid(section, new HCP.Table(payload)));
     }
     if (!document.querySelector("[data-xray]")) HCP.ready();
+    // The packs' map loads after the page: draw again once, to add each account's pack link.
+    if (HCP.grids.length) HCP.packsReady().then(() => {
+      if (Object.keys(window.HCP_PACKS || {}).length) for (const g of HCP.grids) g.draw();
+    });
   });
 
   // The moment a page is usable: its tables are drawn (the benchmark reads HCP.readyAt).
