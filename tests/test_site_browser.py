@@ -339,23 +339,30 @@ def test_every_excel_export_has_a_named_sheet_a_frozen_header_and_an_autofilter(
 @pytest.mark.filterwarnings("ignore:Workbook contains no default style")
 def test_the_autofilter_of_a_sheet_named_by_hostile_text_is_well_formed(demo, page, tmp_path):
     """A sheet is named by the page's heading (an owner's name): quotes, & and < stay text, in
-    the sheet's name and in the filter's defined name; 28 columns reach AB."""
+    the sheet's name and in the filter's defined name, and so do `$&`, `$'` and `$$` (patterns to
+    a string replace); 28 columns reach AB."""
     visit(page, demo, "targets.html")
-    name = 'O\'Brien & <Co> "Ltd"'  # grid.js's sheetName() has removed []:*?/\\
-    data = page.evaluate(
-        """async (name) => {
-          const columns = Array.from({ length: 28 }, () => ({ type: "number" }));
-          const header = columns.map((c, j) => "h" + j);
-          const rows = [0, 1, 2].map((i) => columns.map(() => ({ t: "n", v: i })));
-          const blob = await HCP.exporting.xlsx({ header, rows }, columns, name);
-          return Array.from(new Uint8Array(await blob.arrayBuffer()));
-        }""",
-        name,
-    )
-    sheet, workbook = _excel_checks(bytes(data), tmp_path)
-    assert sheet.title == name
-    assert sheet.auto_filter.ref == "A1:AB4"
-    assert "'O''Brien &amp; &lt;Co&gt; &quot;Ltd&quot;'!$A$1:$AB$4" in workbook
+    # grid.js's sheetName() has removed []:*?/\\ and cut at 31 characters
+    expected = {
+        'O\'Brien & <Co> "Ltd"': "'O''Brien &amp; &lt;Co&gt; &quot;Ltd&quot;'!$A$1:$AB$4",
+        "R$&D $' $` Cost$$": "'R$&amp;D $'' $` Cost$$'!$A$1:$AB$4",
+    }
+    for name, defined in expected.items():
+        data = page.evaluate(
+            """async (name) => {
+              const columns = Array.from({ length: 28 }, () => ({ type: "number" }));
+              const header = columns.map((c, j) => "h" + j);
+              const rows = [0, 1, 2].map((i) => columns.map(() => ({ t: "n", v: i })));
+              const blob = await HCP.exporting.xlsx({ header, rows }, columns, name);
+              return Array.from(new Uint8Array(await blob.arrayBuffer()));
+            }""",
+            name,
+        )
+        sheet, workbook = _excel_checks(bytes(data), tmp_path)
+        assert sheet.title == name
+        assert sheet.auto_filter.ref == "A1:AB4"
+        assert workbook.count("</workbook>") == 1 and workbook.count("<definedNames>") == 1
+        assert f">{defined}</definedName>" in workbook
     assert [page.evaluate(f"HCP.exporting.columnLetters({n})") for n in (1, 26, 27, 52, 703)] == [
         "A", "Z", "AA", "AZ", "AAA",
     ]  # fmt: skip

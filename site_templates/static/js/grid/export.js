@@ -118,10 +118,12 @@
       "xl/workbook.xml": {
         transform(xml) {
           if (/_xlnm\._FilterDatabase/.test(xml)) return xml;
-          if (/<definedNames>/.test(xml)) return xml.replace("</definedNames>", name + "</definedNames>");
-          if (/<definedNames\s*\/>/.test(xml)) return xml.replace(/<definedNames\s*\/>/, "<definedNames>" + name + "</definedNames>");
+          // Replacements are functions: a string would read "$&", "$'" or "$$" in a sheet named
+          // by an owner ("R$&D") as a pattern and write the matched XML into the name.
+          if (/<definedNames>/.test(xml)) return xml.replace("</definedNames>", () => name + "</definedNames>");
+          if (/<definedNames\s*\/>/.test(xml)) return xml.replace(/<definedNames\s*\/>/, () => "<definedNames>" + name + "</definedNames>");
           // <definedNames> follows <sheets> (and comes before <calcPr>).
-          return xml.replace("</sheets>", "</sheets><definedNames>" + name + "</definedNames>");
+          return xml.replace("</sheets>", () => "</sheets><definedNames>" + name + "</definedNames>");
         },
       },
     } } };
