@@ -393,16 +393,27 @@ def transform_cmd(
 
 @main.command("backtest")
 @click.option(
+    "--history",
+    "history_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The history whose kept runs to hold against later outcomes (default, when neither "
+    "--data nor --demo is given: the configured history, build/history).",
+)
+@click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
-    help="A transform output folder to replay (default: the configured build/data; a run kept "
-    "in the history works too: build/history/<run>/data).",
+    help="Instead: re-score the past of one transform output folder under today's "
+    "configuration (build/data, or a kept run's build/history/<run>/data).",
 )
 @click.option("--demo", is_flag=True, help="Replay the demo CRM's generated history instead.")
 @click.option("--accounts", default=300, show_default=True, help="--demo: how many accounts.")
 @click.option("--seed", default=7, show_default=True, help="--demo: the generator's seed.")
-@click.option("--months", default=24, show_default=True, help="How many dates to replay.")
-@click.option("--every", default=30, show_default=True, help="Days between replayed dates.")
+@click.option(
+    "--months", default=24, show_default=True, help="--data, --demo: how many dates to replay."
+)
+@click.option(
+    "--every", default=30, show_default=True, help="--data, --demo: days between replayed dates."
+)
 @click.option(
     "--horizon", default=365, show_default=True, help="Churn counts within this many days."
 )
@@ -415,30 +426,41 @@ def transform_cmd(
 @CONFIG_OPTION
 @reports_errors
 def backtest_cmd(
-    data: Path | None, demo: bool, accounts: int, seed: int, months: int, every: int,
-    horizon: int, out: Path | None, config_path: Path | None,
+    history_dir: Path | None, data: Path | None, demo: bool, accounts: int, seed: int,
+    months: int, every: int, horizon: int, out: Path | None, config_path: Path | None,
 ) -> None:  # fmt: skip
-    """Replay the health score on past dates against the churn seen later.
+    """Hold past health scores and alerts against the churn seen later.
 
-    For each replayed date every account is scored with only what was known then; the report
-    says, per band and per alert rule, how many accounts that later churned were flagged
-    beforehand, how long before, and how many flags were false alarms; and, per measure, how
-    well it separated churned from renewed accounts (AUC), so weights can be set from evidence.
+    By default, the runs kept in the history: each run's scores and alerts as it published them
+    on its as-of date, against the outcomes the newest run sees (contracts not renewed). --data
+    re-scores one data folder's past under today's configuration instead; --demo the demo CRM's
+    generated history. The report says, per band and per alert rule, how many accounts that
+    later churned were flagged beforehand, how long before, and how many flags were false
+    alarms; and, per measure, how well it separated churned from renewed accounts (AUC), so
+    weights can be set from evidence.
 
     \b
     Example:
+      hcportal backtest --horizon 180 --out build/backtest
+      hcportal backtest --history /srv/hcportal/history
       hcportal backtest --demo --accounts 300 --months 24
       hcportal backtest --data build/data --out build/backtest --horizon 180
     """
     from hcportal import backtest as bt
+    from hcportal import pipeline
 
     config = _config(config_path)
+    if sum(map(bool, (history_dir, data, demo))) > 1:
+        raise Failure("give one of --history, --data and --demo", 2)
     if demo:
         result, _ = bt.from_demo(
             config.transform, accounts, seed, _clock()().date(), months, every, horizon
         )
+    elif data is not None:
+        result = bt.from_data(data, config.transform, months, every, horizon)
     else:
-        result = bt.from_data(data or config.data_dir, config.transform, months, every, horizon)
+        root = history_dir or pipeline.history_of(config).root
+        result = bt.from_history(root, config.transform, horizon)
     click.echo(bt.summary(result))
     if out is not None:
         for path in bt.write(result, out):
@@ -616,6 +638,43 @@ def inventory_score_cmd(
     click.echo(
         f"{done.systems} systems scored ({done.retire} to retire) -> {done.csv}, {done.page}"
     )
+
+
+@main.command("pack")
+@click.argument("account")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder written by `hcportal transform`. Default: <build>/data.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the pack. Default: <build>/packs.",
+)
+@click.option("--pdf", is_flag=True, help="Also print the deck as PDF beside it (needs Chromium).")
+@CONFIG_OPTION
+@reports_errors
+def pack_cmd(
+    account: str, data: Path | None, out: Path | None, pdf: bool, config_path: Path | None
+) -> None:
+    """Make the health-check pack (a PowerPoint deck) of one ACCOUNT, from the last tables.
+
+    ACCOUNT is matched as the reports are joined: capitals, accents, punctuation and legal
+    suffixes (Inc, GmbH, ...) ignored. Prints the path of the deck written.
+
+    \b
+    Example:
+      hcportal pack "ACME ORG"
+      hcportal pack "acme org inc" --data build/data --out ~/decks --pdf
+    """
+    from hcportal import pipeline
+
+    config = _config(config_path)
+    path = pipeline.pack_one(config, account, data, out, pdf=pdf)
+    if pdf:
+        click.echo(str(path.with_suffix(".pdf")))
+    click.echo(str(path))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -486,8 +486,29 @@ def _build(config: Config) -> Path:
     if split_by:
         from hcportal.render.split import build_split
 
-        return build_split(config.data_dir, config.site_dir, config.site, split_by)
-    return render.build(config.data_dir, config.site_dir, config.site, previous_data(config))
+        index = build_split(config.data_dir, config.site_dir, config.site, split_by)
+    else:
+        index = render.build(config.data_dir, config.site_dir, config.site, previous_data(config))
+    make_packs(config)
+    return index
+
+
+def make_packs(config: Config) -> Any:
+    """The nightly health-check packs, into the built site (and its split folders). Strictly an
+    extra: a failure costs the packs (logged), never the build or the publish."""
+    import os
+
+    from hcportal.render import packs
+
+    try:
+        return packs.publish_packs(
+            render.read_tables(config.data_dir), config.site_dir, config.build_dir / "pack-cache",
+            config.site.pack_days, _pack_template(config), _pack_wording(config),
+            workers=min(4, os.cpu_count() or 1), pdf=config.site.pack_pdf,
+        )  # fmt: skip
+    except Exception as e:  # any failure: the site goes out without packs
+        log.warning("packs: not made (%s: %s)", type(e).__name__, e)
+        return None
 
 
 def previous_data(config: Config) -> Path | None:
@@ -545,3 +566,29 @@ def _published_counts(p: publish.Published) -> dict:
 
 def _source(config: Config) -> str | None:
     return str(config.source) if config.source else None
+
+
+def pack_one(
+    config: Config,
+    account: str,
+    data: Path | None = None,
+    out: Path | None = None,
+    pdf: bool = False,
+) -> Path:
+    """``hcportal pack ACCOUNT``: the health-check pack of one account, from the last tables."""
+    from hcportal.render import pack, packs
+
+    tables = render.read_tables(data or config.data_dir)
+    key = pack.find_account(tables, account, config.transform.parsing.legal_suffixes)
+    return packs.make_pack(tables, key, out or config.build_dir / "packs", _pack_template(config),
+                           _pack_wording(config), pdf=pdf)  # fmt: skip
+
+
+def _pack_template(config: Config) -> Path | None:
+    return config.resolve(config.site.pack_template) if config.site.pack_template else None
+
+
+def _pack_wording(config: Config) -> Any:
+    from hcportal.render.packs import Wording
+
+    return Wording(config.transform.policy.evidence_label, config.transform.policy.evidence_subject)

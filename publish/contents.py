@@ -9,6 +9,8 @@ is judged by its bytes:
   says; anything else (an archive, a database, a program, a file with no known kind) is refused;
 - no text file may hold a session or a secret: Playwright storage state or any list of browser
   cookies, a cookie jar, a private key, ``NAME=value`` lines of a ``.env`` file, a trace's events;
+- the health-check packs, a PowerPoint deck (a zip) and a PDF, pass only as plain documents:
+  no macros, embedded objects, links out of the file, scripts or actions (``documents.py``);
 - hidden files and folders (``.hcportal/``, ``.env``) are never part of a site.
 
 Data values cannot trip these checks: the site writes them JSON-encoded (a quote in a value is
@@ -20,6 +22,8 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+
+from hcportal.publish.documents import pdf_problem, pptx_problem
 
 TEXT_KINDS = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".svg", ".txt", ".md",
               ".webmanifest"}  # fmt: skip
@@ -33,9 +37,14 @@ BINARY_KINDS: dict[str, tuple[bytes, ...]] = {
     ".ico": (b"\x00\x00\x01\x00",),
     ".woff": (b"wOFF",),
     ".woff2": (b"wOF2",),
+    # The health-check packs (issue 18): a PowerPoint deck is a zip; its PDF.
+    ".pptx": (b"PK\x03\x04",),
+    ".pdf": (b"%PDF-",),
     ".ttf": (b"\x00\x01\x00\x00", b"true"),
     ".otf": (b"OTTO",),
 }
+# The health-check packs: judged by their insides (macros, links out, scripts), not their names.
+DOCUMENTS = {".pptx": pptx_problem, ".pdf": pdf_problem}
 # Vendored libraries ship their licences as LICENSE, LICENSE.fflate, NOTICE, ...: text.
 LICENCE_NAMES = ("LICENSE", "LICENCE", "NOTICE", "COPYING", "AUTHORS", "README")
 
@@ -71,10 +80,13 @@ def file_problem(site_dir: Path, path: Path) -> str | None:
         data = path.read_bytes()
     except OSError as e:
         return f"cannot be read: {e.strerror}"
-    for magic, what in _ARCHIVES:
-        if data.startswith(magic):
-            return f"is {what}, whatever its name; a site never ships one"
     suffix = path.suffix.lower()
+    # A deck is a zip: judged by what it holds, before the rule that refuses archives.
+    if suffix in DOCUMENTS and (found := DOCUMENTS[suffix](data)):
+        return found
+    for magic, what in _ARCHIVES:
+        if data.startswith(magic) and suffix != ".pptx":
+            return f"is {what}, whatever its name; a site never ships one"
     text = b"\x00" not in data and _is_utf8(data)
     if text and (found := text_problem(data, suffix)):
         return found

@@ -205,6 +205,7 @@ def reads_table() -> str:
                 **xray.PIPELINE_READS,
                 **healthmap.SURVEY_READS,
                 **xray.HEALTH_READS,
+                **xray.SOURCE_READS,
                 **xray.JOURNEY_READS,
             }
             for table, cols in reads.items():

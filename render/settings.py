@@ -31,3 +31,26 @@ class SiteSettings(BaseModel):
             "fewer accounts per file means less to download per page and more files in the site."
         ),
     )
+    pack_template: str = Field(
+        "",
+        description=(
+            "The health-check packs' template: your own .pptx whose masters give the decks the "
+            "company look (its slides are dropped). It must have the slide layouts `Title Slide` "
+            "and `Title Only` (docs/pack.md). Blank: a plain built-in look."
+        ),
+    )
+    pack_days: int = Field(
+        30,
+        ge=0,
+        description=(
+            "The nightly run makes a health-check pack for every account with a check pending or "
+            "overdue, or upcoming with its due date within this many days of the as-of date."
+        ),
+    )
+    pack_pdf: bool = Field(
+        True,
+        description=(
+            "The nightly packs also as PDF (printed by the harvest's Chromium), beside each "
+            ".pptx. A PDF that cannot be printed costs the PDFs only, never the decks."
+        ),
+    )

@@ -57,11 +57,14 @@ HEALTH_READS: Reads = {
     "health_scores": ("account_key", "state", "score", "band", "coverage", "change", "change_cause"),
     "health_explain": (
         "account_key", "group", "measure", "raw", "points", "weight", "contribution",
-        "newest_event", "events", "window_start", "event_types", "data_change", "config_change",
+        "newest_event", "events", "window_start", "event_types", "source_rows", "data_change",
+        "config_change",
     ),
     "health_texts": ("account_key", "at", "source", "text", "tone", "decided_by", "themes",
                      "theme_words"),
 }  # fmt: skip
+# Which measures read each event: the timeline's "Score measure" filter, the measures' links.
+SOURCE_READS: Reads = {"health_sources": ("source", "line", "type", "measures")}
 # The account's journey (issue 14), shown when the transform made the journey tables.
 JOURNEY_READS: Reads = {
     "journey_accounts": ("account_key", "path", "last_stage", "terminal", "terminal_date"),
@@ -90,7 +93,9 @@ def tables(t: Tables) -> dict[str, pd.DataFrame]:
         "contracts": _in_key_order(contracts, "start"),
         "occasions": _in_key_order(occasions, "due"),
         "activities": _in_key_order(activities.drop(columns="_line"), "timestamp"),
-        "events": timeline(events, activities),
+        "events": timeline(
+            events, activities, t["health_sources"] if available(t, SOURCE_READS) else None
+        ),
         "ids": ids(events),
     }
     if "influenced_pipeline" in t.frames:
@@ -160,10 +165,14 @@ def _accounts(accounts: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
     return labelled(acc, ("owner", "geo", "region"))
 
 
-def timeline(events: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
+def timeline(
+    events: pd.DataFrame, activities: pd.DataFrame, sources: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The events as the X-Ray's timeline: when, what kind, the report and line it comes from,
     what it was about, who, its amount, and the rest of its values in words (a health check's
-    verdict among them). Already in (account, time) order, as the transform writes them."""
+    verdict among them). Already in (account, time) order, as the transform writes them.
+
+    ``sources``: the score's ``health_sources``; each event then says which measures read it."""
     ev = events.reset_index(drop=True)
     text = lambda c: ev[c].astype(object).where(ev[c].notna(), "").astype(str)  # noqa: E731
     what = text("subject")
@@ -211,7 +220,38 @@ def timeline(events: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
             "detail": detail,
         }
     )
+    if sources is not None:
+        out["measures"] = read_by(ev, sources)
     return out
+
+
+def read_by(events: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+    """Per event, the measures that read it ("" for none), matched on (report, type, line): a
+    report line is one event of each type. Matched as one integer per event, not as text."""
+    if not len(sources):
+        return pd.Series(pd.Categorical.from_codes(np.zeros(len(events), np.int64), [""]))
+    names = {
+        c: sorted(set(_values(sources[c])) | set(_values(events[c]))) for c in ("source", "type")
+    }
+
+    def key(df: pd.DataFrame) -> np.ndarray:
+        src = pd.Categorical(df["source"], categories=names["source"]).codes.astype(np.int64)
+        kind = pd.Categorical(df["type"], categories=names["type"]).codes.astype(np.int64)
+        line = df["line"].to_numpy(dtype=np.int64)
+        return ((src * 256 + kind) << 40) | line
+
+    at = pd.Index(key(sources)).get_indexer(key(events))
+    said = sources["measures"].astype("category")
+    codes = np.where(at >= 0, said.cat.codes.to_numpy()[np.maximum(at, 0)], -1)
+    cats = [*said.cat.categories.astype("str"), ""]
+    return pd.Series(pd.Categorical.from_codes(np.where(codes < 0, len(cats) - 1, codes), cats))
+
+
+def _values(s: pd.Series) -> list[str]:
+    """The distinct values of a text column (its categories when categorical)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return [str(c) for c in s.cat.categories]
+    return [str(v) for v in pd.unique(s.dropna())]
 
 
 def _number(s: pd.Series, fmt: str) -> pd.Series:

@@ -73,7 +73,7 @@ def test_a_figure_of_the_wrong_kind_is_caught() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "name", ["handover", "harvest", "journeys", "publish", "score", "site", "transform"]
+    "name", ["handover", "harvest", "journeys", "pack", "publish", "score", "site", "transform"]
 )
 def test_the_benchmark_runs_at_a_small_scale(name: str, tmp_path: Path) -> None:
     env = {

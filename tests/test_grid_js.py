@@ -306,6 +306,23 @@ def test_free_text_needs_every_word_in_some_column(js):
     assert kept(js, search="x1") == []  # code is not searched here
 
 
+def test_one_table_searched_again_and_again_gives_each_search_its_own_rows(js):
+    """A page keeps one table: its search mask is remembered between filter changes, and must
+    be made anew when the words or the searched columns change (never a stale mask)."""
+    out = js.evaluate(
+        """(p) => {
+          const t = new HCP.Table(p), perm = HCP.sorting.permutation(t, []);
+          const cols = ["account", "owner", "status"];
+          const run = (search, filters, searchCols) => Array.from(HCP.filtering.run(t, perm,
+            { search, searchCols: searchCols || cols, filters: filters || [] }).items);
+          return [run("ana"), run("ana", [["status", "overdue"]]), run("cedar"), run("ana"),
+                  run("ana", [], ["account"]), run(""), run("ANA  ")];
+        }""",
+        columnar(ROWS),
+    )
+    assert out == [[0, 1, 3], [0], [2], [0, 1, 3], [], EVERY, [0, 1, 3]]
+
+
 def test_free_text_is_plain_text_never_a_pattern(js):
     assert kept(js, search="(asia)") == [1]
     assert kept(js, search=".*") == [4]
@@ -354,6 +371,28 @@ def test_a_filter_offers_the_values_present_sorted_without_blanks(js):
     assert js.evaluate(offered, [payload, "owner"]) == ["Ana", "Ana Ortiz", "Ben Chen"]
     assert js.evaluate(offered, [payload, "code"]) == ["x1", "x2", "x3", "x4", "x5"]
     assert js.evaluate(offered, [payload, "geo"]) == []
+
+
+def test_a_word_filter_keeps_the_rows_that_hold_the_word_and_offers_each_word(js):
+    """match "word": an event read by several score measures shows under each of them; a word
+    is matched whole (``tone`` is not ``tone_x``), in dictionary and in plain columns alike."""
+    df = pd.DataFrame(
+        {
+            "measures": ["tone risk_share", "", "days_late", "tone", "tone_x days_late"],
+            "unique": ["a b", "b", "c a", "", "b c"],  # five distinct values: not a dictionary
+        }
+    )
+    kept = lambda col, word: run(js, df, {"filters": [[col, word, "word"]]})["items"]  # noqa: E731
+    assert kept("measures", "tone") == [0, 3]
+    assert kept("measures", "days_late") == [2, 4]
+    assert kept("measures", "nps") == []
+    assert kept("measures", "") == [0, 1, 2, 3, 4]  # no filter
+    assert kept("unique", "b") == [0, 1, 4]
+    assert run(js, df, {"filters": [["measures", "tone"]]})["items"] == [3]  # exact, as before
+    offered = "([p, name]) => HCP.filtering.options(new HCP.Table(p), name, 'word')"
+    assert js.evaluate(offered, [columnar(df), "measures"]) == [
+        "days_late", "risk_share", "tone", "tone_x"
+    ]  # fmt: skip
 
 
 # -- URL state ------------------------------------------------------------------------------------

@@ -87,3 +87,35 @@ def test_xray_shows_the_score_and_contributions_that_add_up(page: Page, site):
     visit(page, folder, "xray.html", f"account={silent['account_key']}")
     page.wait_for_selector('[data-fact="health"]:not(:empty)')
     assert page.locator('[data-fact="health"]').inner_text().startswith("Silent (no score")
+
+
+def test_a_measure_links_to_exactly_the_events_it_read(page: Page, site):
+    """Clicking a measure in the X-Ray's score shows the timeline filtered to the events that
+    measure read: the same (report, line) pairs as health_sources, no more and no fewer."""
+    folder, tables = site
+    s, e, src = tables["health_scores"], tables["health_explain"], tables["health_sources"]
+    e = e.assign(account_key=e["account_key"].astype(str), measure=e["measure"].astype(str))
+    scored = set(s.loc[(s["state"] == "scored") & (s["account"] != HOSTILE), "account_key"])
+    # A measure that read some but not all of the account's events, so a filter must act.
+    pick = e[e["account_key"].isin(scored) & (e["weight"] > 0) & (e["events"] > 0)
+             & e["measure"].isin(["tone", "days_late", "tickets_per_month", "nps"])]  # fmt: skip
+    key, measure = pick.iloc[0][["account_key", "measure"]]
+    mine = src[(src["account_key"].astype(str) == key)
+               & src["measures"].astype(str).str.split().map(lambda m: measure in m)]  # fmt: skip
+    expected = sorted(zip(mine["source"].astype(str), mine["line"].astype(int), strict=True))
+    assert len(expected) == pick.iloc[0]["events"]
+    visit(page, folder, "xray.html", f"account={key}")
+    page.wait_for_selector('section[data-state-prefix="t."]:not([hidden])')
+    everything = rows(page, 'section[data-state-prefix="t."]')
+    assert len(everything) > len(expected)
+    measures = page.locator('section[data-state-prefix="s."]')
+    measures.get_by_role("link", name=measure, exact=True).click()
+    page.wait_for_function(f"location.hash.includes('t.measure={measure}')")
+    shown = rows(page, 'section[data-state-prefix="t."]')
+    assert sorted((r["source"], int(r["line"])) for r in shown) == expected
+    assert page.locator('select[name="measure"]').input_value() == measure
+    # The link is in the URL: opened afresh, it shows the same events.
+    visit(page, folder, "xray.html", f"account={key}&t.measure={measure}")
+    page.wait_for_selector('section[data-state-prefix="t."]:not([hidden])')
+    again = rows(page, 'section[data-state-prefix="t."]')
+    assert sorted((r["source"], int(r["line"])) for r in again) == expected

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from playwright.sync_api import Page, expect
 
 from hcportal.render.shards import bucket, slug
@@ -191,6 +192,7 @@ def test_shift_click_adds_a_column_to_the_sort(demo, page):
 
 @DUPLICATE
 def test_groups_follow_the_fiscal_quarter(demo, page):
+    page.set_viewport_size({"width": 1700, "height": 900})  # the quarter's column is low priority
     visit(page, demo, "targets.html", "group=1")  # off by default: the urgency order comes first
     page.evaluate("dispatchEvent(new Event('beforeprint'))")
     groups = page.locator("tbody tr.group .group-name").all_inner_texts()
@@ -296,6 +298,67 @@ def test_exports_are_named_for_what_they_hold_and_read_as_the_screen(demo, page,
     assert info.value.suggested_filename.endswith("-search-ltd-2026-11-23.csv")
     text = Path(info.value.path()).read_text("utf-8-sig")
     assert ",true," not in text and ",false," not in text  # yes/no, as on screen
+
+
+def _excel_checks(data: bytes, tmp_path: Path) -> tuple:
+    """An Excel export opened as a spreadsheet would: its first sheet, and its workbook XML."""
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+    return openpyxl.load_workbook(path).active, workbook
+
+
+@DUPLICATE  # the hostile-name test below keeps the autofilter in the fast loop
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+@pytest.mark.parametrize(
+    "path", ["targets.html", "missed.html", "efficacy.html", "quality.html", "owners.html"]
+)
+def test_every_excel_export_has_a_named_sheet_a_frozen_header_and_an_autofilter(
+    demo, page, tmp_path, path
+):
+    """Issue 15 item 8: the filter arrows on the header row, over every exported row and
+    column (as Excel writes one: the range and its hidden _FilterDatabase name)."""
+    visit(page, demo, path)
+    heading = page.locator("h1").inner_text().strip()
+    sheet, workbook = _excel_checks(download(page, "Download Excel"), tmp_path)
+    assert sheet.title == heading[:31].strip()
+    assert sheet.freeze_panes == "A2"
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    assert None not in header  # the autofilter spans exactly the columns written
+    last = get_column_letter(len(header))
+    assert sheet.max_row > 1
+    assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
+    title = sheet.title.replace("'", "''")
+    assert (
+        '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+        f"'{title}'!$A$1:${last}${sheet.max_row}</definedName>"
+    ) in workbook
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_the_autofilter_of_a_sheet_named_by_hostile_text_is_well_formed(demo, page, tmp_path):
+    """A sheet is named by the page's heading (an owner's name): quotes, & and < stay text, in
+    the sheet's name and in the filter's defined name; 28 columns reach AB."""
+    visit(page, demo, "targets.html")
+    name = 'O\'Brien & <Co> "Ltd"'  # grid.js's sheetName() has removed []:*?/\\
+    data = page.evaluate(
+        """async (name) => {
+          const columns = Array.from({ length: 28 }, () => ({ type: "number" }));
+          const header = columns.map((c, j) => "h" + j);
+          const rows = [0, 1, 2].map((i) => columns.map(() => ({ t: "n", v: i })));
+          const blob = await HCP.exporting.xlsx({ header, rows }, columns, name);
+          return Array.from(new Uint8Array(await blob.arrayBuffer()));
+        }""",
+        name,
+    )
+    sheet, workbook = _excel_checks(bytes(data), tmp_path)
+    assert sheet.title == name
+    assert sheet.auto_filter.ref == "A1:AB4"
+    assert "'O''Brien &amp; &lt;Co&gt; &quot;Ltd&quot;'!$A$1:$AB$4" in workbook
+    assert [page.evaluate(f"HCP.exporting.columnLetters({n})") for n in (1, 26, 27, 52, 703)] == [
+        "A", "Z", "AA", "AZ", "AAA",
+    ]  # fmt: skip
 
 
 @DUPLICATE
@@ -535,6 +598,72 @@ def test_a_phone_width_shows_the_key_columns_without_a_sideways_page(demo, page)
     expect(page.locator("th[data-col='account']")).to_be_visible()
     expect(page.locator("th[data-col='status']")).to_be_visible()
     expect(page.locator("th[data-col='window_start']")).to_be_hidden()
+
+
+LAPTOP_FIT = """() => {
+  const scroll = document.querySelector("section[data-grid] .grid-scroll");
+  const table = scroll.querySelector("table");
+  const shown = (el) => el.getClientRects().length > 0;
+  const rows = Array.from(table.tBodies[0].rows).filter((r) => !r.classList.contains("spacer"));
+  const line = parseFloat(getComputedStyle(table).lineHeight) || 20;
+  return {
+    table: table.scrollWidth, box: scroll.clientWidth,
+    columns: Array.from(table.tHead.rows[0].cells).filter(shown).map((th) => th.dataset.col),
+    tallest: Math.max(...rows.map((r) => r.getBoundingClientRect().height)) / line,
+    rows: rows.length,
+  };
+}"""
+
+
+def sentence(page: Page, k: int = 0) -> dict:
+    """The k-th next action: its text's drawn and full heights."""
+    return (
+        page.locator("section[data-grid] td.sentence .text")
+        .nth(k)
+        .evaluate("t => ({ drawn: t.clientHeight, full: t.scrollHeight, text: t.textContent })")
+    )
+
+
+def test_a_seller_s_targets_fit_a_laptop_with_short_rows(demo, page):
+    """At 1366 px a seller's table is no wider than its box: columns that repeat the next action
+    (product, occasion, window) leave the screen, not the file, and the next action shows two
+    lines, whole on a click or when its cell has focus; a phone's cards still show it whole."""
+    owner = sorted((demo / "owners").glob("*.html"))[1].name
+    page.set_viewport_size({"width": 1366, "height": 900})
+    visit(page, demo, f"owners/{owner}")
+    fit = page.evaluate(LAPTOP_FIT)
+    assert fit["rows"] > 20
+    assert fit["table"] <= fit["box"]
+    assert {"account", "status", "days_overdue", "days_to_close", "next_action", "due",
+            "amount"} <= set(fit["columns"])  # fmt: skip
+    assert not {"product", "occasion", "window_end", "fiscal_quarter"} & set(fit["columns"])
+    assert fit["tallest"] < 3.5  # two lines of a next action (and a name that wraps), never ten
+    first = sentence(page)
+    assert first["full"] > first["drawn"] > 0  # clamped: there is more to read
+    assert (
+        page.locator("section[data-grid] td.sentence").first.get_attribute("title") == first["text"]
+    )
+    page.locator("section[data-grid] td.sentence .text").first.click()
+    opened = sentence(page)
+    assert opened["drawn"] >= opened["full"] > first["drawn"]
+    page.locator("section[data-grid] td.sentence .text").first.click()
+    assert sentence(page)["drawn"] == first["drawn"]
+    # By keyboard: from the row's account to its next action (its CRM link, or its text).
+    page.locator("section[data-grid] tbody tr:not(.spacer)").nth(1).locator("a").first.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('td.sentence') !== null")
+    focused = sentence(page, 1)
+    assert focused["drawn"] >= focused["full"]
+    header = download(page, "Download CSV").decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"Product", "Occasion", "Window closes", "Quarter"} <= set(header)
+    wide = page.context.new_page()
+    wide.set_viewport_size({"width": 1700, "height": 900})
+    visit(wide, demo, f"owners/{owner}")
+    assert {"product", "window_end"} <= set(wide.evaluate(LAPTOP_FIT)["columns"])
+    wide.close()
+    page.set_viewport_size({"width": 390, "height": 844})
+    phone = sentence(page, 2)
+    assert phone["drawn"] >= phone["full"]  # the card shows the whole sentence
 
 
 # -- fixed after review ---------------------------------------------------------------------------

@@ -61,6 +61,17 @@ def replay_dates(end: date, months: int, every_days: int = 30) -> list[date]:
     return [end - timedelta(days=every_days * k) for k in range(months, 0, -1)]
 
 
+@dataclass
+class Observed:
+    """What one date's scoring said: its scores and explanation, and the alerts it raised (a
+    replayed date, or a run kept in the history as it was published)."""
+
+    day: date
+    scores: pd.DataFrame
+    explain: pd.DataFrame | None
+    alerts: pd.DataFrame | None
+
+
 def backtest(
     events: pd.DataFrame,
     accounts: pd.DataFrame,
@@ -72,18 +83,35 @@ def backtest(
     horizon_days: int = 365,
 ) -> Backtest:
     """Replay the score on ``dates`` against the churn seen by ``end``."""
-    churn = outcomes(contracts, end)
-    begun = contracts.groupby(contracts["account_key"].astype("str"))["start"].min()
     bands = [b.name for b in settings.bands]
-    end_ts = pd.Timestamp(end)
-    horizon = pd.Timedelta(days=horizon_days)
-    rows, flags, points = [], [], []
+    seen = []
     prev = None
     calls = judge(events, settings)  # texts do not change with the date: judged once
     for d in sorted(dates):
-        day = pd.Timestamp(d)
-        r = compute(events, accounts, settings, d, calls=calls, texts=False)
-        s = r.scores
+        r = compute(events, accounts, settings, d, calls=calls, texts=False, sources=False)
+        occ = _occasions_as_of(occasions, pd.Timestamp(d))
+        found = alert_rules.alerts(
+            r.scores, prev.scores if prev is not None else None, occ, settings.alerts, d, bands
+        )
+        seen.append(Observed(d, r.scores, r.explain, found))
+        prev = r
+    return assess(seen, contracts, end, horizon_days, bands)
+
+
+def assess(
+    seen: list[Observed], contracts: pd.DataFrame, end: date, horizon_days: int,
+    bands: list[str],
+) -> Backtest:  # fmt: skip
+    """Hold what each date said against the churn seen by ``end`` (from ``contracts``)."""
+    churn = outcomes(contracts, end)
+    begun = contracts.groupby(contracts["account_key"].astype("str"))["start"].min()
+    end_ts = pd.Timestamp(end)
+    horizon = pd.Timedelta(days=horizon_days)
+    rows, flags, points = [], [], []
+    seen = sorted(seen, key=lambda o: o.day)
+    for o in seen:
+        day = pd.Timestamp(o.day)
+        s = o.scores
         keys = s["account_key"].astype("str")
         gone = keys.map(churn).to_numpy(dtype="datetime64[s]")
         start = keys.map(begun).to_numpy(dtype="datetime64[s]")
@@ -91,35 +119,36 @@ def backtest(
         customer &= start <= day.to_datetime64()
         within = ~np.isnat(gone) & (gone <= (day + horizon).to_datetime64()) & customer
         known = (day + horizon) <= end_ts  # the horizon has passed: a non-churn is a fact
-        label = np.where(s["state"] == "scored", s["band"], s["state"])
+        state = s["state"].astype("str").to_numpy(dtype=object)
+        label = np.where(state == "scored", s["band"].astype("str").to_numpy(dtype=object), state)
         rows.append(pd.DataFrame({"date": day, "account_key": keys, "label": label,
                                   "customer": customer, "churned_within": within,
                                   "known": known}))  # fmt: skip
-        # Flags: each alert rule (from the previous replay), each band and state.
-        occ = _occasions_as_of(occasions, day)
-        found = alert_rules.alerts(
-            s, prev.scores if prev is not None else None, occ, settings.alerts, d, bands
-        )
-        for rule, key in zip(found["rule"], found["account_key"], strict=True):
-            flags.append((str(key), f"alert: {rule}", day))
+        # Flags: each alert rule raised that day, each band and state.
+        if o.alerts is not None and len(o.alerts):
+            for rule, key in zip(o.alerts["rule"].astype("str"),
+                                 o.alerts["account_key"].astype("str"), strict=True):  # fmt: skip
+                flags.append((key, f"alert: {rule}", day))
         for lab, key, c in zip(label, keys, customer, strict=True):
             if c:
                 flags.append((key, f"band: {lab}", day))
-        e = r.explain
-        e = e[e["account_key"].astype("str").isin(set(keys[customer]))]
-        if known:
+        e = o.explain
+        if known and e is not None:
+            e = e[e["account_key"].astype("str").isin(set(keys[customer]))]
             lab = pd.Series(within, index=keys)
             points.append(pd.DataFrame({
                 "measure": e["measure"].astype("str").to_numpy(),
                 "points": e["points"].to_numpy(),
                 "churned": e["account_key"].astype("str").map(lab).to_numpy(dtype=bool),
             }))  # fmt: skip
-        prev = r
-    panel = pd.concat(rows, ignore_index=True)
-    panel = panel[panel["customer"]]
+    dates = [o.day for o in seen]
+    panel = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["date", "account_key", "label", "customer", "churned_within", "known"]
+    )  # fmt: skip
+    panel = panel[panel["customer"].astype(bool)]
     flag_df = _first_flags(flags, churn, end_ts, horizon)
     return Backtest(
-        dates=sorted(dates),
+        dates=dates,
         horizon_days=horizon_days,
         bands=_per_band(panel, bands),
         rules=_per_rule(flag_df, churn, min(dates) if dates else end, end_ts, horizon),
@@ -154,6 +183,8 @@ def _per_band(panel: pd.DataFrame, bands: list[str]) -> pd.DataFrame:
     out = pd.DataFrame({"account_dates": g.size(), "churned_within": g["churned_within"].sum()})
     out["churn_rate"] = (out["churned_within"] / out["account_dates"]).round(3)
     order = [*bands, scoring.INSUFFICIENT, scoring.SILENT]
+    # A band a kept run was scored by that today's configuration no longer has still counts.
+    order = [*bands, *sorted(set(out.index) - set(order)), scoring.INSUFFICIENT, scoring.SILENT]
     out = out.reindex([b for b in order if b in out.index])
     return out.reset_index().rename(columns={"label": "band or state"})
 

@@ -22,6 +22,7 @@ from hcportal.transform import (
     journeys,
     outputs,
     score,
+    score_sources,
     unmatched,
     verdicts,
 )
@@ -469,6 +470,10 @@ TABLES = catalogue(
                 C("window_days", INT, "Its window in days."),
                 C("event_types", TEXT, "The event types it reads (space-separated): the X-Ray "
                   "links it to them."),
+                C("source_rows", TEXT, "The report lines it read, e.g. `activities:12-14,40;"
+                  "tickets:7` (runs of consecutive lines as ranges), at most "
+                  f"{score_sources.CAP} pieces then `(+N more)`; every one is in "
+                  "`health_sources`, and the X-Ray links the measure to them."),
                 C("previous_contribution", FLOAT, "Its contribution in the previous run.",
                   decimals=1),
                 C("data_change", FLOAT, "The change of its contribution new data made.",
@@ -480,8 +485,22 @@ TABLES = catalogue(
             csv=(
                 "account_key", "group", "measure", "raw", "points", "weight", "contribution",
                 "newest_event", "events", "window_start", "window_days", "event_types",
-                "previous_contribution", "data_change", "config_change",
+                "source_rows", "previous_contribution", "data_change", "config_change",
             ),
+        ),
+        Table(
+            "health_sources", "event (report line) a health-score measure read, with the "
+            "measures that read it", "score",
+            (
+                C("account_key", TEXT, KEY),
+                C("source", TEXT, "Its report (`activities`, `tickets`, `invoices`, `usage`, "
+                  "`surveys`)."),
+                C("line", INT, "Its line in that report."),
+                C("type", TEXT, "The event's type (docs/data.md, `events`)."),
+                C("measures", TEXT, "The measures that read it (space-separated): the X-Ray's "
+                  "timeline shows a measure's events by this."),
+            ),
+            key=("source", "line", "type"), account="account_key",
         ),
         Table(
             "health_texts", "event with a communication text in the tone window, and the tone "

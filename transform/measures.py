@@ -53,11 +53,13 @@ SOURCE_TYPES: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Measured:
-    """One measure for every account: raw value, newest event read, events read (by position)."""
+    """One measure for every account: raw value, newest event read, events read (by position),
+    and which rows of the events table it read (the explanation's source rows)."""
 
     raw: np.ndarray
     newest: np.ndarray  # datetime64[s], NaT without events
     events: np.ndarray  # int64
+    rows: np.ndarray | None = None  # bool per event row; None: not known (a hand-made measure)
 
 
 @dataclass
@@ -72,8 +74,16 @@ class Events:
     n: int  # number of accounts
     as_of: pd.Timestamp
     sources: set[str] = field(default_factory=set)
+    seconds: np.ndarray | None = None  # int64 seconds of each event's time
+    line: np.ndarray | None = None  # int64 line of each event in its report
     # Masks and text columns asked for again and again by the measures: computed once each.
     _memo: dict = field(default_factory=dict, repr=False)
+
+    def known(self) -> np.ndarray:
+        """The events of an account of the accounts list."""
+        if "known" not in self._memo:
+            self._memo["known"] = self.acct >= 0
+        return self._memo["known"]
 
     def of(self, *types: str) -> np.ndarray:
         key = ("of", types)
@@ -89,6 +99,21 @@ class Events:
         if key not in self._memo:
             self._memo[key] = (self.age >= 0) & (self.age < days)
         return self._memo[key]
+
+    def reduce(
+        self, ufunc: np.ufunc, rows: np.ndarray, values: np.ndarray, empty: float | int
+    ) -> np.ndarray:
+        """Per account, ``ufunc`` (np.maximum, np.minimum) over the ``values`` of the event
+        ``rows`` (positions, ascending, of events of known accounts); ``empty`` for an account
+        without any. The rows of one account come in runs (one, as the events step writes
+        them): one reduceat over the runs, then a ufunc.at over the few runs, not the events."""
+        out = np.full(self.n, empty, dtype=values.dtype)
+        if not len(rows):
+            return out
+        a = self.acct[rows]
+        starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+        ufunc.at(out, a[starts], ufunc.reduceat(values, starts))
+        return out
 
 
 def prepare(events: pd.DataFrame, account_keys: pd.Index, as_of: date) -> Events:
@@ -108,15 +133,17 @@ def prepare(events: pd.DataFrame, account_keys: pd.Index, as_of: date) -> Events
         types = [str(t) for t in uniq]
     ts = pd.Timestamp(as_of) + pd.Timedelta(days=1)  # events of the as-of day count
     at = events["at"].to_numpy(dtype="datetime64[s]")
+    seconds = at.view(np.int64)
     age = (ts.to_datetime64() - at) / DAY - 1e-9
     src = events["source"]
     if isinstance(src.dtype, pd.CategoricalDtype):  # the codes in use, not 14 million strings
-        present = [str(src.cat.categories[c]) for c in np.unique(src.cat.codes) if c >= 0]
+        used = np.flatnonzero(np.bincount(src.cat.codes.to_numpy() + 1)[1:])
+        present = [str(src.cat.categories[c]) for c in used]
     else:
         present = [str(x) for x in pd.unique(src.astype("str"))]
     return Events(
         events, acct.astype(np.int64), age, type_code, types, len(account_keys),
-        pd.Timestamp(as_of), set(present),
+        pd.Timestamp(as_of), set(present), seconds, events["line"].to_numpy(dtype=np.int64),
     )  # fmt: skip
 
 
@@ -141,23 +168,28 @@ def _sum(ev: Events, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.bincount(ev.acct[mask], weights=values[mask], minlength=ev.n)
 
 
-def _newest(ev: Events, mask: np.ndarray) -> np.ndarray:
-    """The newest event's time per account among ``mask`` (NaT for none)."""
-    seconds = ev.frame["at"].to_numpy(dtype="datetime64[s]").view(np.int64)
-    out = np.full(ev.n, np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(out, ev.acct[mask], seconds[mask])
-    res = out.view("datetime64[s]").copy()
-    res[out == np.iinfo(np.int64).min] = np.datetime64("NaT")
-    return res
+NAT = np.iinfo(np.int64).min  # numpy's NaT as int64: below every time
+
+
+def _newest(ev: Events, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """The newest event's time per account among ``mask`` (NaT for none); ``rows``: the
+    positions of ``mask``'s events, when known."""
+    rows = np.flatnonzero(mask & ev.known()) if rows is None else rows
+    return ev.reduce(np.maximum, rows, ev.seconds[rows], NAT).view("datetime64[s]")  # NAT: NaT
 
 
 def _used(ev: Events, mask: np.ndarray, raw: np.ndarray) -> Measured:
-    mask = mask & (ev.acct >= 0)
-    return Measured(raw, _newest(ev, mask), np.bincount(ev.acct[mask], minlength=ev.n))
+    mask = mask & ev.known()
+    rows = np.flatnonzero(mask)
+    count = np.bincount(ev.acct[rows], minlength=ev.n)
+    return Measured(raw, _newest(ev, mask, rows), count, mask)
 
 
 def _mask(ev: Events, types: tuple[str, ...], window: int) -> np.ndarray:
-    return ev.of(*types) & ev.within(window) & (ev.acct >= 0)
+    key = ("mask", types, window)
+    if key not in ev._memo:
+        ev._memo[key] = ev.of(*types) & ev.within(window) & ev.known()
+    return ev._memo[key]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -177,11 +209,14 @@ def _text_of(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
     s = ev.frame[col] if col in ev.frame else pd.Series([None] * len(ev.frame), dtype="str")
     if not isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype("category")
-    cats = pd.Index(s.cat.categories.astype("str")).str.strip().str.casefold().tolist()
+    cats = pd.Index(s.cat.categories.astype("str")).str.strip()
+    if col != "contact":  # contacts are told apart by their codes: no need to fold 100,000s
+        cats = cats.str.casefold()
     codes = s.cat.codes.to_numpy().astype(np.int64)
-    blank = np.array([c == "" for c in cats] + [True], dtype=bool)
-    codes = np.where(blank[codes], -1, codes)  # codes == -1 indexes the trailing True
-    return codes, cats
+    blank = np.append(np.asarray(cats == "", dtype=bool), True)
+    if blank.any():  # codes == -1 indexes the trailing True
+        codes = np.where(blank[codes], -1, codes)
+    return codes, cats.tolist()
 
 
 def _bool(ev: Events, col: str) -> np.ndarray:
@@ -202,10 +237,18 @@ def _report_present(ev: Events, source: str, raw: np.ndarray) -> np.ndarray:
     return raw if source in ev.sources else np.full(ev.n, np.nan)
 
 
-def _closed_lines(ev: Events, closing_type: str) -> np.ndarray:
-    """Lines of the rows closed (or paid) on or before the as-of date."""
+def _closed(ev: Events, closing_type: str, rows: np.ndarray) -> np.ndarray:
+    """Whether each of ``rows`` (a mask of opening events: a case opened, an invoice due) was
+    closed (or paid) on or before the as-of date: its line has a closing event by then. A table
+    indexed by line, not a set of lines: one pass, no hashing."""
     m = ev.of(closing_type) & (ev.age >= 0)
-    return np.unique(ev.frame["line"].to_numpy()[m])
+    if not m.any() or not rows.any():
+        return np.zeros(len(rows), dtype=bool)
+    table = np.zeros(max(int(ev.line[m].max()), int(ev.line[rows].max())) + 1, dtype=bool)
+    table[ev.line[m]] = True
+    out = np.zeros(len(rows), dtype=bool)
+    out[rows] = table[ev.line[rows]]
+    return out
 
 
 # -- engagement -------------------------------------------------------------------------------------
@@ -218,8 +261,8 @@ def touches_per_month(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 def days_since_touch(ev: Events, w: int, _c: object, _s: object) -> Measured:
     m = _mask(ev, ACTIVITY_TYPES, w)
-    youngest = np.full(ev.n, np.inf)
-    np.minimum.at(youngest, ev.acct[m], ev.age[m])
+    rows = np.flatnonzero(m)
+    youngest = ev.reduce(np.minimum, rows, ev.age[rows], np.inf)
     raw = np.where(np.isfinite(youngest), np.floor(youngest), np.nan)
     return _used(ev, m, raw)
 
@@ -236,10 +279,12 @@ def contacts_engaged(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 
 def _directions(ev: Events) -> tuple[np.ndarray, np.ndarray]:
-    codes, cats = _text(ev, "direction")
-    inbound = np.array([c.startswith("in") for c in cats] + [False])[codes]
-    outbound = np.array([c.startswith("out") for c in cats] + [False])[codes]
-    return inbound, outbound
+    if "directions" not in ev._memo:
+        codes, cats = _text(ev, "direction")
+        inbound = np.array([c.startswith("in") for c in cats] + [False])[codes]
+        outbound = np.array([c.startswith("out") for c in cats] + [False])[codes]
+        ev._memo["directions"] = inbound, outbound
+    return ev._memo["directions"]
 
 
 def response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
@@ -255,10 +300,10 @@ def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
     m = _mask(ev, ACTIVITY_TYPES, w)
     inbound, outbound = _directions(ev)
     rows = np.flatnonzero(m & (inbound | outbound))
-    secs = ev.frame["at"].to_numpy(dtype="datetime64[s]").view(np.int64)[rows]
-    acct = ev.acct[rows]
-    order = np.lexsort((~outbound[rows], secs, acct))  # an e-mail sent in the same second first
-    rows, secs, acct = rows[order], secs[order], acct[order]
+    secs, acct = ev.seconds[rows], ev.acct[rows]
+    if not _in_order(acct, secs, outbound[rows]):
+        order = np.lexsort((~outbound[rows], secs, acct))  # an e-mail sent in the same second first
+        rows, secs, acct = rows[order], secs[order], acct[order]
     is_out = outbound[rows]
     pos = np.arange(len(rows))
     last_out = np.maximum.accumulate(np.where(is_out, pos, -1)) if len(rows) else pos
@@ -272,6 +317,19 @@ def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
         med = pd.Series(hours).groupby(acct[got[first]]).median()
         raw[med.index.to_numpy()] = med.to_numpy()
     return _used(ev, m & (inbound | outbound), raw)
+
+
+def _in_order(acct: np.ndarray, secs: np.ndarray, first: np.ndarray) -> bool:
+    """Whether the rows already come grouped by account, in time order, the ``first`` rows
+    first within a second (as the events step writes them): then there is nothing to sort."""
+    if len(acct) < 2:
+        return True
+    same = acct[1:] == acct[:-1]
+    if 1 + int((~same).sum()) != np.count_nonzero(np.bincount(acct)):
+        return False  # an account in more than one run
+    later = secs[1:] > secs[:-1]
+    tie = (secs[1:] == secs[:-1]) & (first[1:] <= first[:-1])
+    return bool(np.all(~same | later | tie))
 
 
 # -- tone -------------------------------------------------------------------------------------------
@@ -332,10 +390,9 @@ def high_priority_share(ev: Events, w: int, _c: object, s: object) -> Measured:
 
 def open_case_age(ev: Events, w: int, _c: object, _s: object) -> Measured:
     m = _mask(ev, ("ticket_opened",), w)
-    closed = np.isin(ev.frame["line"].to_numpy(), _closed_lines(ev, "ticket_closed"))
-    still_open = m & ~closed
-    oldest = np.zeros(ev.n)
-    np.maximum.at(oldest, ev.acct[still_open], np.floor(ev.age[still_open]))
+    still_open = m & ~_closed(ev, "ticket_closed", m)
+    rows = np.flatnonzero(still_open)
+    oldest = ev.reduce(np.maximum, rows, np.floor(ev.age[rows]), 0.0)
     had = _count(ev, ev.of("ticket_opened") & (ev.age >= 0) & (ev.acct >= 0)) > 0
     return _used(ev, still_open, np.where(had, oldest, np.nan))
 
@@ -352,8 +409,10 @@ def _invoices_due(ev: Events, w: int) -> tuple[np.ndarray, np.ndarray]:
     """Invoices due in the window (their ``invoice_due`` rows), and which were paid by the as-of
     date (a payment made later was not known then)."""
     m = _mask(ev, ("invoice_due",), w)
-    paid = np.isin(ev.frame["line"].to_numpy(), _closed_lines(ev, "invoice_paid"))
-    return m, paid
+    key = ("paid", w)
+    if key not in ev._memo:
+        ev._memo[key] = _closed(ev, "invoice_paid", m)
+    return m, ev._memo[key]
 
 
 def days_late(ev: Events, w: int, _c: object, _s: object) -> Measured:

@@ -17,8 +17,8 @@ import pandas as pd
 
 from hcportal.transform import alerts as alert_rules
 from hcportal.transform import measures as ms
-from hcportal.transform import score_change, scoring, tone
-from hcportal.transform.score_settings import MEASURES, ScoreSettings
+from hcportal.transform import score_change, score_sources, scoring, tone
+from hcportal.transform.score_settings import GROUPS, MEASURES, ScoreSettings
 from hcportal.transform.steps import Context, Frames, Step
 
 SCORE_COLUMNS = [
@@ -28,8 +28,8 @@ SCORE_COLUMNS = [
 ]  # fmt: skip
 EXPLAIN_COLUMNS = [
     "account_key", "group", "measure", "raw", "points", "weight", "contribution", "newest_event",
-    "events", "window_start", "window_days", "event_types", "previous_contribution",
-    "data_change", "config_change",
+    "events", "window_start", "window_days", "event_types", "source_rows",
+    "previous_contribution", "data_change", "config_change",
 ]  # fmt: skip
 TEXT_COLUMNS = [
     "account_key", "at", "source", "line", "text", "tone", "compound", "decided_by", "themes",
@@ -43,6 +43,7 @@ class Result:
     scores: pd.DataFrame
     explain: pd.DataFrame
     texts: pd.DataFrame
+    sources: pd.DataFrame  # per event read: the measures that read it (health_sources)
 
 
 def score_step(t: Frames, ctx: Context) -> Frames:
@@ -55,7 +56,10 @@ def score_step(t: Frames, ctx: Context) -> Frames:
         prev_scores = prev.frames["health_scores"]
         rescored = None
         if "events" in prev.frames and "accounts" in prev.frames:
-            rescored = compute(prev.frames["events"], prev.frames["accounts"], settings, prev.as_of)
+            rescored = compute(
+                prev.frames["events"], prev.frames["accounts"], settings, prev.as_of,
+                texts=False, sources=False,
+            )  # fmt: skip
         scores, explain = score_change.attach(
             scores, explain, prev_scores, prev.frames["health_explain"],
             None if rescored is None else (rescored.scores, rescored.explain),
@@ -68,6 +72,7 @@ def score_step(t: Frames, ctx: Context) -> Frames:
         "health_scores": scores,
         "health_explain": explain,
         "health_texts": now.texts,
+        "health_sources": now.sources,
         "alerts": found,
     }
 
@@ -75,7 +80,7 @@ def score_step(t: Frames, ctx: Context) -> Frames:
 STEP = Step(
     "score",
     score_step,
-    makes=("health_scores", "health_explain", "health_texts", "alerts"),
+    makes=("health_scores", "health_explain", "health_texts", "health_sources", "alerts"),
     needs=("events", "accounts"),
     uses=("occasions",),
 )
@@ -89,11 +94,14 @@ def compute(
     *,
     calls: tone.TextCalls | None = None,
     texts: bool = True,
+    sources: bool = True,
 ) -> Result:
     """Score every account of ``accounts`` from ``events`` as of ``as_of``.
 
     ``calls``: the texts of ``events`` already judged (:func:`tone.analyse`; they do not depend
-    on the date, so a replay judges them once); ``texts``: make the ``health_texts`` table."""
+    on the date, so a replay judges them once); ``texts``: make the ``health_texts`` table;
+    ``sources``: name the source rows behind each measure (``health_explain.source_rows`` and
+    the ``health_sources`` table; a replay that only needs the points does without)."""
     accounts = accounts.drop_duplicates("account_key")
     keys = pd.Index(accounts["account_key"].astype("str").to_numpy(), dtype="str")
     ev = ms.prepare(events, keys, as_of)
@@ -111,20 +119,26 @@ def compute(
         if len(parts) == 1:
             measured[name] = next(iter(parts.values()))
         else:
-            measured[name] = _pick(parts, windows, segment)
+            measured[name] = _pick(parts, windows, segment, ev.acct)
     customer = ev.of(*CUSTOMER_TYPES) & ev.within(settings.silent_days) & (ev.acct >= 0)
     silent = np.bincount(ev.acct[customer], minlength=len(keys)) == 0
-    last_heard = ms._newest(ev, ev.of(*CUSTOMER_TYPES) & (ev.age >= 0) & (ev.acct >= 0))
+    last_heard = ms._newest(ev, ev.of(*CUSTOMER_TYPES) & (ev.age >= 0))
     result = scoring.score(measured, segment, silent, settings)
     window = np.column_stack(
         [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
     ) if len(keys) else np.zeros((0, len(MEASURES)), dtype=np.int64)  # fmt: skip
-    explain = _explain(keys, measured, result, window, as_of)
+    read = {name: measured[name].rows for name in MEASURES}
+    spelt = score_sources.source_rows(ev, read) if sources else None
+    explain = _explain(keys, measured, result, window, as_of, spelt)
     scores = _scores(accounts, keys, segment, measured, result, settings)
     scores["last_heard"] = last_heard
     scores = scores[SCORE_COLUMNS]
     made = _texts(ev, calls, ev.within(tone_days)) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
-    return Result(scores, explain, made)
+    by_event = (
+        score_sources.event_measures(ev, read) if sources
+        else pd.DataFrame(columns=score_sources.SOURCE_COLUMNS)
+    )  # fmt: skip
+    return Result(scores, explain, made, by_event)
 
 
 def judge(
@@ -146,19 +160,29 @@ def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
     return accounts[col].astype("object").fillna("").astype(str).str.strip().to_numpy(dtype=object)
 
 
-def _pick(parts: dict, windows: dict, segment: np.ndarray) -> ms.Measured:
+def _pick(parts: dict, windows: dict, segment: np.ndarray, acct: np.ndarray) -> ms.Measured:
+    """Each account's measure from the window of its segment's scorecard (its rows read too)."""
     first = next(iter(parts.values()))
     out = ms.Measured(first.raw.copy(), first.newest.copy(), first.events.copy())
+    out.rows = np.zeros(len(acct), dtype=bool)
+    seg_of_event = np.append(segment, None)[acct]  # acct -1: no account, no segment
     for seg, w in windows.items():
         rows = segment == seg
         out.raw[rows], out.newest[rows], out.events[rows] = (
             parts[w].raw[rows], parts[w].newest[rows], parts[w].events[rows],
         )  # fmt: skip
+        if parts[w].rows is not None:
+            out.rows |= parts[w].rows & (seg_of_event == seg)
     return out
 
 
 def _explain(
-    keys: pd.Index, measured: dict, s: scoring.Scored, window: np.ndarray, as_of: date
+    keys: pd.Index,
+    measured: dict,
+    s: scoring.Scored,
+    window: np.ndarray,
+    as_of: date,
+    spelt: dict | None = None,
 ) -> pd.DataFrame:
     n, m = s.raw.shape
     names = list(MEASURES)
@@ -167,11 +191,14 @@ def _explain(
     count = np.column_stack([measured[x].events for x in names]) if n else np.zeros((0, m), np.int64)  # fmt: skip
     start = np.datetime64(pd.Timestamp(as_of), "s") - (window.astype(np.int64) - 1) * np.timedelta64(1, "D")  # fmt: skip
     nan = np.full(n * m, np.nan)
+    type_codes, type_names = pd.factorize(np.array([" ".join(ms.SOURCE_TYPES[x]) for x in names]))
     df = pd.DataFrame(
         {
             "account_key": pd.Categorical.from_codes(np.repeat(np.arange(n), m), categories=keys),
-            "group": pd.Categorical(np.tile(groups, n)),
-            "measure": pd.Categorical(np.tile(names, n), categories=names),
+            "group": pd.Categorical.from_codes(
+                np.tile([GROUPS.index(g) for g in groups], n), categories=list(GROUPS)
+            ),
+            "measure": pd.Categorical.from_codes(np.tile(np.arange(m), n), categories=names),
             "raw": np.round(s.raw.ravel(), 4),
             "points": np.round(s.points.ravel(), 1),
             "weight": np.round(s.weight.ravel(), 4),
@@ -180,8 +207,11 @@ def _explain(
             "events": count.ravel().astype(np.int64),
             "window_start": start.ravel().astype("datetime64[s]"),
             "window_days": window.ravel().astype(np.int64),
-            "event_types": pd.Categorical(
-                np.tile([" ".join(ms.SOURCE_TYPES[x]) for x in names], n)
+            "event_types": pd.Categorical.from_codes(np.tile(type_codes, n), type_names),
+            "source_rows": (
+                score_sources.interleave([spelt[x] for x in names], n)
+                if spelt
+                else np.full(n * m, "", dtype=object)
             ),
             "previous_contribution": nan,
             "data_change": nan.copy(),
@@ -202,10 +232,10 @@ def _scores(
     scored = s.state == scoring.SCORED
     df = pd.DataFrame(
         {
-            "account": accounts["account"].astype("str").to_numpy(),
-            "owner": accounts["owner"].astype("str").to_numpy(),
-            "geo": accounts["geo"].astype("str").to_numpy(),
-            "region": accounts["region"].astype("str").to_numpy(),
+            "account": accounts["account"].astype("str").reset_index(drop=True),
+            "owner": accounts["owner"].astype("str").reset_index(drop=True),
+            "geo": accounts["geo"].astype("str").reset_index(drop=True),
+            "region": accounts["region"].astype("str").reset_index(drop=True),
             "segment": segment.astype(str),
             "state": s.state.astype(str),
             "score": s.score,
@@ -219,41 +249,44 @@ def _scores(
             "weakest": np.where(scored, scoring.weakest(s, settings.alerts.top_measures), ""),
             "missing": scoring.missing(s),
             "newest_event": newest_any,
-            "account_key": keys.to_numpy(dtype=object).astype(str),
+            "account_key": pd.Series(keys, dtype="str"),
         }
     )
-    for c in ("account", "owner", "geo", "region", "segment", "state", "band", "change_cause",
-              "weakest", "missing", "account_key"):  # fmt: skip
+    for c in ("segment", "state", "band", "change_cause", "weakest", "missing"):
         df[c] = df[c].astype("str")
     return df[[c for c in SCORE_COLUMNS if c != "last_heard"]]
 
 
 def _texts(ev: ms.Events, calls: tone.TextCalls, window: np.ndarray) -> pd.DataFrame:
-    """One row per event with a text in the tone window: its tone call and themes."""
-    rows = np.flatnonzero((calls.text_of_row >= 0) & (ev.acct >= 0) & window)
+    """One row per event with a text in the tone window: its tone call and themes. Each column
+    is a categorical over the distinct texts' values: no string is made per row."""
+    rows = np.flatnonzero((calls.text_of_row >= 0) & ev.known() & window)
     tid = calls.text_of_row[rows]
     f = ev.frame
-    per_text = pd.DataFrame(
-        {
-            "text": calls.texts,
-            "tone": [c.tone for c in calls.calls],
-            "compound": np.round(calls.compound, 4),
-            "decided_by": [" ".join(c.words) for c in calls.calls],
-            "themes": ["; ".join(c.themes) for c in calls.calls],
-            "theme_words": [" ".join(c.theme_words) for c in calls.calls],
-        }
-    )
+    per_text = {
+        "text": calls.texts,
+        "tone": [c.tone for c in calls.calls],
+        "decided_by": [" ".join(c.words) for c in calls.calls],
+        "themes": ["; ".join(c.themes) for c in calls.calls],
+        "theme_words": [" ".join(c.theme_words) for c in calls.calls],
+    }
     out = pd.DataFrame(
         {
-            "account_key": f["account_key"].iloc[rows].astype("str").to_numpy(),
-            "at": f["at"].to_numpy(dtype="datetime64[s]")[rows],
-            "source": f["source"].iloc[rows].astype("str").to_numpy(),
-            "line": f["line"].to_numpy(dtype=np.int64)[rows],
+            "account_key": _text_column(f["account_key"], rows),
+            "at": ev.seconds[rows].view("datetime64[s]"),
+            "source": _text_column(f["source"], rows),
+            "line": ev.line[rows],
+            "compound": np.round(calls.compound, 4)[tid],
         }
     )
-    for c in per_text.columns:
-        col = per_text[c].to_numpy()[tid]
-        out[c] = pd.Categorical(col) if c != "compound" else col
-    for c in ("account_key", "source"):
-        out[c] = out[c].astype("str")
+    for c, values in per_text.items():
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        out[c] = pd.Categorical.from_codes(codes[tid], categories=pd.Index(uniques, dtype="str"))
     return out[TEXT_COLUMNS]
+
+
+def _text_column(s: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``s`` at ``rows``, categorical as the events table keeps it (its codes taken, the
+    categories shared), else as text."""
+    part = s.iloc[rows].reset_index(drop=True)
+    return part if isinstance(part.dtype, pd.CategoricalDtype) else part.astype("str")

@@ -119,31 +119,36 @@ def _apportion(exact10: np.ndarray, counted: np.ndarray) -> np.ndarray:
 
 def weakest(s: Scored, k: int) -> np.ndarray:
     """Per account, the ``k`` measures that cost it the most points, with their points
-    (`; `-joined): what an alert names. Built column by column, not account by account."""
+    (`; `-joined): what an alert names. Each distinct combination is spelt once."""
     n = len(s.state)
     if n == 0:
         return np.zeros(0, dtype=object)
     lost = np.where(~np.isnan(s.points) & (s.weight > 0), s.weight * (100 - np.nan_to_num(s.points)), -1.0)  # fmt: skip
     order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
+    rows = np.arange(n)[:, None]
+    shown = lost[rows, order] > 0
+    pts = np.rint(np.nan_to_num(s.points[rows, order])).astype(np.int64)  # as "%.0f" rounds
+    # One integer per (measure, points) or -1, then the combinations of the k of them.
+    code = np.where(shown, order * 1000 + pts, -1)
+    combos, inverse = np.unique(code, axis=0, return_inverse=True)
     names = np.array(NAMES, dtype=object)
-    out = np.full(n, "", dtype=object)
-    rows = np.arange(n)
-    for t in range(order.shape[1]):
-        j = order[:, t]
-        pts = np.char.mod("%.0f", np.nan_to_num(s.points[rows, j])).astype(object)
-        piece = names[j] + " (" + pts + " pts)"
-        sep = np.where(out == "", "", "; ")
-        out = np.where(lost[rows, j] > 0, out + sep + piece, out)
-    return out
+    said = [
+        "; ".join(f"{names[c // 1000]} ({c % 1000} pts)" for c in combo if c >= 0)
+        for combo in combos.tolist()
+    ]
+    return np.asarray(said, dtype=object)[inverse.reshape(-1)]
 
 
 def missing(s: Scored) -> np.ndarray:
-    """Per account, the measures of its scorecard without data (space-separated)."""
-    out = np.full(len(s.state), "", dtype=object)
-    for j, name in enumerate(NAMES):
-        gap = np.isnan(s.points[:, j]) & (s.weight[:, j] > 0)
-        out = np.where(gap, out + np.where(out == "", "", " ") + name, out)
-    return out
+    """Per account, the measures of its scorecard without data (space-separated); each distinct
+    set spelt once."""
+    gap = np.isnan(s.points) & (s.weight > 0)
+    if not len(gap):
+        return np.zeros(0, dtype=object)
+    bits = (gap.astype(np.int64) << np.arange(len(NAMES))).sum(axis=1)
+    combos, inverse = np.unique(bits, return_inverse=True)
+    said = [" ".join(m for j, m in enumerate(NAMES) if c >> j & 1) for c in combos.tolist()]
+    return np.asarray(said, dtype=object)[inverse.reshape(-1)]
 
 
 def group_of(measure: str) -> str:

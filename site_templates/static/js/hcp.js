@@ -185,6 +185,18 @@ window.HCP = window.HCP || { data: {} };
     });
   };
 
+  // Each account's health-check pack (render/packs.py rewrites static/js/packs.js in every site
+  // folder with that folder's packs; the copy the site ships is an empty map). HCP.packsReady()
+  // loads it once, on the first page part that asks (a page without grids or X-Ray never does),
+  // and resolves when it is loaded; HCP.packOf(key) is then the deck's address, or null.
+  let packsLoaded = null;
+  HCP.packsReady = () =>
+    packsLoaded || (packsLoaded = HCP.load(HCP.root + "static/js/packs.js").catch(() => {}));
+  HCP.packOf = (key) => {
+    const packs = window.HCP_PACKS || {};
+    return key && Object.prototype.hasOwnProperty.call(packs, key) ? HCP.root + packs[key] : null;
+  };
+
   // The X-Ray file an account lives in: FNV-1a of the key's UTF-8, as render/shards.py computes.
   HCP.bucket = function (key, buckets) {
     let h = 0x811c9dc5;

@@ -175,6 +175,16 @@
     facts.querySelector('[data-fact="crm"]').replaceChildren(crm
       ? HCP.el("a", { href: crm, target: "_blank", rel: "noopener", text: "Open the account to log a check" }) : "");
 
+    HCP.packsReady().then(() => {
+      // The account's health-check pack, when the nightly run made one (a check is due soon).
+      facts.querySelector("[data-pack-fact]")?.remove();
+      const pack = HCP.packOf(key);
+      if (!pack) return;
+      facts.append(HCP.el("div", { "data-pack-fact": true },
+        HCP.el("dt", { text: "Health-check pack" }),
+        HCP.el("dd", {}, HCP.el("a", { href: pack, download: "", text: "Download the deck (PowerPoint)" }))));
+    });
+
     const cons = t.contracts.where("account_key", key);
     const occs = t.occasions.where("account_key", key);
     const acts = t.activities.where("account_key", key);
@@ -228,9 +238,32 @@
     showGrid(root, "j.", t.journey_cases.pick(t.journey_cases.where("account_key", key)), key);
   }
 
+  // A measure's link: the timeline shows exactly the events it read. The timeline's other
+  // filters and search are cleared (they would hide some), the measure's filter set, and the
+  // URL changed (hashchange redraws every table from it, and Back undoes it).
+  function followFilterLink(root, e) {
+    const a = e.target.closest("a[data-filter-link]");
+    if (!a || !root.contains(a)) return;
+    const prefix = a.dataset.filterLink;
+    const grid = grids.get(prefix);
+    const section = root.querySelector('section[data-state-prefix="' + prefix + '"]');
+    if (!grid || !section) return;
+    e.preventDefault();
+    const p = HCP.gridState.clear(HCP.state.read(), grid.spec);
+    p.set(prefix + a.dataset.param, a.dataset.value);
+    location.hash = p.toString();
+    section.scrollIntoView({ block: "start" });
+    const heading = section.querySelector("h2");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const root = document.querySelector("[data-xray]");
     if (!root) return;
+    root.addEventListener("click", (e) => followFilterLink(root, e));
     show(root);
     window.addEventListener("hashchange", () => show(root));
   });

@@ -1,6 +1,7 @@
 // One cell of a table, drawn by its column's type (<th data-type>): money, number, id, percent,
 // date, flag, status, xray (a link to the account's X-Ray), link (an owner's or a region's
-// page), sentence (text that wraps: a next action), text. Each cell carries its column's label
+// page), filter (a link to another table of the page filtered to the value), sentence (text
+// that wraps: a next action), text. Each cell carries its column's label
 // (data-label), which a phone's card layout shows beside the value (static/app.css). A value goes into the page only as text or as an attribute set by HCP.el: a name
 // from a report never becomes markup.
 "use strict";
@@ -37,6 +38,11 @@
         const key = col.keys ? col.key(i) : table.has(c.keyCol) ? table.col(c.keyCol).get(i) : null;
         if (key) cell.append(HCP.el("a", { href: HCP.xrayOf(key), text: v }));
         else cell.textContent = plain(v);
+        const pack = key && HCP.packOf(key);
+        if (pack) {
+          cell.append(" ", HCP.el("a", { href: pack, download: "", class: "pack",
+            "aria-label": "Health-check pack of " + plain(v) + " (PowerPoint)", text: "pack" }));
+        }
         break;
       }
       case "link": {
@@ -47,12 +53,25 @@
         } else cell.textContent = plain(v);
         break;
       }
+      case "filter": {
+        // A link that shows another table of the page filtered to this value (the X-Ray's
+        // measure -> its events in the timeline): the target's prefix and filter name are the
+        // column's data-target and data-param; the page's script follows it (xray.js).
+        if (v == null || v === "") break;
+        const p = HCP.state.read();
+        p.set(c.target + c.param, String(v));
+        cell.append(HCP.el("a", { href: "#" + p.toString(), text: String(v), "data-filter-link": c.target,
+          "data-param": c.param, "data-value": String(v) }));
+        break;
+      }
       case "sentence": {
-        cell.textContent = plain(v);
+        // In a span: a laptop shows two lines of it (app.css), the whole on focus or a click.
+        cell.append(HCP.el("span", { class: "text", text: plain(v) }));
         cell.className = "sentence";
         // data-crm: the sentence ends with a link to the account's record, to log the check.
         const crm = c.crm && v && table.has("account") ? HCP.crmOf(table.col("account").get(i)) : null;
         if (crm) cell.append(" ", HCP.el("a", { href: crm, class: "crm", target: "_blank", rel: "noopener", text: "Open in the CRM" }));
+        else if (v) cell.firstChild.tabIndex = 0; // focus opens a clamped sentence (app.css)
         break;
       }
       default:
@@ -60,6 +79,7 @@
     }
     if (cell.textContent.length > 28) cell.title = cell.textContent;
     if (c.minor) cell.classList.add("minor");
+    if (c.low) cell.classList.add("low");
     cell.dataset.label = c.label;
     return cell;
   }

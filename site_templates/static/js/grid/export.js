@@ -79,8 +79,52 @@
       }));
     }
     const widths = columns.map((c) => ({ width: HCP.cells.numeric(c.type) ? 14 : 24 }));
-    // A named sheet, its header row frozen. (write-excel-file 4.1.1 writes no autofilter.)
-    return window.writeXlsxFile(data, { columns: widths, stickyRowsCount: 1, sheet: sheet || "Sheet1" }).toBlob();
+    const name = sheet || "Sheet1";
+    // A named sheet, its header row frozen, an autofilter on the header over every row.
+    return window.writeXlsxFile(data, { columns: widths, stickyRowsCount: 1, sheet: name },
+      { features: [autoFilter(name, header.length, data.length)] }).toBlob();
+  }
+
+  // Column 1 -> A, 27 -> AA: a spreadsheet's column letters.
+  function columnLetters(n) {
+    let out = "";
+    for (; n > 0; n = Math.floor((n - 1) / 26)) out = String.fromCharCode(65 + ((n - 1) % 26)) + out;
+    return out;
+  }
+
+  const xmlText = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+  // An autofilter over the first sheet's columns x rows (the header row first). write-excel-file
+  // has no option for it (none in 4.1.1, its latest); its "features" hook (its README,
+  // "Features") lets a caller transform the XML it writes, which is what this does, as Excel
+  // itself writes a filter: <autoFilter ref="A1:H40"/> just after <sheetData> (ECMA-376's
+  // order: nothing this export writes lies between them), and the hidden defined name
+  // _xlnm._FilterDatabase over the same cells in workbook.xml, without which Excel may drop it.
+  function autoFilter(sheet, columns, rows) {
+    const last = columnLetters(Math.max(1, columns));
+    const ref = "A1:" + last + Math.max(1, rows);
+    // 'Sheet name'!$A$1:$H$40, an apostrophe in the name doubled; then escaped for XML.
+    const range = "'" + String(sheet).replace(/'/g, "''") + "'!$A$1:$" + last + "$" + Math.max(1, rows);
+    const name = '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">' + xmlText(range) + "</definedName>";
+    return { files: { transform: {
+      "xl/worksheets/sheet{id}.xml": {
+        transform(xml, options, where) {
+          if ((where && where.sheetIndex) || /<autoFilter\b/.test(xml)) return xml;
+          const filter = '<autoFilter ref="' + ref + '"/>';
+          if (xml.includes("</sheetData>")) return xml.replace("</sheetData>", "</sheetData>" + filter);
+          return xml.replace(/<sheetData\s*\/>/, (m) => m + filter);
+        },
+      },
+      "xl/workbook.xml": {
+        transform(xml) {
+          if (/_xlnm\._FilterDatabase/.test(xml)) return xml;
+          if (/<definedNames>/.test(xml)) return xml.replace("</definedNames>", name + "</definedNames>");
+          if (/<definedNames\s*\/>/.test(xml)) return xml.replace(/<definedNames\s*\/>/, "<definedNames>" + name + "</definedNames>");
+          // <definedNames> follows <sheets> (and comes before <calcPr>).
+          return xml.replace("</sheets>", "</sheets><definedNames>" + name + "</definedNames>");
+        },
+      },
+    } } };
   }
 
   // targets-2026-11-23.csv; with a tag (the X-Ray's account, the filters):
@@ -91,6 +135,6 @@
   // A value as part of a file's name: lower case, letters and digits of any script, dashes.
   const namePart = (v) => String(v).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40);
 
-  HCP.exporting = { cell, cells, csv, xlsx, fileName, namePart, safeText };
+  HCP.exporting = { cell, cells, csv, xlsx, fileName, namePart, safeText, columnLetters };
   HCP.safeText = safeText;
 })(window.HCP);

@@ -7,26 +7,72 @@
 (function (HCP) {
   // Free text: every word must be found in some searched column, case-insensitively, as plain
   // text (never a pattern). null when nothing is to be searched.
+  //
+  // Made as one mask of the rows that match (typed arrays, no call per row and column): a
+  // dictionary's entries are lowered once per column (kept) and tested once per word, so a
+  // search over 185,000 rows costs a few passes over small integer arrays.
   function matcher(table, searchCols, text) {
     const terms = String(text || "").toLowerCase().split(/\s+/).filter(Boolean);
     const cols = searchCols.filter((c) => table.has(c)).map((c) => table.col(c));
     if (!terms.length || !cols.length) return null;
-    const tests = terms.map((term) => cols.map((col) => {
-      if (col.kind === "dict") {
-        // Each dictionary entry is tested once; rows then only look their code up.
-        const hit = Uint8Array.from(col.dict, (v) => (String(v).toLowerCase().includes(term) ? 1 : 0));
-        const codes = col.codes;
-        return (i) => hit[codes[i]] === 1;
+    // The same search with another filter changed (an owner picked): the mask is kept.
+    const key = searchCols.join(",") + "\u0001" + terms.join(" ");
+    const last = lastMatch.get(table);
+    if (last && last.key === key) return last.match;
+    const n = table.n;
+    let mask = null; // rows every word so far was found in
+    for (const term of terms) {
+      const found = new Uint8Array(n);
+      for (const col of cols) {
+        if (col.kind === "dict") {
+          const low = loweredDict(col);
+          const hit = new Uint8Array(low.length);
+          let any = false;
+          for (let j = 0; j < low.length; j++) if (low[j].includes(term)) { hit[j] = 1; any = true; }
+          if (!any) continue;
+          const codes = col.codes;
+          for (let i = 0; i < n; i++) found[i] |= hit[codes[i]];
+        } else {
+          const low = col.lowered();
+          for (let i = 0; i < n; i++) if (!found[i] && low[i].includes(term)) found[i] = 1;
+        }
       }
-      const low = col.lowered();
-      return (i) => low[i].includes(term);
-    }));
-    return (i) => tests.every((anyCol) => anyCol.some((test) => test(i)));
+      if (mask) for (let i = 0; i < n; i++) mask[i] &= found[i];
+      else mask = found;
+    }
+    const match = (i) => mask[i] === 1;
+    lastMatch.set(table, { key, match });
+    return match;
+  }
+  const lastMatch = new WeakMap(); // table -> the last search's {key, match}
+
+  // Make the searched columns' lower-case text ahead of the first search (the page calls it
+  // when idle): 100,000 account names take tens of milliseconds to lower, once.
+  function prepare(table, searchCols) {
+    for (const c of searchCols) {
+      if (!table.has(c)) continue;
+      const col = table.col(c);
+      if (col.kind === "dict") loweredDict(col);
+      else col.lowered();
+    }
+  }
+
+  // A dictionary's entries as lower-case text, made once per column.
+  const loweredDicts = new WeakMap();
+  function loweredDict(col) {
+    let low = loweredDicts.get(col);
+    if (!low) {
+      low = col.dict.map((v) => (v == null ? "" : String(v).toLowerCase()));
+      loweredDicts.set(col, low);
+    }
+    return low;
   }
 
   // The rows to show, in perm's order. view:
-  //   filters: [[column, value], ...], each keeping the rows whose value is exactly that text
-  //     ("" sets no filter); a value the table does not hold, or a column it lacks, keeps none;
+  //   filters: [[column, value, match], ...], each keeping the rows whose value is exactly that
+  //     text ("" sets no filter), or, with match "word", whose value holds it as one of its
+  //     space-separated words (a timeline event read by several score measures); a value the
+  //     table does not hold, or a column it lacks, keeps none;
   //   search, searchCols: free text over these columns (see matcher);
   //   group: a column; a group starts wherever its value changes (perm puts groups together);
   //   sum: a numeric column to total; once: a column (contract_id) whose each value adds its
@@ -38,11 +84,24 @@
     const t = table, n = t.n;
     const codeArrays = [], wanted = [], plain = [];
     let none = false;
-    for (const [name, raw] of view.filters || []) {
+    for (const [name, raw, match] of view.filters || []) {
       if (!raw) continue;
       const value = String(raw);
       if (!t.has(name)) { none = true; continue; }
       const col = t.col(name);
+      if (match === "word") {
+        // Each distinct value is split once; rows then test their code (or value) against it.
+        const holds = (v) => v != null && String(v).split(" ").includes(value);
+        if (col.kind === "dict") {
+          const hit = Uint8Array.from(col.dict, (v) => (holds(v) ? 1 : 0));
+          codeArrays.push(hit.length ? col.codes.map((c) => hit[c]) : col.codes);
+          wanted.push(hit.length ? 1 : -1);
+        } else {
+          codeArrays.push(Uint8Array.from({ length: n }, (_, i) => (holds(col.get(i)) ? 1 : 0)));
+          wanted.push(1);
+        }
+        continue;
+      }
       if (col.kind === "dict") {
         const code = col.dict.findIndex((v) => String(v) === value); // true/false: as text
         if (code < 0) none = true;
@@ -54,8 +113,9 @@
     }
     const match = matcher(t, view.searchCols || [], view.search);
     const groupCol = view.group && t.has(view.group) ? t.col(view.group) : null;
-    const sum = view.sum && t.has(view.sum) ? t.col(view.sum) : null;
-    const once = sum && view.once && t.has(view.once) ? t.col(view.once) : null;
+    const sumCol = view.sum && t.has(view.sum) ? t.col(view.sum) : null;
+    const sum = sumCol ? amounts(sumCol) : null;
+    const once = sumCol && view.once && t.has(view.once) ? t.col(view.once) : null;
     // Which contracts were counted: marks in typed arrays indexed by a dense id per contract
     // (a Set cost a sixth of a filter pass at 180,000 rows); a group's marks are its number.
     const ids = once ? denseIds(once) : null;
@@ -78,7 +138,7 @@
         if (v == null || String(v) !== plain[f][1]) { ok = false; break; }
       }
       if (!ok || (match && !match(i))) continue;
-      const amount = sum ? sum.get(i) || 0 : 0;
+      const amount = sum ? sum[i] : 0;
       const id = ids ? ids.of[i] : 0;
       if (groupCol) {
         const g = groupCol.get(i);
@@ -101,6 +161,20 @@
     return { items: items.subarray(0, m), groups, rows, total, tallies };
   }
 
+  // A column to total as numbers, a blank as 0, made once per column: the pass then reads a
+  // typed array, not a value to convert per row.
+  const sums = new WeakMap();
+  function amounts(col) {
+    let out = sums.get(col);
+    if (!out) {
+      const n = col.kind === "dict" ? col.codes.length : col.values.length;
+      out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = +col.get(i) || 0;
+      sums.set(col, out);
+    }
+    return out;
+  }
+
   // Each row's value of the column col as a dense number 0, 1, ... (made once per column): {of, count}.
   const dense = new WeakMap();
   function denseIds(col) {
@@ -120,9 +194,15 @@
 
   // The distinct values a filter can offer, as text: a dictionary's entries that occur (in its
   // sorted order), else the values sorted by locale; blanks are not offered.
-  function options(table, name) {
+  // match "word": the distinct words of the values instead, sorted.
+  function options(table, name, match) {
     if (!table.has(name)) return [];
     const col = table.col(name);
+    if (match === "word") {
+      const words = new Set();
+      for (const v of options(table, name)) for (const w of v.split(" ")) if (w) words.add(w);
+      return Array.from(words).sort((a, b) => a.localeCompare(b));
+    }
     if (col.kind === "dict") {
       const seen = new Uint8Array(col.dict.length);
       for (let i = 0; i < table.n; i++) seen[col.codes[i]] = 1;
@@ -132,5 +212,5 @@
     return values.sort((a, b) => a.localeCompare(b));
   }
 
-  HCP.filtering = { matcher, run, options };
+  HCP.filtering = { matcher, run, options, prepare };
 })(window.HCP);

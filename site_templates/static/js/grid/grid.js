@@ -26,6 +26,7 @@
 
 (function (HCP) {
   const SMALL = 300; // a table this small is drawn whole (its rows may then wrap)
+  const LONG_LIST = 50; // a filter offering more values than this gets a set width (app.css)
 
   class Grid {
     constructor(section, table) {
@@ -58,10 +59,13 @@
           keyCol: th.dataset.key || "account_key",
           folder: th.dataset.folder || "",
           folderCol: th.dataset.folderCol || "",
+          target: th.dataset.target || "", // type filter: the prefix of the table it filters
+          param: th.dataset.param || "", // ... and the name of that table's filter
           yes: th.dataset.yes || "yes",
           tone: th.dataset.tone || "",
           crm: "crm" in th.dataset,
           minor: th.classList.contains("minor"),
+          low: th.classList.contains("low"),
           exportOnly: th.hidden, // <th hidden>: not drawn, still exported
           shown: !th.hidden,
           col: null,
@@ -113,13 +117,22 @@
       for (const c of this.columns) c.col = table.has(c.name) ? table.col(c.name) : null;
       this.spec.sortable = this.columns.filter((c) => c.col).map((c) => c.name);
       this.view.setWhole(table.n <= SMALL);
+      // The values each filter offers, to look one up without walking thousands of <option>s.
+      this.offered = new Map();
       for (const s of this.selects) {
         while (s.options.length > 1) s.remove(1);
-        const values = HCP.filtering.options(table, s.dataset.filter);
+        const values = HCP.filtering.options(table, s.dataset.filter, s.dataset.match);
         if (s.dataset.order === "desc") values.reverse();
         for (const v of values) s.append(HCP.el("option", { value: v, text: v }));
+        this.offered.set(s, new Set(values));
+        s.classList.toggle("long", values.length > LONG_LIST); // a set width (app.css): why there
       }
       this.apply();
+      // The search's lower-case text is made while nobody types, not on the first key.
+      if (this.search && table.n > SMALL) {
+        const idle = window.requestIdleCallback || ((f) => setTimeout(f, 200));
+        idle(() => { if (this.table === table) HCP.filtering.prepare(table, this.searchCols); });
+      }
     }
 
     // -- state: the URL is the truth; controls write it, then the view is drawn from it --------
@@ -142,6 +155,11 @@
         if (action.dataset.action === "csv") this.downloadCSV();
         else if (action.dataset.action === "xlsx") this.downloadXLSX(action);
         else if (action.dataset.action === "print") window.print();
+      });
+      // A click on a next action clamped to two lines opens it whole, and closes it again.
+      this.tableEl.tBodies[0].addEventListener("click", (e) => {
+        const text = e.target.closest("td.sentence .text");
+        if (text) text.parentElement.classList.toggle("open");
       });
       this.tableEl.tHead.addEventListener("click", (e) => {
         const button = e.target.closest("button.sort");
@@ -182,8 +200,9 @@
       for (const s of this.selects) {
         const v = view.filters[s.name];
         // A shared link may name a value this page does not hold: keep it, and show no rows.
-        if (v && !Array.from(s.options).some((o) => o.value === v)) {
+        if (v && !this.offered.get(s).has(v)) {
           s.append(HCP.el("option", { value: v, text: v + " (none here)" }));
+          this.offered.get(s).add(v);
         }
         s.value = v;
       }
@@ -229,7 +248,7 @@
 
     filter() {
       const out = HCP.filtering.run(this.table, this.perm, {
-        filters: this.selects.map((s) => [s.dataset.filter, s.value]),
+        filters: this.selects.map((s) => [s.dataset.filter, s.value, s.dataset.match]),
         search: this.search ? this.search.value : "",
         searchCols: this.searchCols,
         group: this.group,
@@ -351,6 +370,10 @@
       if (payload) HCP.grids.push(new Grid(section, new HCP.Table(payload)));
     }
     if (!document.querySelector("[data-xray]")) HCP.ready();
+    // The packs' map loads after the page: draw again once, to add each account's pack link.
+    if (HCP.grids.length) HCP.packsReady().then(() => {
+      if (Object.keys(window.HCP_PACKS || {}).length) for (const g of HCP.grids) g.draw();
+    });
   });
 
   // The moment a page is usable: its tables are drawn (the benchmark reads HCP.readyAt).

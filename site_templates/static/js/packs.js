@@ -1,0 +1,1 @@
+window.HCP_PACKS = window.HCP_PACKS || {};

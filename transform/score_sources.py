@@ -1,0 +1,171 @@
+"""The source rows behind each measure: which lines of which reports a measure read, per account.
+
+Two views of the same facts (each measure's rows of the events table, :class:`measures.Measured`):
+
+- :func:`source_rows`: per account and measure, the report lines as compact text for
+  ``health_explain`` (``activities:12-14,40;tickets:7``: runs of consecutive lines as ranges, each
+  report named once), capped at :data:`CAP` pieces with the count of the rows left out
+  (``... (+37 more)``): a person reads it, the X-Ray's link shows them all;
+- :func:`event_measures`: per event read by any measure, the measures that read it
+  (``health_sources``), which the X-Ray's timeline filters by, so that a measure links to exactly
+  its events.
+
+Both are vectorised over the event rows (one sort of each distinct set of rows by account, report
+and line, when it is not in that order already); measures that read the same rows (touches and
+contacts, days late and unpaid amount) share one computation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hcportal.transform.measures import Events
+
+CAP = 6  # pieces (a line or a range of lines) spelt out per account and measure
+SOURCE_COLUMNS = ["account_key", "source", "line", "type", "measures"]
+
+
+def _codes(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
+    s = ev.frame[col]
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype("category")
+    return s.cat.codes.to_numpy().astype(np.int64), [str(c) for c in s.cat.categories]
+
+
+def _digest(mask: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+
+
+def source_rows(ev: Events, rows: dict[str, np.ndarray | None], cap: int = CAP) -> dict:
+    """Per measure, a pyarrow string array over the accounts: the report lines it read ("" for
+    none). The text is made by Arrow's compute kernels, not a Python loop per account."""
+    src, names = _codes(ev, "source")
+    # Every row any measure read, in (account, report, line) order: one sort (none when the
+    # reports list each account's rows in time order, as the events come); each measure then
+    # takes its rows from it in that order.
+    union = np.zeros(len(ev.acct), dtype=bool)
+    for mask in rows.values():
+        if mask is not None:
+            union |= mask
+    idx = np.flatnonzero(union)
+    a, s, ln = ev.acct[idx], src[idx], ev.line[idx]
+    if not _sorted(a, s, ln):
+        if len(idx) and ln.max() < 2**32 and s.max() < 16 and ln.min() >= 0:
+            idx = idx[np.argsort((a << 36) | (s << 32) | ln)]  # one key: faster than lexsort
+        else:
+            idx = idx[np.lexsort((ln, s, a))]
+    done: dict[bytes, pa.Array] = {}
+    out = {}
+    for measure, mask in rows.items():
+        if mask is None:
+            out[measure] = pa.array(np.full(ev.n, "", dtype=object), pa.string())
+            continue
+        key = _digest(mask)
+        if key not in done:
+            done[key] = _spell(ev.acct, src, names, ev.line, idx[mask[idx]], ev.n, cap)
+        out[measure] = done[key]
+    return out
+
+
+def interleave(columns: list[pa.Array], n: int) -> pd.Series:
+    """``columns`` (one per measure, each over the ``n`` accounts) as one column in the order
+    of health_explain's rows (account by account, measure by measure)."""
+    m = len(columns)
+    if not n or not m:
+        return pd.Series(np.full(n * m, "", dtype=object), dtype="str")
+    whole = pa.concat_arrays(columns)
+    at = (np.arange(m)[None, :] * n + np.arange(n)[:, None]).ravel()
+    return pd.Series(whole.take(pa.array(at)), dtype="str")
+
+
+def _spell(
+    acct: np.ndarray, src: np.ndarray, names: list[str], line: np.ndarray, idx: np.ndarray,
+    n: int, cap: int,
+) -> pa.Array:  # fmt: skip
+    if not len(idx):
+        return pa.array(np.full(n, "", dtype=object), pa.string())
+    a, s, ln = acct[idx], src[idx], line[idx]  # in (account, report, line) order
+    new_acct = np.r_[True, a[1:] != a[:-1]]
+    new_src = new_acct | np.r_[True, s[1:] != s[:-1]]
+    start = new_src | np.r_[True, ln[1:] > ln[:-1] + 1]  # a piece: consecutive lines of a report
+    first = np.flatnonzero(start)
+    last = np.r_[first[1:], len(a)] - 1
+    p_new_acct = new_acct[first]
+    head = np.maximum.accumulate(np.where(p_new_acct, np.arange(len(first)), 0))
+    keep = np.arange(len(first)) - head < cap
+    rows_kept = np.bincount(a[first][keep], weights=(last - first + 1)[keep], minlength=n)
+    more = np.bincount(a, minlength=n) - rows_kept.astype(np.int64)
+    first, last = first[keep], last[keep]
+    # Each piece: its separator and report (";tickets:" when the report changes, "," when it
+    # does not, nothing before an account's first), then its line or range of lines.
+    kind = np.where(p_new_acct[keep], 0, np.where(new_src[first], 1, 2))
+    prefixes = pa.array([f"{x}:" for x in names] + [f";{x}:" for x in names] + [","])
+    prefix = prefixes.take(
+        pa.array(np.where(kind == 2, 2 * len(names), kind * len(names) + s[first]))
+    )
+    lo = pc.cast(pa.array(ln[first]), pa.string())
+    hi = pc.cast(pa.array(ln[last]), pa.string())
+    body = pc.if_else(pa.array(ln[last] > ln[first]), pc.binary_join_element_wise(lo, hi, "-"), lo)
+    pieces = pc.binary_join_element_wise(prefix, body, "")
+    kept_acct = a[first]
+    bounds = np.flatnonzero(np.r_[True, kept_acct[1:] != kept_acct[:-1]])
+    offsets = pa.array(np.r_[bounds, len(kept_acct)].astype(np.int32))
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, pieces), "")
+    capped = more[kept_acct[bounds]]
+    note = pc.binary_join_element_wise(
+        pa.array(np.full(len(bounds), " (+", dtype=object)), pc.cast(pa.array(capped), pa.string()),
+        pa.array(np.full(len(bounds), " more)", dtype=object)), "",
+    )  # fmt: skip
+    joined = pc.if_else(pa.array(capped > 0), pc.binary_join_element_wise(joined, note, ""), joined)
+    # Onto every account: "" where it read nothing.
+    where = np.full(n, len(bounds), dtype=np.int64)
+    where[kept_acct[bounds]] = np.arange(len(bounds))
+    return pa.concat_arrays([joined.cast(pa.string()), pa.array([""], pa.string())]).take(
+        pa.array(where)
+    )
+
+
+def _sorted(a: np.ndarray, s: np.ndarray, ln: np.ndarray) -> bool:
+    """Whether (account, report, line) never decreases from one row to the next; accounts need
+    only come grouped (each account's rows together), which :func:`_spell` checks by its runs."""
+    if len(a) < 2:
+        return True
+    same_a = a[1:] == a[:-1]
+    runs = 1 + int((~same_a).sum())
+    if runs != np.count_nonzero(np.bincount(a)):
+        return False
+    same_s = same_a & (s[1:] == s[:-1])
+    up_s = same_a & (s[1:] > s[:-1])
+    return bool(np.all(~same_a | up_s | (same_s & (ln[1:] >= ln[:-1]))))
+
+
+def event_measures(ev: Events, rows: dict[str, np.ndarray | None]) -> pd.DataFrame:
+    """One row per event read by any measure: its account, report, line, type, and the measures
+    that read it (space-separated, in the measures' order)."""
+    names = [m for m, r in rows.items() if r is not None]
+    bits = np.zeros(len(ev.frame), dtype=np.int32)
+    for j, m in enumerate(names):
+        bits |= rows[m].view(np.uint8).astype(np.int32) << j
+    idx = np.flatnonzero(bits)
+    # The combinations of measures in use, numbered by a table (no sort of millions of rows).
+    combos = np.flatnonzero(np.bincount(bits[idx], minlength=1))
+    number = np.zeros(int(combos.max()) + 1 if len(combos) else 1, dtype=np.int64)
+    number[combos] = np.arange(len(combos))
+    code = number[bits[idx]]
+    said = [" ".join(m for j, m in enumerate(names) if c >> j & 1) for c in combos.tolist()]
+    f = ev.frame
+    # Text columns stay as the events table has them (categorical there): no string per row.
+    return pd.DataFrame(
+        {
+            "account_key": f["account_key"].iloc[idx].reset_index(drop=True),
+            "source": f["source"].iloc[idx].reset_index(drop=True),
+            "line": ev.line[idx],
+            "type": f["type"].iloc[idx].reset_index(drop=True),
+            "measures": pd.Categorical.from_codes(code, categories=said),
+        }
+    )[SOURCE_COLUMNS]
