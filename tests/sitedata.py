@@ -18,6 +18,8 @@ from tests.conftest import CLOCK, TODAY
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 GENERATED = "2026-11-23T06:00:00+00:00"
+# Hostile text in the journeys variant's accounts report: a tier becomes a filter's option.
+HOSTILE_TIER = '<img src=x onerror="document.title=1">"</script>'
 
 
 def pin_meta(tables: transform.Tables, reports: dict[str, int]) -> None:
@@ -107,3 +109,24 @@ def shared_demo_site(tmp_path_factory) -> Path:
         demo_site(folder / "site", folder / "raw")
 
     return built_once(tmp_path_factory, "demo-site", build) / "site"
+
+
+def shared_journeys_site(tmp_path_factory) -> Path:
+    """The demo CRM's 300 accounts of seed 5 (one account's tier is hostile text) through the real
+    transform: a folder with its tables (``data``) and its site (``site``), built once per test run
+    and shared read-only by the journeys and health map pages' tests (as above). Seed 5 at this
+    size holds the demo's designed-in journey pattern and every band of the health map."""
+    from tests.conftest import built_once
+
+    def build(folder: Path) -> None:
+        raw = folder / "raw"
+        raw.mkdir()
+        for name, df in democrm.generate(accounts=300, seed=5, today=TODAY).items():
+            if name == "accounts":
+                df.loc[0, "Tier"] = HOSTILE_TIER
+            df.to_csv(raw / f"{name}.csv", index=False)
+        tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
+        transform.write(tables, folder / "data")
+        render.render_site(tables, folder / "site", SiteSettings())
+
+    return built_once(tmp_path_factory, "journeys-site", build)

@@ -24,8 +24,7 @@ from hcportal import render, transform
 from hcportal.render.settings import SiteSettings
 from hcportal.transform.health_map import health_map
 from hcportal.transform.healthmap_rules import HealthMapSettings
-from tests.conftest import built_once
-from tests.sitedata import demo_tables
+from tests.sitedata import shared_journeys_site
 
 WATCH = """
 window.__csp = [];
@@ -39,12 +38,6 @@ EXPERIENCE = "How satisfied are you with Technical Support?"
 TEAM = "How satisfied are you with your Account Team?"
 
 
-def _build(folder: Path) -> None:
-    tables = demo_tables(folder / "raw", accounts=150, seed=5)
-    transform.write(tables, folder / "data")
-    render.render_site(tables, folder / "site", SiteSettings())
-
-
 # The fast loop keeps the map's figures against the transform's, its exports, the X-Ray's survey
 # block and hostile text; the other browser checks of the map (the keyboard walk over every
 # account, filters, sets, widths, hover) run in make test.
@@ -53,7 +46,7 @@ REPEATS = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    return built_once(tmp_path_factory, "healthmap-site", _build)
+    return shared_journeys_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

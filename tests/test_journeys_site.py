@@ -16,33 +16,19 @@ import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Page, expect
 
-from hcportal import democrm, render, transform
+from hcportal import transform
 from hcportal.cli import main
-from hcportal.render.settings import SiteSettings
 from hcportal.transform.journey_settings import JourneySettings
 from hcportal.transform.journeys import dropoff
-from hcportal.transform.settings import TransformSettings
-from tests.conftest import CLOCK, TODAY, built_once
+from tests.sitedata import HOSTILE_TIER as HOSTILE
+from tests.sitedata import shared_journeys_site
 
 ROOT = Path(__file__).resolve().parent.parent
-HOSTILE = '<img src=x onerror="document.title=1">"</script>'
 WATCH = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation",
   (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
 """
-
-
-def _build(folder: Path) -> None:
-    raw = folder / "raw"
-    raw.mkdir()
-    for name, df in democrm.generate(accounts=300, seed=5, today=TODAY).items():
-        if name == "accounts":  # a hostile tier: it becomes a filter's option
-            df.loc[0, "Tier"] = HOSTILE
-        df.to_csv(raw / f"{name}.csv", index=False)
-    tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
-    transform.write(tables, folder / "data")
-    render.render_site(tables, folder / "site", SiteSettings())
 
 
 # The fast loop keeps the page's figures, a filter, the charts and exports and the inventory page;
@@ -52,7 +38,7 @@ REPEATS = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    return built_once(tmp_path_factory, "journeys-site", _build)
+    return shared_journeys_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

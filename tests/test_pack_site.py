@@ -3,22 +3,22 @@ pack, and the link downloads the deck the nightly step put in the site (issue 18
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from hcportal import render
 from hcportal.render import packs
-from hcportal.render.settings import SiteSettings
-from tests.sitedata import fixture_tables
+from tests.sitedata import fixture_tables, shared_fixed_site
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> tuple[Path, list[str]]:
     work = tmp_path_factory.mktemp("packsite")
     tables = fixture_tables()
-    render.render_site(tables, work / "site", SiteSettings())
+    # The shared fixed site is these tables' site; a copy, since the packs are written into it.
+    shutil.copytree(shared_fixed_site(tmp_path_factory), work / "site")
     made = packs.publish_packs(tables, work / "site", work / "cache", 30, None)
     assert made.packs > 0
     return work / "site", packs.due_accounts(tables, 30)
