@@ -6,9 +6,10 @@ program, links that fetch from the network when the deck is opened. So a ``.pptx
 when it is a plain presentation and nothing else:
 
 - the zip is whole and honest: no entry encrypted, no bytes the zip's directory does not account
-  for (a second archive hidden between or after the entries), no name that leaves the package
-  (``..``, an absolute path, a backslash, a drive), no two entries for one part, and sizes that
-  cannot explode when opened (a zip bomb);
+  for (a second archive hidden between or after the entries; the end record ends the file), no
+  name that leaves the package (``..``, an absolute path, a backslash, a drive), no two entries
+  for one part, parts stored or deflated as Office writes them (no bzip2, LZMA, ...), and sizes
+  that cannot explode when opened (a zip bomb);
 - every part is a presentation's part (slides, layouts, masters, themes, charts, images, the
   properties) by its name and content type; no macros (``vbaProject.bin``, a macro-enabled
   content type), no ActiveX control, no embedded or linked OLE object; a chart's data workbook
@@ -17,12 +18,15 @@ when it is a plain presentation and nothing else:
 - no relationship leaves the package: no ``TargetMode="External"`` (a picture or template
   fetched from ``http://`` or ``file://`` when the deck opens leaks who opened it), no target that
   climbs out of it;
-- no XML part declares a DTD (entities are how XML bombs and file reads work).
+- every XML part is UTF-8 (no byte-order mark, no other encoding declared), declares no DTD
+  (entities are how XML bombs and file reads work) and parses; relationships are read as XML
+  (any quotes, character references, namespace prefix), not as text.
 
 A PDF must be one (its header and its end marker) and hold no active content: no JavaScript, no
 action that launches a program, opens a file or submits a form, no embedded file, no form that
 runs scripts. PDF names may be written with ``#xx`` escapes and objects may sit in compressed
-streams, so names are decoded and streams inflated (up to a bound) before looking.
+streams, so names are decoded and streams inflated (up to a bound) before looking. The file is
+read in one pass, in time linear in its size (a hostile file cannot make the gate take minutes).
 """
 
 from __future__ import annotations
