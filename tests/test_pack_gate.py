@@ -416,7 +416,7 @@ HOSTILE_PDFS = {
         "cannot read through (an object stream packed with /ASCIIHexDecode)",
     ),
     "a name ended by NUL": (
-        pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction\x00<< /S /JavaScript\x00/JS (app.alert(1)) >> >>", *PAGES),
+        pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction\x00<<\x00/S\x00/JavaScript\x00/JS\x00(app.alert(1))\x00>>\x00>>", *PAGES),
         "/OpenAction",
     ),
     "a name ended by a form feed": (
