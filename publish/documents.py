@@ -6,9 +6,10 @@ program, links that fetch from the network when the deck is opened. So a ``.pptx
 when it is a plain presentation and nothing else:
 
 - the zip is whole and honest: no entry encrypted, no bytes the zip's directory does not account
-  for (a second archive hidden between or after the entries), no name that leaves the package
-  (``..``, an absolute path, a backslash, a drive), no two entries for one part, and sizes that
-  cannot explode when opened (a zip bomb);
+  for (a second archive hidden between or after the entries; the end record ends the file), no
+  name that leaves the package (``..``, an absolute path, a backslash, a drive), no two entries
+  for one part, parts stored or deflated as Office writes them (no bzip2, LZMA, ...), and sizes
+  that cannot explode when opened (a zip bomb);
 - every part is a presentation's part (slides, layouts, masters, themes, charts, images, the
   properties) by its name and content type; no macros (``vbaProject.bin``, a macro-enabled
   content type), no ActiveX control, no embedded or linked OLE object; a chart's data workbook
@@ -17,22 +18,27 @@ when it is a plain presentation and nothing else:
 - no relationship leaves the package: no ``TargetMode="External"`` (a picture or template
   fetched from ``http://`` or ``file://`` when the deck opens leaks who opened it), no target that
   climbs out of it;
-- no XML part declares a DTD (entities are how XML bombs and file reads work).
+- every XML part is UTF-8 (no byte-order mark, no other encoding declared), declares no DTD
+  (entities are how XML bombs and file reads work) and parses; relationships are read as XML
+  (any quotes, character references, namespace prefix), not as text.
 
 A PDF must be one (its header and its end marker) and hold no active content: no JavaScript, no
 action that launches a program, opens a file or submits a form, no embedded file, no form that
 runs scripts. PDF names may be written with ``#xx`` escapes and objects may sit in compressed
-streams, so names are decoded and streams inflated (up to a bound) before looking.
+streams, so names are decoded and streams inflated (up to a bound) before looking. The file is
+read in one pass, in time linear in its size (a hostile file cannot make the gate take minutes).
 """
 
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import re
 import struct
 import zipfile
 import zlib
+from xml.etree import ElementTree
 
 # -- PowerPoint ---------------------------------------------------------------------------------
 
@@ -69,13 +75,18 @@ _XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.
 # What each package must start from, the parts it may hold, its main content type.
 PPTX = ("ppt/presentation.xml", _PPTX_PARTS, _PPTX_MAIN)
 XLSX = ("xl/workbook.xml", _XLSX_PARTS, _XLSX_MAIN)
+# What reading a part may raise when its bytes lie (a corrupt deflate stream, a header that does not
+# add up): each is a refusal of the file, never a traceback.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError,
+               lzma.LZMAError, RuntimeError, struct.error, ValueError)  # fmt: skip
 # Content types and relationship types that carry code or reach outside the package.
 _ACTIVE = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|oleObject|control|attachedTemplate"
                      r"|externalLink", re.IGNORECASE)  # fmt: skip
-_CONTENT_TYPES = re.compile(rb'ContentType\s*=\s*"([^"]*)"')
-_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(rb'(\w+)\s*=\s*"([^"]*)"')
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# The encoding an XML declaration names: Office writes UTF-8 only (the parts are read as UTF-8 here,
+# so a part in another encoding would be read as something other than what Office reads).
+_DECLARED = re.compile(rb"<\?xml[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
 
 
 def pptx_problem(data: bytes) -> str | None:
@@ -88,7 +99,7 @@ def _package_problem(data: bytes, what: str, kind: tuple, depth: int) -> str | N
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as e:
+    except (zipfile.LargeZipFile, *_UNREADABLE) as e:
         return f"is not a whole {what} (its zip cannot be read: {e})"
     if first not in {i.filename for i in infos}:
         return f"is a zip archive, not a {what} (it has no {first}); a site never ships one"
@@ -108,28 +119,35 @@ def _package_problem(data: bytes, what: str, kind: tuple, depth: int) -> str | N
             i.filename: z.read(i) for i in infos if i.filename.lower().endswith((".xml", ".rels"))
         }
         embedded = {i.filename: z.read(i) for i in infos if i.filename.lower().endswith(".xlsx")}
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+    except _UNREADABLE as e:
         return f"is not a whole {what} (a part cannot be read: {e})"
     for info in infos:
         low = info.filename.lower()
         if not low.endswith((".xml", ".rels", ".xlsx")):
             try:
                 found = _binary_problem(low, z.read(info))
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+            except _UNREADABLE as e:
                 return f"is not a whole {what} (a part cannot be read: {e})"
             if found:
                 return f"is not a plain {what}: {info.filename!r} {found}"
+    trees = {}
     for name, text in parts.items():
-        if _DTD.search(text):
-            return f"is not a plain {what}: {name} declares a DTD (XML entities), which Office never writes"
-    declared = [t.decode("utf-8", "replace") for t in _CONTENT_TYPES.findall(parts[types.filename])]
+        tree = _xml(text)
+        if isinstance(tree, str):
+            return f"is not a plain {what}: {name} {tree}"
+        trees[name] = tree
+    # Every content type it declares (by attribute, whatever the element: a type hidden in an
+    # element Office ignores is refused all the same).
+    declared = [
+        e.get("ContentType", "") for e in trees[types.filename].iter() if "ContentType" in e.attrib
+    ]
     active = [t for t in declared if _ACTIVE.search(t)]
     if active:
         return f"is not a plain {what}: it declares {active[0]!r} (macros, controls or objects)"
     if main not in declared:
         return f"is not a plain {what}: its main part is not {main.rsplit('.', 2)[-2]} ({declared[:3]})"
-    for name, text in parts.items():
-        if name.lower().endswith(".rels") and (found := _rels_problem(name, text, names)):
+    for name, tree in trees.items():
+        if name.lower().endswith(".rels") and (found := _rels_problem(name, tree)):
             return f"is not a plain {what}: {found}"
     for name, inner in embedded.items():
         if depth > 0:
@@ -195,6 +213,10 @@ def _zip_problem(data: bytes, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) 
         seen.add(name.lower())
         if info.flag_bits & 0x1:
             return f"the entry {name!r} is encrypted"
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # Office writes stored and deflated parts only; bzip2, LZMA and the rest are other
+            # tools' archives (and other decoders' bugs).
+            return f"the entry {name!r} is compressed with method {info.compress_type} (Office uses stored or deflate)"
         total += info.file_size
         if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             return f"the entry {name!r} unzips {info.file_size // max(info.compress_size, 1)}x (a zip bomb)"
@@ -204,6 +226,14 @@ def _zip_problem(data: bytes, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) 
         )
     if z.comment:
         return "the zip carries a comment (bytes no deck has)"
+    # The end-of-directory record (22 bytes, no comment: refused above) ends the file, and the
+    # directory it points at runs up to it: no byte after the record, none between.
+    end = len(data) - 22
+    if end < 0 or data[end : end + 4] != b"PK\x05\x06":
+        return "the zip's end record does not end the file (bytes ride after it)"
+    size, directory = struct.unpack("<II", data[end + 12 : end + 20])
+    if directory + size != end:
+        return f"the zip's end record says its directory is {size} bytes at byte {directory}, which is not where it lies"
     # Every byte before the zip's directory belongs to an entry: nothing rides along unlisted.
     at = 0
     for info in sorted(infos, key=lambda i: i.header_offset):
@@ -218,22 +248,47 @@ def _zip_problem(data: bytes, z: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) 
         at += 30 + name_len + extra_len + info.compress_size
         if info.flag_bits & 0x8:  # a data descriptor follows the data: with or without its mark
             at += 16 if data[at : at + 4] == b"PK\x07\x08" else 12
-    end = data.rfind(b"PK\x05\x06")
-    directory = struct.unpack("<I", data[end + 16 : end + 20])[0] if end >= 0 else -1
     if directory != at:
         return f"{abs(directory - at)} bytes between the last part and the zip's directory belong to no part"
     return None
 
 
-def _rels_problem(name: str, text: bytes, names: dict[str, zipfile.ZipInfo]) -> str | None:
-    """A relationship part: every target stays inside the package, and none is active."""
+def _xml(text: bytes) -> ElementTree.Element | str:
+    """A part's XML parsed, or why it is refused: not UTF-8 (a byte-order mark or a declared
+    encoding other than UTF-8, a UTF-16 part), a DTD or entity (how XML bombs and file reads
+    work), or XML that does not parse."""
+    if text.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00", b"\xef\xbb\xbf")) or (
+        b"\x00" in text[:200]
+    ):
+        return "is not UTF-8 XML (a byte-order mark or UTF-16), which Office never writes"
+    declared = _DECLARED.match(text)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        enc = declared.group(1).decode("latin-1")
+        return f"is not UTF-8 XML (it declares {enc!r}), which Office never writes"
+    if _DTD.search(text):
+        return "declares a DTD (XML entities), which Office never writes"
+    try:
+        text.decode("utf-8")
+        # Safe to parse: no DTD, so no entity but XML's five, nothing fetched, nothing expanded.
+        return ElementTree.fromstring(text)
+    except (UnicodeDecodeError, ElementTree.ParseError) as e:
+        return f"is not well-formed UTF-8 XML ({e})"
+
+
+def _rels_problem(name: str, tree: ElementTree.Element) -> str | None:
+    """A relationship part: every target stays inside the package, and none is active. Read as
+    XML (quotes, character references and namespace prefixes as any XML reader sees them)."""
     # A part's relationships sit in <folder>/_rels/<part>.rels; relative targets start at <folder>.
     folder = posixpath.dirname(posixpath.dirname(name))
-    for rel in _RELATIONSHIP.findall(text):
-        attrs = {k.decode().lower(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(rel)}
+    for rel in tree.iter():
+        if rel.tag not in (f"{_RELS_NS}Relationships", f"{_RELS_NS}Relationship"):
+            return f"{name} holds {rel.tag!r}, which is not a relationship"
+        if rel.tag != f"{_RELS_NS}Relationship":
+            continue
+        attrs = {k.lower(): v.strip() for k, v in rel.attrib.items()}
         target, kind = attrs.get("target", ""), attrs.get("type", "")
-        if attrs.get("targetmode", "").lower() == "external":
-            return f"{name} links outside the file ({target!r}, TargetMode External)"
+        if attrs.get("targetmode", "internal").lower() != "internal":
+            return f"{name} links outside the file ({target!r}, TargetMode {attrs['targetmode']})"
         if re.match(r"[a-z][a-z0-9+.-]*:|//|\\\\", target, re.IGNORECASE):
             return f"{name} links outside the file ({target!r})"
         if _ACTIVE.search(kind.rsplit("/", 1)[-1]):
@@ -254,14 +309,28 @@ def _rels_problem(name: str, text: bytes, names: dict[str, zipfile.ZipInfo]) -> 
 _PDF_ACTIVE = (b"/JS", b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/EmbeddedFiles",
                b"/AA", b"/OpenAction", b"/SubmitForm", b"/ImportData", b"/GoToE", b"/GoToR",
                b"/RichMedia", b"/XFA")  # fmt: skip
-_PDF_NAME = re.compile(rb"/[^\s/\[\]()<>{}%]+")
-# Outside a string: a string opens, a comment, a stream's data begins, a name. Inside: escapes and
-# nested brackets (a string's text is not syntax: "(Acme /JS Corp)" in a title names nothing).
-_PDF_TOKEN = re.compile(rb"[()]|%[^\r\n]*|\bstream\r?\n|/[^\s/\[\]()<>{}%]+")
+# PDF whitespace is NUL, tab, line feed, form feed, carriage return and space (ISO 32000 7.2.2): a
+# name ends at any of them or at a delimiter, so ``/OpenAction\x00<<`` names /OpenAction.
+_WS = rb"\x00\t\n\f\r "
+_PDF_NAME = re.compile(rb"/[^" + _WS + rb"/\[\]()<>{}%]+")
+_GAP = rb"(?:[" + _WS + rb"]|%[^\r\n]*[\r\n])+"  # whitespace and comments between tokens
+# An object's header ("5 0 obj", "5\x000%c\nobj"): where a stream's dictionary starts.
+_OBJ = rb"(?<![0-9])[0-9]+" + _GAP + rb"[0-9]+" + _GAP + rb"obj(?![^" + _WS + rb"/\[\]()<>{}%])"
+# The keyword that starts a stream's data (after it an end of line, whichever a writer used).
+_STREAM = rb"(?<![^" + _WS + rb">\]])stream(?:\r\n|\r|\n)"
+# Outside a string: a string opens or closes, a comment, an object's header, a stream's data
+# begins, a name. Inside: escapes and nested brackets (a string's text is not syntax: "(Acme /JS
+# Corp)" in a title names nothing).
+_PDF_TOKEN = re.compile(rb"[()]|%[^\r\n]*|" + _OBJ + rb"|" + _STREAM + rb"|" + _PDF_NAME.pattern)
 _PDF_IN_STRING = re.compile(rb"\\.|[()]", re.S)
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"\bstream\r?\n")
-_PDF_OBJ = re.compile(rb"\d\s+\d+\s+obj\b")
+# In a stream's data, an ``obj`` keyword (after whitespace, before a delimiter) is enough to read
+# that data as syntax: a header's comments could be long, and matching whole headers at every
+# byte of a hostile stream would take quadratic time; a fixed-width look is linear.
+_PDF_OBJ = re.compile(rb"(?<=[" + _WS + rb"])obj(?![^" + _WS + rb"/\[\]()<>{}%])")
+_PDF_ENDSTREAM = b"endstream"
+MAX_PDF = 64 << 20  # a pack's PDF is well under 1 MiB; a PDF past this is not one of ours
+MAX_STREAMS = 50_000  # a pack's PDF has tens; every stream's dictionary is read
 MAX_INFLATED = 64 << 20  # all compressed streams together, inflated to look inside
 
 
@@ -271,17 +340,16 @@ def pdf_problem(data: bytes) -> str | None:
         return "is not a PDF (it does not start with %PDF-)"
     if b"%%EOF" not in data[-1024:]:
         return "is not a whole PDF (no %%EOF at its end)"
+    if len(data) > MAX_PDF:
+        return f"is a PDF of {len(data) >> 20} MiB (at most {MAX_PDF >> 20} MiB)"
     try:
-        chunks = list(_pdf_syntax(data))
+        for names in _pdf_syntax(data):
+            for raw in names:
+                name = _decoded(raw)
+                if name in _PDF_ACTIVE:
+                    return f"is a PDF with active content ({name.decode('latin-1')}); a pack never has any"
     except ValueError as e:
         return f"is a PDF the gate cannot read through ({e})"
-    for chunk in chunks:
-        for raw in _pdf_names(chunk):
-            name = _decoded(raw)
-            if name in _PDF_ACTIVE:
-                return (
-                    f"is a PDF with active content ({name.decode('latin-1')}); a pack never has any"
-                )
     return None
 
 
@@ -289,10 +357,46 @@ def _decoded(name: bytes) -> bytes:
     return _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), name) if b"#" in name else name
 
 
+def _pdf_walk(data: bytes) -> tuple[list[bytes], list[tuple[list[bytes], memoryview]]]:
+    """The file read once, front to back (linear time): the names of its own syntax, strings,
+    comments and stream data left out; and each stream as (the names of its dictionary, from its
+    object's header up to ``stream``; its data, up to the next ``endstream``). A string that does
+    not close, or a stream that does not end, is refused: nothing hides behind either."""
+    names: list[bytes] = []
+    streams: list[tuple[list[bytes], memoryview]] = []
+    view = memoryview(data)
+    depth, pos, since = 0, 0, 0
+    while m := (_PDF_IN_STRING if depth else _PDF_TOKEN).search(data, pos):
+        token, pos = m.group(), m.end()
+        if token == b"(":
+            depth += 1
+        elif token == b")":
+            depth -= 1
+            if depth < 0:
+                raise ValueError(f"a string closes at byte {m.start()} that never opened")
+        elif depth or token[:1] == b"%":
+            continue
+        elif token[:1] == b"/":
+            names.append(token)
+        elif token.endswith(b"obj"):
+            since = len(names)
+        else:  # a stream's data: read as data (below), not as syntax
+            end = data.find(_PDF_ENDSTREAM, pos)
+            if end < 0:
+                raise ValueError(f"a stream at byte {m.start()} never ends")
+            streams.append((names[since:], view[pos:end]))
+            if len(streams) > MAX_STREAMS:
+                raise ValueError(f"more than {MAX_STREAMS} streams")
+            pos, since = end + len(_PDF_ENDSTREAM), len(names)
+    if depth:
+        raise ValueError("a string never closes")
+    return names, streams
+
+
 def _pdf_names(chunk: bytes) -> list[bytes]:
-    """The names of a piece of PDF syntax, strings, comments and stream data left out. A chunk
-    whose strings do not close (built to hide behind a stray bracket) is read strictly: every
-    name-like run counts."""
+    """The names of objects read out of a stream (an object stream, or objects planted in a
+    stream's data): strings and comments left out, nothing else (such an object holds no stream,
+    so ``stream`` there hides nothing). Strings that do not close: every name-like run counts."""
     names, depth, pos = [], 0, 0
     while m := (_PDF_IN_STRING if depth else _PDF_TOKEN).search(chunk, pos):
         token, pos = m.group(), m.end()
@@ -302,47 +406,48 @@ def _pdf_names(chunk: bytes) -> list[bytes]:
             depth -= 1
             if depth < 0:
                 return _PDF_NAME.findall(chunk)
-        elif depth or token[:1] == b"%":
-            continue
-        elif token[:1] == b"/":
+        elif not depth and token[:1] == b"/":
             names.append(token)
-        else:  # a stream's data: drawing, fonts, images; objects only in object streams
-            end = chunk.find(b"endstream", pos)
-            pos = len(chunk) if end < 0 else end + len(b"endstream")
     return _PDF_NAME.findall(chunk) if depth else names
 
 
 def _pdf_syntax(data: bytes):
-    """The file's own objects, then those kept in object streams (``/Type /ObjStm``, where PDF
-    1.5 packs objects, compressed): a stream's other data (drawing, fonts, images) holds none.
-    An object stream the gate cannot inflate is refused, not skipped."""
-    yield data
+    """The names of the file's own objects, then those of objects kept in object streams
+    (``/Type /ObjStm``, where PDF 1.5 packs objects, compressed) or planted in a stream's data: a
+    stream's other data (drawing, fonts, images) holds none. An object stream the gate cannot
+    inflate, or not all of, is refused, not skipped."""
+    names, streams = _pdf_walk(data)
+    yield names
     budget = MAX_INFLATED
-    view = memoryview(data)
-    for m in _PDF_STREAM.finditer(data):
-        head = b" ".join(
-            _decoded(n)
-            for n in _PDF_NAME.findall(data[data.rfind(b"obj", 0, m.start()) : m.start()])
-        )
-        end = data.find(b"endstream", m.end())
-        body = view[m.end() : end if end >= 0 else len(data)]
-        if b"/ObjStm" not in head:
+    for raw_head, body in streams:
+        head = [_decoded(n) for n in raw_head]
+        # /First is a key only an object stream has: an object stream whose /Type hides behind a
+        # reference is still one.
+        if b"/ObjStm" not in head and b"/First" not in head:
             # Drawing, fonts, images: no objects, unless one was planted inside for the
             # cross-reference table to point at; then its bytes are read as syntax.
             if _PDF_OBJ.search(body):
-                yield bytes(body)
+                yield _pdf_names(bytes(body))
             continue
-        filters = [n for n in head.split() if n.endswith(b"Decode")]
+        if b"/DecodeParms" in head or b"/Predictor" in head or b"/DP" in head:
+            # A predictor reorders the inflated bytes (names split across rows): Chromium never
+            # uses one for an object stream.
+            raise ValueError("an object stream with /DecodeParms (a predictor)")
+        filters = [n for n in head if n.endswith(b"Decode")]
+        if b"/Filter" in head and filters != [b"/FlateDecode"]:
+            shown = b" ".join(filters).decode("latin-1") or "a filter given by reference"
+            raise ValueError(f"an object stream packed with {shown}")
         if not filters:
-            yield bytes(body)
+            yield _pdf_names(bytes(body))
             continue
-        if filters != [b"/FlateDecode"]:
-            raise ValueError(f"an object stream packed with {b' '.join(filters).decode('latin-1')}")
+        inflate = zlib.decompressobj()
         try:
-            out = zlib.decompressobj().decompress(body, max(budget, 0) + 1)
+            out = inflate.decompress(body, max(budget, 0) + 1)
         except zlib.error as e:
             raise ValueError(f"an object stream that does not inflate: {e}") from None
         budget -= len(out)
         if budget < 0:
             raise ValueError(f"object streams inflate past {MAX_INFLATED >> 20} MiB")
-        yield out
+        if not inflate.eof:
+            raise ValueError("an object stream that does not inflate whole (cut short)")
+        yield _pdf_names(out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import struct
 import subprocess
 import warnings
 import zipfile
@@ -62,6 +63,19 @@ def rezip(data: bytes, add: dict[str, bytes] | None = None, edit=None, drop=(), 
     return out.getvalue()
 
 
+def with_method(data: bytes, name: str, body: bytes, method: int) -> bytes:
+    """The deck with one more part compressed by ``method`` (bzip2, LZMA: no Office writes them),
+    its packed data then overwritten past the first bytes, so decoding it fails."""
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr(zipfile.ZipInfo(name), body, method)
+        info = z.getinfo(name)
+    packed = bytearray(out.getvalue())
+    start = info.header_offset + 30 + len(name.encode()) + len(info.extra) + 8
+    packed[start : start + 16] = b"\xa5" * 16
+    return bytes(packed)
+
+
 def add_override(part: str, content_type: str):
     tag = f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>'
     return lambda b: b.replace(b"</Types>", tag.encode())
@@ -71,6 +85,31 @@ def add_rel(target: str, kind: str = "image", external: bool = True):
     mode = ' TargetMode="External"' if external else ""
     tag = f'<Relationship Id="rId99" Type="{RELS}/{kind}" Target="{target}"{mode}/></Relationships>'
     return lambda b: b.replace(b"</Relationships>", tag.encode())
+
+
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def add_raw_rel(tag: str):
+    """A relationship written by hand, as another tool (or an attacker) may write XML."""
+    return lambda b: b.replace(b"</Relationships>", tag.encode() + b"</Relationships>")
+
+
+def prefixed(b: bytes) -> bytes:
+    """The same relationships, their namespace bound to the prefix ``r:``, one link out added."""
+    b = b.replace(f'xmlns="{PKG_RELS}"'.encode(), f'xmlns:r="{PKG_RELS}"'.encode())
+    b = b.replace(b"<Relationship ", b"<r:Relationship ").replace(
+        b"<Relationships", b"<r:Relationships"
+    )
+    link = f'<r:Relationship Id="rId99" Type="{RELS}/image" Target="http://evil.example/p.png" TargetMode="External"/>'
+    return b.replace(b"</Relationships>", link.encode() + b"</r:Relationships>")
+
+
+def utf16(b: bytes, extra: bytes = b"") -> bytes:
+    """The same part in UTF-16 (with its byte-order mark and a declaration saying so)."""
+    text = re.sub(r"encoding=[\"'][^\"']*[\"']", 'encoding="UTF-16"', b.decode("utf-8"), count=1)
+    text = text.replace("?>", "?>" + extra.decode(), 1)
+    return text.encode("utf-16")
 
 
 def test_a_real_pack_and_its_pdf_pass(good_deck, tmp_path):
@@ -201,6 +240,80 @@ def hostile_deck(good: bytes, case: str) -> tuple[bytes, str]:
         ),
         "a trace hidden after the parts": lambda: (rezip(good, raw=trace), "belong to no part"),
         "a trace named .pptx": lambda: (trace, "zip archive, not a PowerPoint deck"),
+        "a link out in single quotes": lambda: (
+            rezip(
+                good,
+                edit={
+                    SLIDE_RELS: add_raw_rel(
+                        f"<Relationship Id='rId99' Type='{RELS}/image' Target='http://evil.example/p.png' TargetMode='External'/>"
+                    )
+                },
+            ),
+            "links outside the file ('http://evil.example/p.png', TargetMode External)",
+        ),
+        "a link out in character references": lambda: (
+            rezip(
+                good,
+                edit={
+                    SLIDE_RELS: add_raw_rel(
+                        f'<Relationship Id="rId99" Type="{RELS}/image" Target="http&#58;//evil.example/p.png"/>'
+                    )
+                },
+            ),
+            "links outside the file ('http://evil.example/p.png')",
+        ),
+        "TargetMode in a character reference": lambda: (
+            rezip(
+                good,
+                edit={
+                    SLIDE_RELS: add_raw_rel(
+                        f'<Relationship Id="rId99" Type="{RELS}/image" Target="p.png" TargetMode="Ext&#101;rnal"/>'
+                    )
+                },
+            ),
+            "TargetMode External",
+        ),
+        "relationships under a namespace prefix": lambda: (
+            rezip(good, edit={SLIDE_RELS: prefixed}),
+            "links outside the file ('http://evil.example/p.png', TargetMode External)",
+        ),
+        "a UTF-16 relationship part": lambda: (
+            rezip(
+                good, edit={SLIDE_RELS: lambda b: utf16(add_rel("http://evil.example/p.png")(b))}
+            ),
+            "is not UTF-8 XML",
+        ),
+        "a DTD in a UTF-16 slide": lambda: (
+            rezip(good, edit={SLIDE: lambda b: utf16(b, b'<!DOCTYPE p [<!ENTITY a "aa">]>')}),
+            "is not UTF-8 XML",
+        ),
+        "another declared encoding": lambda: (
+            rezip(
+                good,
+                edit={
+                    SLIDE: lambda b: re.sub(
+                        rb"encoding=[\"'][^\"']*[\"']", b'encoding="ISO-8859-1"', b, count=1
+                    )
+                },
+            ),
+            "it declares 'ISO-8859-1'",
+        ),
+        "a corrupt bzip2 part": lambda: (
+            with_method(good, "ppt/slides/slide9.xml", b"<p/>" * 500, zipfile.ZIP_BZIP2),
+            "compressed with method 12",
+        ),
+        "a corrupt LZMA part": lambda: (
+            with_method(good, "ppt/slides/slide9.xml", b"<p/>" * 500, zipfile.ZIP_LZMA),
+            "compressed with method 14",
+        ),
+        "25 KB after the zip's end record": lambda: (
+            good + bytes(range(256)) * 100,
+            "end record does not end the file",
+        ),
+        "a directory offset past the file": lambda: (
+            good[:-6] + struct.pack("<I", 0xFFFFFFF0) + good[-2:],
+            "end record says its directory",
+        ),
         "a truncated deck": lambda: (good[: len(good) // 2], "not a whole PowerPoint deck"),
     }
     return cases[case]()
@@ -216,7 +329,11 @@ def hostile_deck(good: bytes, case: str) -> tuple[bytes, str]:
         "a program saved as printer settings", "a picture with a script", "a zip bomb", "a name that climbs out",
         "an absolute name", "a relationship that climbs out", "a part written twice",
         "an XML entity bomb", "a trace hidden after the parts", "a trace named .pptx",
-        "a truncated deck",
+        "a truncated deck", "a link out in single quotes", "a link out in character references",
+        "TargetMode in a character reference", "relationships under a namespace prefix",
+        "a UTF-16 relationship part", "a DTD in a UTF-16 slide", "another declared encoding",
+        "a corrupt bzip2 part", "a corrupt LZMA part",
+        "25 KB after the zip's end record", "a directory offset past the file",
     ],
 )  # fmt: skip
 def test_a_hostile_deck_is_refused(good_deck, tmp_path, case):
@@ -298,6 +415,51 @@ HOSTILE_PDFS = {
             b"<< /Type /ObjStm /N 1 /First 4 /Filter /ASCIIHexDecode /Length 8 >>\nstream\n2f4a53>\nendstream"),
         "cannot read through (an object stream packed with /ASCIIHexDecode)",
     ),
+    "a name ended by NUL": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction\x00<<\x00/S\x00/JavaScript\x00/JS\x00(app.alert(1))\x00>>\x00>>", *PAGES),
+        "/OpenAction",
+    ),
+    "a name ended by a form feed": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction\f<< /S /Launch /F (cmd.exe) >> >>", *PAGES),
+        "/OpenAction",
+    ),
+    "an object stream behind a name holding obj": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES,
+            stream(b"5 0 << /S /JavaScript /JS (app.alert(1)) >>", b"/Type /ObjStm /N 1 /First 4 /Xobj 1 ")),
+        "/JavaScript",
+    ),
+    "an object stream behind a header in a string": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES,
+            stream(b"5 0 << /S /JavaScript /JS (app.alert(1)) >>", b"/Type /ObjStm /N 1 /First 4 /T (9 0 obj) ")),
+        "/JavaScript",
+    ),
+    "an object stream whose type is a reference": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES,
+            stream(b"6 0 << /S /JavaScript /JS (app.alert(1)) >>", b"/Type 6 0 R /N 1 /First 4 "),
+            b"/ObjStm"),
+        "/JavaScript",
+    ),
+    "an object stream with a predictor": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES,
+            stream(b"\x00/J\x00S\x00", b"/Type /ObjStm /N 1 /First 4 /DecodeParms << /Predictor 12 /Columns 2 >> ")),
+        "cannot read through (an object stream with /DecodeParms",
+    ),
+    "an object stream cut short": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES,
+            b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length 20 >>\nstream\n"
+            + zlib.compress(b"5 0 << /S /JavaScript >>" * 20)[:12] + b"\nendstream"),
+        "does not inflate whole",
+    ),
+    "an object written with NULs planted in an image's data": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES,
+            b"<< /Length 50 >>\nstream\n\xff\xd8 9\x000\x00obj << /S /Launch /F (cmd.exe) >> endobj\nendstream"),
+        "/Launch",
+    ),
+    "a header with a comment planted in an image's data": (
+        pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES,
+            b"<< /Length 50 >>\nstream\n\xff\xd8 9 0%c\nobj << /S /Launch /F (cmd.exe) >> endobj\nendstream"),
+        "/Launch",
+    ),
     "not a PDF at all": (b"<html><script>alert(1)</script></html>", "is not a PDF"),
     "a zip named .pdf": (b"PK\x03\x04" + b"\x00" * 40, "is not a PDF"),
     "a truncated PDF": (pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGES)[:-30], "not a whole PDF"),
@@ -320,6 +482,27 @@ def test_a_hostile_pdf_is_refused(tmp_path, case):
     problems = [str(p) for p in check_site(site)]
     assert len(problems) == 1 and problems[0].startswith("packs/acme.pdf"), problems
     assert reason in problems[0]
+
+
+def test_a_few_megabytes_of_hostile_pdf_syntax_are_refused_in_one_pass():
+    """Files built to make a scan quadratic (a stream keyword repeated, a string or comment that
+    never closes, digits and comments that start object headers everywhere) are refused; each is
+    a few MB, so a quadratic gate would not finish this test."""
+    cases = {
+        b"stream\n" * 500_000: "never ends",
+        b"stream\nendstream\n" * 300_000: "more than",
+        b"(" * 3_000_000: "never closes",
+        b")" * 3_000_000: "never opened",
+        b"1 %" * 1_000_000 + b"\n/OpenAction": "/OpenAction",
+        b"1 " * 1_000_000 + b"/OpenAction": "/OpenAction",
+        b"1 0 obj << /Length 9 >> stream\n"
+        + b"1 % obj " * 500_000
+        + b"\n/Launch\nendstream\n": "/Launch",
+    }
+    for body, reason in cases.items():
+        problem = pdf_problem(b"%PDF-1.7\n" + body + b"\n%%EOF\n")
+        assert problem and reason in problem and "\n" not in problem, (body[:20], problem)
+    assert "at most" in pdf_problem(b"%PDF-1.7\n" + b" " * (65 << 20) + b"\n%%EOF\n")
 
 
 def test_a_plain_pdf_passes_and_a_page_stream_is_read_not_trusted(tmp_path):
