@@ -75,7 +75,8 @@ def _default(field: FieldInfo) -> str:
         return ""
     if isinstance(value, dict) and value and all(isinstance(v, BaseModel) for v in value.values()):
         return "see below"
-    return f"`{json.dumps(value, default=_plain)}`"
+    # A "|" (a regular expression's alternation) would end the Markdown table's cell.
+    return "`" + json.dumps(value, default=_plain).replace("|", "\\|") + "`"
 
 
 def _plain(value: object) -> object:
