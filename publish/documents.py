@@ -38,6 +38,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from xml.etree import ElementTree
 
 # -- PowerPoint ---------------------------------------------------------------------------------
@@ -357,15 +358,13 @@ def _decoded(name: bytes) -> bytes:
     return _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), name) if b"#" in name else name
 
 
-def _pdf_walk(data: bytes) -> tuple[list[bytes], list[tuple[list[bytes], memoryview]]]:
-    """The file read once, front to back (linear time): the names of its own syntax, strings,
-    comments and stream data left out; and each stream as (the names of its dictionary, from its
-    object's header up to ``stream``; its data, up to the next ``endstream``). A string that does
-    not close, or a stream that does not end, is refused: nothing hides behind either."""
-    names: list[bytes] = []
-    streams: list[tuple[list[bytes], memoryview]] = []
-    view = memoryview(data)
-    depth, pos, since = 0, 0, 0
+def _pdf_tokens(data: bytes, streams: bool) -> Iterator[bytes | tuple[int, int]]:
+    """The syntax of ``data`` read once, front to back (linear time): each name (``/...``) and each
+    object header's ``obj``, strings and comments left out; with ``streams``, each stream's data as
+    its (start, end) offsets, skipped up to the next ``endstream`` (data, not syntax). A string that
+    closes before it opens or never closes, or a stream that never ends, is a ValueError: nothing
+    hides behind either."""
+    depth, pos = 0, 0
     while m := (_PDF_IN_STRING if depth else _PDF_TOKEN).search(data, pos):
         token, pos = m.group(), m.end()
         if token == b"(":
@@ -376,39 +375,47 @@ def _pdf_walk(data: bytes) -> tuple[list[bytes], list[tuple[list[bytes], memoryv
                 raise ValueError(f"a string closes at byte {m.start()} that never opened")
         elif depth or token[:1] == b"%":
             continue
-        elif token[:1] == b"/":
-            names.append(token)
-        elif token.endswith(b"obj"):
-            since = len(names)
-        else:  # a stream's data: read as data (below), not as syntax
+        elif token[:1] == b"/" or token.endswith(b"obj"):
+            yield token
+        elif streams:
             end = data.find(_PDF_ENDSTREAM, pos)
             if end < 0:
                 raise ValueError(f"a stream at byte {m.start()} never ends")
-            streams.append((names[since:], view[pos:end]))
-            if len(streams) > MAX_STREAMS:
-                raise ValueError(f"more than {MAX_STREAMS} streams")
-            pos, since = end + len(_PDF_ENDSTREAM), len(names)
+            yield pos, end
+            pos = end + len(_PDF_ENDSTREAM)
     if depth:
         raise ValueError("a string never closes")
+
+
+def _pdf_walk(data: bytes) -> tuple[list[bytes], list[tuple[list[bytes], memoryview]]]:
+    """The file's own names, and each stream as (the names of its dictionary, from its object's
+    header up to ``stream``; its data, up to the next ``endstream``)."""
+    names: list[bytes] = []
+    streams: list[tuple[list[bytes], memoryview]] = []
+    view, since = memoryview(data), 0
+    for token in _pdf_tokens(data, streams=True):
+        if isinstance(token, tuple):
+            streams.append((names[since:], view[token[0] : token[1]]))
+            if len(streams) > MAX_STREAMS:
+                raise ValueError(f"more than {MAX_STREAMS} streams")
+            since = len(names)
+        elif token[:1] == b"/":
+            names.append(token)
+        else:  # an object header: its dictionary's names start here
+            since = len(names)
     return names, streams
 
 
 def _pdf_names(chunk: bytes) -> list[bytes]:
     """The names of objects read out of a stream (an object stream, or objects planted in a
     stream's data): strings and comments left out, nothing else (such an object holds no stream,
-    so ``stream`` there hides nothing). Strings that do not close: every name-like run counts."""
-    names, depth, pos = [], 0, 0
-    while m := (_PDF_IN_STRING if depth else _PDF_TOKEN).search(chunk, pos):
-        token, pos = m.group(), m.end()
-        if token == b"(":
-            depth += 1
-        elif token == b")":
-            depth -= 1
-            if depth < 0:
-                return _PDF_NAME.findall(chunk)
-        elif not depth and token[:1] == b"/":
-            names.append(token)
-    return _PDF_NAME.findall(chunk) if depth else names
+    so ``stream`` there hides nothing). Strings that do not balance: every name-like run counts."""
+    try:
+        return [
+            t for t in _pdf_tokens(chunk, streams=False) if isinstance(t, bytes) and t[:1] == b"/"
+        ]
+    except ValueError:
+        return _PDF_NAME.findall(chunk)
 
 
 def _pdf_syntax(data: bytes):

@@ -290,6 +290,7 @@ def test_the_publish_gate_ships_decks_and_pdfs_but_no_other_zip(tables, tmp_path
     assert "zip archive" in file_problem(tmp_path, fake)
 
 
+@pytest.mark.slow  # waits out the zip format's two-second clock; test_reproducible is slow too
 def test_the_same_pack_is_the_same_bytes_whenever_it_is_written(tables, tmp_path):
     """A run at a fixed instant gives the same files twice (test_reproducible): the deck's zip
     entries, its chart workbooks and the PDF are dated the as-of day, not the moment of writing."""
