@@ -37,6 +37,9 @@ OWNER = "The account's owner (seller), from the accounts report; blank if none."
 GEO = "The account's geography (AMS, EMEA, JAPAC, ...), from the accounts report."
 REGION = "The account's region within its geography, from the accounts report."
 ACCOUNT = "The account's name as the accounts report spells it (else as this report does)."
+# Where an account sits in the book (from the accounts report): what a site is filtered and cut by.
+PLACE = (C("owner", TEXT, OWNER), C("geo", TEXT, GEO), C("region", TEXT, REGION))
+BOOK = (C("account", TEXT, ACCOUNT), *PLACE)
 OCCASION = "`onboarding`, `renewal` or `periodic`."
 BANDS = "`Low`, `Mid`, `High` (by `health_map.mid_from` and `high_from`) or `Silent` (no answer)."
 THIN = "Some answers, but fewer than `health_map.min_responses`: too little to act on alone."
@@ -200,10 +203,7 @@ TABLES = catalogue(
                 C("contract_start", DATE, "The contract's start."),
                 C("contract_end", DATE, "The contract's end; blank if evergreen."),
                 C("amount", FLOAT, "The contract's amount."),
-                C("account", TEXT, ACCOUNT),
-                C("owner", TEXT, OWNER),
-                C("geo", TEXT, GEO),
-                C("region", TEXT, REGION),
+                *BOOK,
                 *URGENCY,
             ),
             key=("contract_id", "occasion", "k"), account="account_key", count_by="status",
@@ -212,10 +212,7 @@ TABLES = catalogue(
             "targets", "occasion that is overdue, pending or upcoming (largest amount first)",
             "policy",
             (
-                C("account", TEXT, ACCOUNT),
-                C("owner", TEXT, OWNER),
-                C("geo", TEXT, GEO),
-                C("region", TEXT, REGION),
+                *BOOK,
                 C("product", TEXT, "The contract's product."),
                 C("contract_start", DATE, "The contract's start."),
                 C("contract_end", DATE, "The contract's end; blank if evergreen."),
@@ -244,10 +241,7 @@ TABLES = catalogue(
             "candidates", "account with at least one target occasion (largest amount first)",
             "policy",
             (
-                C("account", TEXT, ACCOUNT),
-                C("owner", TEXT, OWNER),
-                C("geo", TEXT, GEO),
-                C("region", TEXT, REGION),
+                *BOOK,
                 C("status", TEXT, "The most urgent of its target occasions: overdue > pending > "
                   "upcoming."),
                 C("next_due", DATE, "The earliest due date among them."),
@@ -294,10 +288,7 @@ TABLES = catalogue(
         Table(
             "influenced_pipeline", "opportunity activity credited to a done check", "credit",
             (
-                C("account", TEXT, ACCOUNT),
-                C("owner", TEXT, OWNER),
-                C("geo", TEXT, GEO),
-                C("region", TEXT, REGION),
+                *BOOK,
                 C("check_date", DATE, "The day of the done check."),
                 C("checked_by", TEXT, "Who logged the check (the activity's Name)."),
                 C("opportunity", TEXT, "The opportunity activity's Opportunity."),
@@ -375,9 +366,7 @@ TABLES = catalogue(
             (
                 C("account", TEXT, "Its name, as the accounts report spells it."),
                 C("account_key", TEXT, KEY),
-                C("owner", TEXT, OWNER),
-                C("geo", TEXT, GEO),
-                C("region", TEXT, REGION),
+                *PLACE,
                 C("account_value", FLOAT, "The sum of the Amounts of its contracts active on the "
                   "as-of date (started, and not ended or evergreen), to the cent."),
                 C("success_net", FLOAT, "Success net score: (high - low ratings) / responses x "
@@ -411,10 +400,7 @@ TABLES = catalogue(
             "health_scores", "account of the accounts report, with its health score or state",
             "score",
             (
-                C("account", TEXT, ACCOUNT),
-                C("owner", TEXT, OWNER),
-                C("geo", TEXT, GEO),
-                C("region", TEXT, REGION),
+                *BOOK,
                 C("segment", TEXT, "Its value of `score.segment_by` (the scorecard it is scored "
                   "by); blank: the default scorecard."),
                 C("state", TEXT, "`scored`; `insufficient signal` (coverage below "
