@@ -6,6 +6,8 @@ import fcntl
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -63,6 +65,30 @@ def built_once(
             build(folder)
             done.touch()
     return folder
+
+
+def cli_env(now: datetime | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a real ``hcportal`` command run by a test: none of the developer's own
+    ``HCPORTAL_`` settings leak in; ``now`` pins its clock (``HCPORTAL_NOW``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
+    if now is not None:
+        env["HCPORTAL_NOW"] = now.isoformat()
+    return {**env, **extra}
+
+
+def run_cli(
+    *args: str,
+    cwd: Path,
+    now: datetime | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
+    """The real ``hcportal`` command in a process of its own, as cron would run it (see
+    :func:`cli_env`; ``env`` adds to it)."""
+    return subprocess.run(
+        [sys.executable, "-m", "hcportal", *args], cwd=cwd, env=cli_env(now, **(env or {})),
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
 
 
 def ctrl_c_as_at_a_terminal() -> None:

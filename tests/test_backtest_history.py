@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 from hcportal.backtest import BacktestError, from_history
 from hcportal.democrm import synthetic
 from hcportal.transform.settings import TransformSettings
-from tests.conftest import TODAY
+from tests.conftest import TODAY, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -50,12 +49,8 @@ min_score = 0
 
 
 def hcportal(work: Path, now: datetime, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
-    env["HCPORTAL_NOW"] = now.isoformat()
-    return subprocess.run(
-        [sys.executable, "-m", "hcportal", *args, "--config", str(work / "hcportal.toml")],
-        cwd=work, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    config = ("--config", str(work / "hcportal.toml"))
+    return run_cli(*args, *config, cwd=work, now=now, timeout=600)
 
 
 @pytest.fixture(scope="module")

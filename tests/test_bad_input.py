@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -28,11 +28,7 @@ CLI_OF_ITS_OWN = pytest.mark.slow
 
 
 def hcportal(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
-    return subprocess.run(
-        [sys.executable, "-m", "hcportal", *args], cwd=cwd, env={**clean, **(env or {})},
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 def line(*cells: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hcportal import democrm
-from tests.conftest import NOW, TODAY, ctrl_c_as_at_a_terminal
+from tests.conftest import NOW, TODAY, cli_env, ctrl_c_as_at_a_terminal, run_cli
 
 # End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
 # (`make test` runs them; `make test-fast`, the edit-test loop, skips them).
@@ -31,14 +31,13 @@ LOCKED = "another hcportal command is writing into"
 
 
 def hcportal(work: Path, *args: str, **kw) -> subprocess.Popen | subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
-    env.update(HCPORTAL_NOW=NOW.isoformat(), PYTHONUNBUFFERED="1")
-    cmd = [sys.executable, "-m", "hcportal", *args]
-    if kw.pop("background", False):
-        return subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True,
-                                preexec_fn=ctrl_c_as_at_a_terminal)  # fmt: skip
-    return subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    if not kw.pop("background", False):
+        return run_cli(*args, cwd=work, now=NOW)
+    return subprocess.Popen(
+        [sys.executable, "-m", "hcportal", *args], cwd=work,
+        env=cli_env(NOW, PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, preexec_fn=ctrl_c_as_at_a_terminal,
+    )  # fmt: skip
 
 
 @pytest.fixture

