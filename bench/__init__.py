@@ -3,3 +3,21 @@
 Each benchmark measures in one run on this machine and reports ratios (the thing measured against a
 baseline measured in the same run), never a bare time compared with a fixed threshold.
 """
+
+from __future__ import annotations
+
+import os
+
+# Below this scale a run only shows that the benchmark still works (tests/test_bench.py).
+SMOKE = 0.01
+
+
+def scale() -> float:
+    """``HCPORTAL_BENCH_SCALE`` (default 1): the sizes, scaled, for developing on a shared machine."""
+    return float(os.environ.get("HCPORTAL_BENCH_SCALE", "1"))
+
+
+def tries(best_of: int) -> int:
+    """How many tries a figure is the best of: ``best_of`` when measuring, one in a smoke run,
+    whose figures mean nothing (a whole harvest per try is most of the test suite's time)."""
+    return best_of if scale() >= SMOKE else 1

@@ -17,13 +17,13 @@ Each figure is the best of ``REPEAT`` tries (the machine is shared). Scale with
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import bench
 from hcportal import democrm
 from hcportal.core.clock import fixed
 from hcportal.demo import demo_reports
@@ -39,7 +39,7 @@ QUIRKS = ["no-record-count", "details-no-footer"]
 
 
 def main(report) -> None:
-    scale = float(os.environ.get("HCPORTAL_BENCH_SCALE", "1"))
+    scale = bench.scale()
     accounts = max(20, round(1000 * scale))
     now = datetime(2026, 11, 23, 6, tzinfo=UTC)
     data = democrm.generate(accounts=accounts, seed=7, today=now.date())
@@ -69,7 +69,7 @@ def main(report) -> None:
                 credentials=Credentials(served.username, served.password),
                 source="demo",
             )
-            for _ in range(REPEAT):
+            for _ in range(bench.tries(REPEAT)):
                 started = time.perf_counter()
                 _, manifest = harvest_crm(
                     target,
