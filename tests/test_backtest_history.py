@@ -18,14 +18,18 @@ import pytest
 from hcportal.backtest import BacktestError, from_history
 from hcportal.democrm import synthetic
 from hcportal.transform.settings import TransformSettings
-from tests.conftest import TODAY, run_cli
+from tests.conftest import TODAY, built_once, run_cli
 
 pytestmark = pytest.mark.slow
 
 DAYS_BEFORE = (270, 180, 90, 0)  # the nights, counted back from TODAY
 HORIZON = 180
+# The packs' PDFs are most of a small run's time and not what this test is about.
 CONFIG = """[paths]
 build = "build"
+
+[site]
+pack_pdf = false
 
 [harvest]
 source = "folder"
@@ -53,20 +57,29 @@ def hcportal(work: Path, now: datetime, *args: str) -> subprocess.CompletedProce
     return run_cli(*args, *config, cwd=work, now=now, timeout=600)
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[datetime]]:
-    work = tmp_path_factory.mktemp("backtest-history")
+NIGHTS = [datetime(TODAY.year, TODAY.month, TODAY.day, 6, tzinfo=UTC) - timedelta(days=d)
+          for d in DAYS_BEFORE]  # fmt: skip
+
+
+def make_history(work: Path) -> None:
     drop = work / "drop"
     drop.mkdir()
     for name, df in synthetic.generate(accounts=90, seed=11, today=TODAY).items():
         df.to_csv(drop / f"{name}.csv", index=False)
-    nights = [datetime(TODAY.year, TODAY.month, TODAY.day, 6, tzinfo=UTC) - timedelta(days=d)
-              for d in DAYS_BEFORE]  # fmt: skip
-    for k, now in enumerate(nights):
+    for k, now in enumerate(NIGHTS):
         (work / "hcportal.toml").write_text(CONFIG + (STRICT if k == 0 else ""), "utf-8")
         proc = hcportal(work, now, "run")
         assert proc.returncode == 0, proc.stderr[-2000:]
-    return work, nights
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[datetime]]:
+    """The four nights' runs, made once per test run whichever workers ask (conftest.built_once),
+    and copied for this module, whose commands run in it."""
+    work = tmp_path_factory.mktemp("backtest-history") / "work"
+    shutil.copytree(built_once(tmp_path_factory, "backtest-history", make_history), work,
+                    symlinks=True)  # fmt: skip
+    return work, NIGHTS
 
 
 def _kept(work: Path, name: str) -> list[pd.DataFrame]:

@@ -33,9 +33,14 @@ def error_lines(proc: subprocess.CompletedProcess) -> list[str]:
     return [ln for ln in proc.stderr.splitlines() if ln.startswith("hcportal: error:")]
 
 
+# The packs' PDFs (a Chromium print per deck) are most of a small run's time and not what these
+# tests are about; the decks are still made and go through the gate.
+CONFIG = '[paths]\nbuild = "build"\n[site]\npack_pdf = false\n'
+
+
 @pytest.fixture
 def work(tmp_path) -> Path:
-    (tmp_path / "hcportal.toml").write_text('[paths]\nbuild = "build"\n')
+    (tmp_path / "hcportal.toml").write_text(CONFIG)
     return tmp_path
 
 
@@ -144,7 +149,7 @@ def test_a_failed_harvest_fails_the_run_with_one_line_and_a_report(work):
 def test_run_on_the_demo_crm_refuses_a_night_that_lost_most_accounts(work):
     """The whole pipeline, twice, on the real demo CRM: the second night's CRM holds a third of
     the accounts, so the gate refuses it and the first night's site stays published."""
-    (work / "hcportal.toml").write_text('[paths]\nbuild = "build"\n[harvest.demo]\naccounts = 60\n')
+    (work / "hcportal.toml").write_text(CONFIG + "[harvest.demo]\naccounts = 60\n")
     first = hcportal(work, "run")
     assert first.returncode == 0, first.stderr
     live = work / "build" / "public" / "current"
@@ -154,7 +159,7 @@ def test_run_on_the_demo_crm_refuses_a_night_that_lost_most_accounts(work):
     assert all(s["status"] == "ok" and s["seconds"] >= 0 for s in r1["stages"])
     assert r1["stages"][0]["counts"]["accounts"] == 60
 
-    (work / "hcportal.toml").write_text('[paths]\nbuild = "build"\n[harvest.demo]\naccounts = 20\n')
+    (work / "hcportal.toml").write_text(CONFIG + "[harvest.demo]\naccounts = 20\n")
     second = hcportal(work, "run")
     assert second.returncode == 4
     [line] = error_lines(second)

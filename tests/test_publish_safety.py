@@ -52,9 +52,14 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
+# The packs' PDFs (a Chromium print per deck) are most of a small run's time and not what these
+# tests are about; the decks are still made and go through the gate.
+CONFIG = '[paths]\nbuild = "build"\n[site]\npack_pdf = false\n'
+
+
 @pytest.fixture
 def work(tmp_path) -> Path:
-    (tmp_path / "hcportal.toml").write_text('[paths]\nbuild = "build"\n')
+    (tmp_path / "hcportal.toml").write_text(CONFIG)
     return tmp_path
 
 
