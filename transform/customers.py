@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -129,20 +128,18 @@ def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
 
     def build(lo: int) -> pa.Array:
         hi = min(lo + CHUNK, n)
-        texts = encoder.texts(account_index.rows(starts[lo:hi], lengths[lo:hi]))
-        offsets = np.concatenate([[0], np.cumsum(lengths[lo:hi])]).astype(np.int64)
-        joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), texts), ",")
-        return _concat([heads.slice(lo, hi - lo), "[", joined, "]}\n"])
+        return encoder.lines(heads.slice(lo, hi - lo), starts[lo:hi], lengths[lo:hi])
 
     with path.open("wb") as f, ThreadPoolExecutor(THREADS) as pool:
         pending: deque = deque()  # (chunk number, its first account, the future of its lines)
 
         def write_next() -> None:
             chunk, lo, built = pending.popleft()
-            lines = built.result()
+            pieces = built.result()
             if check_every and chunk % check_every == 0:
-                validate(json.loads(lines[0].as_py()), f"{FILE} line {lo + 1}")
-            _write_strings(f, lines)
+                first = _first_line(pieces, int(lengths[lo]))
+                validate(json.loads(first), f"{FILE} line {lo + 1}")
+            f.write(_data(pieces))
 
         for chunk, lo in enumerate(range(0, n, CHUNK)):
             if len(pending) >= AHEAD:
@@ -154,7 +151,7 @@ def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
 
 
 def _account_parts(tables: Tables, accounts: pd.DataFrame, keys: np.ndarray) -> pa.Array:
-    """Per account, its object's text up to its events: ``{"_id":...,"events":``."""
+    """Per account, its object's text up to its events: ``{"_id":...,"events":[``."""
     digests = pa.array([customer_id(k) for k in keys], pa.string())
     ids = _concat(['{"id":"', digests, '","accountKey":', _json_values(keys), "}"])
     return _concat(
@@ -162,7 +159,7 @@ def _account_parts(tables: Tables, accounts: pd.DataFrame, keys: np.ndarray) -> 
             '{"_id":', ids, ',"platformHeader":', _text(_header(tables.meta)),
             ',"identity":{"accountKey":', _json_values(keys),
             ',"names":', _names(tables, keys), ',"ids":', _ids(tables, keys),
-            '},"profile":', _profiles(tables, accounts), ',"events":',
+            '},"profile":', _profiles(tables, accounts), ',"events":[',
         ]
     )  # fmt: skip
 
@@ -375,25 +372,42 @@ class _EventEncoder:
             has = np.bincount(self.type_codes[codes >= 0], minlength=len(TYPES)) > 0
             self.used_by[name] = set(np.flatnonzero(has).tolist())
 
-    def texts(self, rows: np.ndarray) -> pa.Array:
-        """The texts of events ``rows``, in that order."""
+    def lines(self, heads: pa.Array, starts: np.ndarray, lengths: np.ndarray) -> pa.Array:
+        """The lines of a run of accounts (account ``i``'s events are rows ``starts[i]`` on,
+        ``lengths[i]`` of them): for each, its head (``heads[i]``, up to ``"events":[``), its
+        events' texts in time order and the close ``]}`` and newline, as pieces of one string
+        array whose data buffer is the lines back to back (:func:`_data`).
+
+        Events are encoded a type at a time (few columns per join), and the heads, the
+        events and the closes are put in file order by one take: no join copies the text again."""
+        rows = account_index.rows(starts, lengths)
+        n, m = len(heads), len(rows)
+        account = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        # every event but an account's first is preceded by a comma
+        later = np.ones(m, dtype=np.int8)
+        later[(np.cumsum(lengths) - lengths)[lengths > 0]] = 0
         types = self.type_codes[rows]
         order = np.argsort(types, kind="stable")
         bounds = np.flatnonzero(np.diff(types[order])) + 1
-        pieces = []
-        for part in np.split(order, bounds) if len(order) else []:
-            pieces.append(self._of_one_type(int(types[part[0]]), rows[part]))
-        if not pieces:
-            return pa.array([], pa.string())
-        inverse = np.empty(len(order), dtype=np.int64)
-        inverse[order] = np.arange(len(order))
-        return pa.concat_arrays(pieces).take(pa.array(inverse))
+        pieces = [heads]
+        for part in np.split(order, bounds) if m else []:
+            pieces.append(self._of_one_type(int(types[part[0]]), rows[part], later[part]))
+        pieces.append(pa.array(["]}\n"], pa.string()))
+        # piece index of each slot of the file order: per account its head, events, close
+        where = np.empty(n + m + n, dtype=np.int64)
+        head_slot = 2 * np.arange(n, dtype=np.int64) + np.cumsum(lengths) - lengths
+        where[head_slot] = np.arange(n)
+        where[head_slot + lengths + 1] = n + m
+        at_in_pieces = np.empty(m, dtype=np.int64)  # event j's place among the typed pieces
+        at_in_pieces[order] = np.arange(m)
+        where[np.arange(m) + 2 * account + 1] = n + at_in_pieces
+        return pa.concat_arrays(pieces).take(pa.array(where))
 
-    def _of_one_type(self, code: int, rows: np.ndarray) -> pa.Array:
+    def _of_one_type(self, code: int, rows: np.ndarray, later: np.ndarray) -> pa.Array:
         kind = list(TYPES)[code]
         source = self.sources[int(self.source_codes[rows[0]])]
         parts: list = [
-            '{"at":"', self.days.take(pa.array(self.day_codes[rows])),
+            _OPEN.take(pa.array(later)), self.days.take(pa.array(self.day_codes[rows])),
             self.times.take(_plus_one(self.time_codes[rows])),
             f'","type":{_text(kind)},"source":{_text(source)},"line":',
             pc.cast(pa.array(self.line[rows]), pa.string()),
@@ -404,6 +418,10 @@ class _EventEncoder:
                 parts.append(frags.take(_plus_one(codes[rows])))
         parts.append("}")
         return _concat(parts)
+
+
+# An event's opening: the first of an account's list, or a later one (after a comma).
+_OPEN = pa.array(['{"at":"', ',{"at":"'], pa.string())
 
 
 def _small(codes: np.ndarray, n: int) -> np.ndarray:
@@ -445,14 +463,23 @@ def _fragments(col: pd.Series, name: str) -> tuple[pa.Array, np.ndarray]:
     return frag, col.cat.codes.to_numpy()
 
 
-def _write_strings(f: IO[bytes], arr: pa.Array) -> None:
-    """Write the strings of ``arr`` back to back, straight from its data buffer."""
-    arr = arr.cast(pa.large_string()) if arr.type != pa.large_string() else arr
+def _data(arr: pa.Array) -> memoryview:
+    """The strings of ``arr`` back to back: its data buffer, not copied."""
     if len(arr) == 0:
-        return
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)
+        return memoryview(b"")
+    offsets = _offsets(arr)
     lo, hi = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
-    f.write(memoryview(arr.buffers()[2])[lo:hi])
+    return memoryview(arr.buffers()[2])[lo:hi]
+
+
+def _first_line(pieces: pa.Array, events: int) -> bytes:
+    """The first line of :meth:`_EventEncoder.lines`' pieces, whose account has ``events``."""
+    return _data(pieces.slice(0, events + 2)).tobytes()
+
+
+def _offsets(arr: pa.Array) -> np.ndarray:
+    wide = pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type)
+    return np.frombuffer(arr.buffers()[1], dtype=np.int64 if wide else np.int32)
 
 
 def read(path: Path) -> Iterator[dict]:
