@@ -243,6 +243,8 @@ def assemble(blocks: list[Block]) -> pd.DataFrame:
     del order
     for name, (kind_of, _) in VALUES.items():
         columns[name] = _column(blocks, name, kind_of, n, where)
+        for b in blocks:  # the blocks' copy of a column is let go once the table has it
+            b.values.pop(name, None)
     return pd.DataFrame(columns, copy=False)
 
 
