@@ -332,13 +332,12 @@ class _EventEncoder:
     """The JSON text of events, any rows at a time: ``{"at":...,"type":...,"source":...,
     "line":...`` then every value that is not blank.
 
-    Every value column is turned once into fragments (``,"name":value``, one per distinct value,
-    "" first for blank) and codes into them (-1: blank; a row takes fragment ``code + 1``): text
-    escaped once per distinct value, numbers formatted once per distinct value. Distinct values
-    are found by hashing (:func:`pandas.factorize`), not sorting, and codes are kept in the
-    smallest integer type (a categorical's own codes as they are): both matter at 15 million
-    events. Rows then only take fragments by code, and are joined per event type with only the
-    columns that type has (a usage month has no priority): few columns per join."""
+    Every text and flag column is turned once into fragments (``,"name":value``, one per
+    distinct value, "" first for blank) and codes into them (-1: blank; a row takes fragment
+    ``code + 1``): text escaped once per distinct value, a categorical's own codes as they are.
+    Numbers are formatted row by row as a chunk is written (as fast as hashing them, and no
+    codes for 15 million events held for the whole write). Rows are joined per event type with
+    only the columns that type has (a usage month has no priority): few columns per join."""
 
     def __init__(self, ev: pd.DataFrame) -> None:
         self.ev = ev
@@ -365,11 +364,17 @@ class _EventEncoder:
         self.sources = [str(x) for x in ev["source"].cat.categories]
         self.source_codes = ev["source"].cat.codes.to_numpy()
         self.values: dict[str, tuple[pa.Array, np.ndarray]] = {}
+        self.numbers: dict[str, np.ndarray] = {}  # float columns, as they are in the table
         self.used_by = {}  # value column -> the type codes that have it
         for name, (kind, _) in VALUES.items():
-            frags, codes = _value_fragments(ev[name], name, kind)
-            self.values[name] = (frags, codes)
-            has = np.bincount(self.type_codes[codes >= 0], minlength=len(TYPES)) > 0
+            if kind == "float":
+                self.numbers[name] = ev[name].to_numpy(dtype=float)
+                known = np.isfinite(self.numbers[name])
+            else:
+                frags, codes = _value_fragments(ev[name], name, kind)
+                self.values[name] = (frags, codes)
+                known = codes >= 0
+            has = np.bincount(self.type_codes[known], minlength=len(TYPES)) > 0
             self.used_by[name] = set(np.flatnonzero(has).tolist())
 
     def lines(self, heads: pa.Array, starts: np.ndarray, lengths: np.ndarray) -> pa.Array:
@@ -413,15 +418,29 @@ class _EventEncoder:
             pc.cast(pa.array(self.line[rows]), pa.string()),
         ]  # fmt: skip
         for name in VALUES:
-            if code in self.used_by[name]:
+            if code not in self.used_by[name]:
+                continue
+            if name in self.numbers:
+                parts.extend(_numbers(name, self.numbers[name][rows]))
+            else:
                 frags, codes = self.values[name]
                 parts.append(frags.take(_plus_one(codes[rows])))
         parts.append("}")
-        return _concat(parts)
+        # a blank number is a null: nothing written
+        return pc.binary_join_element_wise(*parts, "", null_handling="replace")
 
 
 # An event's opening: the first of an account's list, or a later one (after a comma).
 _OPEN = pa.array(['{"at":"', ',{"at":"'], pa.string())
+
+
+def _numbers(name: str, values: np.ndarray) -> list[pa.Array]:
+    """The fragments ``,"name":value`` of float values, as two parts (the name, the number),
+    each null where the value is blank: JSON has no NaN nor Infinity."""
+    blank = ~np.isfinite(values)
+    number = pc.cast(pa.array(values, mask=blank), pa.string())
+    label = pa.array([f',"{name}":', None], pa.string())
+    return [label.take(pa.array(blank.view(np.int8))), number]
 
 
 def _small(codes: np.ndarray, n: int) -> np.ndarray:
@@ -435,16 +454,10 @@ def _plus_one(codes: np.ndarray) -> pa.Array:
 
 
 def _value_fragments(col: pd.Series, name: str, kind: str) -> tuple[pa.Array, np.ndarray]:
-    """A value column as fragments ``,"name":value`` (index 0: "" for blank) and each row's
+    """A text or flag column as fragments ``,"name":value`` (index 0: "" for blank) and each row's
     code into them, minus one (-1: blank)."""
     if kind == "text":
         return _fragments(col, name)
-    if kind == "float":
-        values = col.to_numpy(dtype=float)
-        # JSON has no NaN nor Infinity: blank
-        codes, distinct = pd.factorize(np.where(np.isfinite(values), values, np.nan))
-        text = _concat([f',"{name}":', pc.cast(pa.array(distinct), pa.string())])
-        return pa.concat_arrays([pa.array([""], pa.string()), text]), _small(codes, len(distinct))
     arr = col.array  # a nullable bool
     known = ~np.asarray(arr.isna())
     flag = np.asarray(arr.to_numpy(dtype=bool, na_value=False))
