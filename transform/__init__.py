@@ -109,6 +109,7 @@ def write(tables: Tables, out_dir: Path) -> Path:
                 _cpu_seconds() - cpu, 3
             )
 
+    memory.release_free_memory()
     return formats.write_folder(TABLES, tables, out_dir, extra=objects)
 
 
