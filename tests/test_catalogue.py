@@ -301,3 +301,34 @@ def test_docs_data_md_is_generated_from_the_catalogue_and_the_registry():
     assert data_docs.render(committed) == committed, "docs/data.md is stale: run `make docs`"
     for name in TABLES:
         assert f"#### `{name}`" in committed
+
+
+def test_a_table_longer_than_a_row_group_is_written_a_group_at_a_time_as_one_write_would(
+    tmp_path, monkeypatch
+):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from hcportal.core import tables as formats
+
+    n = 10
+    df = pd.DataFrame(
+        {
+            "key": pd.Categorical(["b", "a", None, "c", "a"] * 2),
+            "at": pd.date_range("2026-01-01", periods=n, freq="37h").astype("datetime64[s]"),
+            "amount": [1.5, np.nan, 3.0, -0.0, 1e16, np.nan, 2.25, 7.0, np.nan, 0.1],
+            "note": pd.array(["x", None, "z", "", "ü", None, "q", "r", "s", "t"], dtype="str"),
+        }
+    )
+    monkeypatch.setattr(formats, "ROW_GROUP", 3)
+    formats.write_parquet(df, tmp_path / "groups.parquet")
+    assert pq.ParquetFile(tmp_path / "groups.parquet").num_row_groups == 4
+    whole = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(
+        whole, tmp_path / "one.parquet", row_group_size=3, write_statistics=["at", "amount"]
+    )
+    assert (tmp_path / "groups.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
+    back = pd.read_parquet(tmp_path / "groups.parquet")
+    back["at"] = back["at"].astype("datetime64[s]")  # Parquet keeps milliseconds
+    pd.testing.assert_frame_equal(back, df)

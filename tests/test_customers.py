@@ -165,3 +165,25 @@ def test_a_broken_line_of_a_written_file_is_named(tmp_path, demo):
         TransformError, match=r"customers.jsonl line 2: field \(the object\): 'platformHeader'"
     ):
         customers.validate_file(path)
+
+
+def test_chunks_of_any_size_write_the_same_file_and_an_account_without_events(
+    tmp_path, monkeypatch
+):
+    # Aardvark Co is in no other report: no events, an empty list between two accounts that
+    # have some, whatever chunk each lands in.
+    accounts = "Owner,Account,GEO,Region\nZed,Aardvark Co,AMS,East\nNic W,ACME ORG.,AMS,East\n"
+    accounts += "Ana C,Beta Inc,EMEA,DACH\n"
+    tables = run(raw_folder(tmp_path / "raw", accounts=accounts))
+    files = []
+    for chunk in (500, 2, 1):
+        monkeypatch.setattr(customers, "CHUNK", chunk)
+        files.append(
+            (transform.write(tables, tmp_path / f"d{chunk}") / customers.FILE).read_bytes()
+        )
+    assert files[0] == files[1] == files[2]
+    objs = [json.loads(line) for line in files[0].decode("utf-8").splitlines()]
+    assert [o["_id"]["accountKey"] for o in objs] == ["aardvark", "acme org", "beta"]
+    assert objs[0]["events"] == [] and objs[1]["events"] and objs[2]["events"]
+    for o in objs:
+        customers.validate(o)

@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -129,20 +128,18 @@ def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
 
     def build(lo: int) -> pa.Array:
         hi = min(lo + CHUNK, n)
-        texts = encoder.texts(account_index.rows(starts[lo:hi], lengths[lo:hi]))
-        offsets = np.concatenate([[0], np.cumsum(lengths[lo:hi])]).astype(np.int64)
-        joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), texts), ",")
-        return _concat([heads.slice(lo, hi - lo), "[", joined, "]}\n"])
+        return encoder.lines(heads.slice(lo, hi - lo), starts[lo:hi], lengths[lo:hi])
 
     with path.open("wb") as f, ThreadPoolExecutor(THREADS) as pool:
         pending: deque = deque()  # (chunk number, its first account, the future of its lines)
 
         def write_next() -> None:
             chunk, lo, built = pending.popleft()
-            lines = built.result()
+            pieces = built.result()
             if check_every and chunk % check_every == 0:
-                validate(json.loads(lines[0].as_py()), f"{FILE} line {lo + 1}")
-            _write_strings(f, lines)
+                first = _first_line(pieces, int(lengths[lo]))
+                validate(json.loads(first), f"{FILE} line {lo + 1}")
+            f.write(_data(pieces))
 
         for chunk, lo in enumerate(range(0, n, CHUNK)):
             if len(pending) >= AHEAD:
@@ -154,7 +151,7 @@ def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
 
 
 def _account_parts(tables: Tables, accounts: pd.DataFrame, keys: np.ndarray) -> pa.Array:
-    """Per account, its object's text up to its events: ``{"_id":...,"events":``."""
+    """Per account, its object's text up to its events: ``{"_id":...,"events":[``."""
     digests = pa.array([customer_id(k) for k in keys], pa.string())
     ids = _concat(['{"id":"', digests, '","accountKey":', _json_values(keys), "}"])
     return _concat(
@@ -162,7 +159,7 @@ def _account_parts(tables: Tables, accounts: pd.DataFrame, keys: np.ndarray) -> 
             '{"_id":', ids, ',"platformHeader":', _text(_header(tables.meta)),
             ',"identity":{"accountKey":', _json_values(keys),
             ',"names":', _names(tables, keys), ',"ids":', _ids(tables, keys),
-            '},"profile":', _profiles(tables, accounts), ',"events":',
+            '},"profile":', _profiles(tables, accounts), ',"events":[',
         ]
     )  # fmt: skip
 
@@ -335,13 +332,12 @@ class _EventEncoder:
     """The JSON text of events, any rows at a time: ``{"at":...,"type":...,"source":...,
     "line":...`` then every value that is not blank.
 
-    Every value column is turned once into fragments (``,"name":value``, one per distinct value,
-    "" first for blank) and codes into them (-1: blank; a row takes fragment ``code + 1``): text
-    escaped once per distinct value, numbers formatted once per distinct value. Distinct values
-    are found by hashing (:func:`pandas.factorize`), not sorting, and codes are kept in the
-    smallest integer type (a categorical's own codes as they are): both matter at 15 million
-    events. Rows then only take fragments by code, and are joined per event type with only the
-    columns that type has (a usage month has no priority): few columns per join."""
+    Every text and flag column is turned once into fragments (``,"name":value``, one per
+    distinct value, "" first for blank) and codes into them (-1: blank; a row takes fragment
+    ``code + 1``): text escaped once per distinct value, a categorical's own codes as they are.
+    Numbers are formatted row by row as a chunk is written (as fast as hashing them, and no
+    codes for 15 million events held for the whole write). Rows are joined per event type with
+    only the columns that type has (a usage month has no priority): few columns per join."""
 
     def __init__(self, ev: pd.DataFrame) -> None:
         self.ev = ev
@@ -368,42 +364,83 @@ class _EventEncoder:
         self.sources = [str(x) for x in ev["source"].cat.categories]
         self.source_codes = ev["source"].cat.codes.to_numpy()
         self.values: dict[str, tuple[pa.Array, np.ndarray]] = {}
+        self.numbers: dict[str, np.ndarray] = {}  # float columns, as they are in the table
         self.used_by = {}  # value column -> the type codes that have it
         for name, (kind, _) in VALUES.items():
-            frags, codes = _value_fragments(ev[name], name, kind)
-            self.values[name] = (frags, codes)
-            has = np.bincount(self.type_codes[codes >= 0], minlength=len(TYPES)) > 0
+            if kind == "float":
+                self.numbers[name] = ev[name].to_numpy(dtype=float)
+                known = np.isfinite(self.numbers[name])
+            else:
+                frags, codes = _value_fragments(ev[name], name, kind)
+                self.values[name] = (frags, codes)
+                known = codes >= 0
+            has = np.bincount(self.type_codes[known], minlength=len(TYPES)) > 0
             self.used_by[name] = set(np.flatnonzero(has).tolist())
 
-    def texts(self, rows: np.ndarray) -> pa.Array:
-        """The texts of events ``rows``, in that order."""
+    def lines(self, heads: pa.Array, starts: np.ndarray, lengths: np.ndarray) -> pa.Array:
+        """The lines of a run of accounts (account ``i``'s events are rows ``starts[i]`` on,
+        ``lengths[i]`` of them): for each, its head (``heads[i]``, up to ``"events":[``), its
+        events' texts in time order and the close ``]}`` and newline, as pieces of one string
+        array whose data buffer is the lines back to back (:func:`_data`).
+
+        Events are encoded a type at a time (few columns per join), and the heads, the
+        events and the closes are put in file order by one take: no join copies the text again."""
+        rows = account_index.rows(starts, lengths)
+        n, m = len(heads), len(rows)
+        account = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        # every event but an account's first is preceded by a comma
+        later = np.ones(m, dtype=np.int8)
+        later[(np.cumsum(lengths) - lengths)[lengths > 0]] = 0
         types = self.type_codes[rows]
         order = np.argsort(types, kind="stable")
         bounds = np.flatnonzero(np.diff(types[order])) + 1
-        pieces = []
-        for part in np.split(order, bounds) if len(order) else []:
-            pieces.append(self._of_one_type(int(types[part[0]]), rows[part]))
-        if not pieces:
-            return pa.array([], pa.string())
-        inverse = np.empty(len(order), dtype=np.int64)
-        inverse[order] = np.arange(len(order))
-        return pa.concat_arrays(pieces).take(pa.array(inverse))
+        pieces = [heads]
+        for part in np.split(order, bounds) if m else []:
+            pieces.append(self._of_one_type(int(types[part[0]]), rows[part], later[part]))
+        pieces.append(pa.array(["]}\n"], pa.string()))
+        # piece index of each slot of the file order: per account its head, events, close
+        where = np.empty(n + m + n, dtype=np.int64)
+        head_slot = 2 * np.arange(n, dtype=np.int64) + np.cumsum(lengths) - lengths
+        where[head_slot] = np.arange(n)
+        where[head_slot + lengths + 1] = n + m
+        at_in_pieces = np.empty(m, dtype=np.int64)  # event j's place among the typed pieces
+        at_in_pieces[order] = np.arange(m)
+        where[np.arange(m) + 2 * account + 1] = n + at_in_pieces
+        return pa.concat_arrays(pieces).take(pa.array(where))
 
-    def _of_one_type(self, code: int, rows: np.ndarray) -> pa.Array:
+    def _of_one_type(self, code: int, rows: np.ndarray, later: np.ndarray) -> pa.Array:
         kind = list(TYPES)[code]
         source = self.sources[int(self.source_codes[rows[0]])]
         parts: list = [
-            '{"at":"', self.days.take(pa.array(self.day_codes[rows])),
+            _OPEN.take(pa.array(later)), self.days.take(pa.array(self.day_codes[rows])),
             self.times.take(_plus_one(self.time_codes[rows])),
             f'","type":{_text(kind)},"source":{_text(source)},"line":',
             pc.cast(pa.array(self.line[rows]), pa.string()),
         ]  # fmt: skip
         for name in VALUES:
-            if code in self.used_by[name]:
+            if code not in self.used_by[name]:
+                continue
+            if name in self.numbers:
+                parts.extend(_numbers(name, self.numbers[name][rows]))
+            else:
                 frags, codes = self.values[name]
                 parts.append(frags.take(_plus_one(codes[rows])))
         parts.append("}")
-        return _concat(parts)
+        # a blank number is a null: nothing written
+        return pc.binary_join_element_wise(*parts, "", null_handling="replace")
+
+
+# An event's opening: the first of an account's list, or a later one (after a comma).
+_OPEN = pa.array(['{"at":"', ',{"at":"'], pa.string())
+
+
+def _numbers(name: str, values: np.ndarray) -> list[pa.Array]:
+    """The fragments ``,"name":value`` of float values, as two parts (the name, the number),
+    each null where the value is blank: JSON has no NaN nor Infinity."""
+    blank = ~np.isfinite(values)
+    number = pc.cast(pa.array(values, mask=blank), pa.string())
+    label = pa.array([f',"{name}":', None], pa.string())
+    return [label.take(pa.array(blank.view(np.int8))), number]
 
 
 def _small(codes: np.ndarray, n: int) -> np.ndarray:
@@ -417,16 +454,10 @@ def _plus_one(codes: np.ndarray) -> pa.Array:
 
 
 def _value_fragments(col: pd.Series, name: str, kind: str) -> tuple[pa.Array, np.ndarray]:
-    """A value column as fragments ``,"name":value`` (index 0: "" for blank) and each row's
+    """A text or flag column as fragments ``,"name":value`` (index 0: "" for blank) and each row's
     code into them, minus one (-1: blank)."""
     if kind == "text":
         return _fragments(col, name)
-    if kind == "float":
-        values = col.to_numpy(dtype=float)
-        # JSON has no NaN nor Infinity: blank
-        codes, distinct = pd.factorize(np.where(np.isfinite(values), values, np.nan))
-        text = _concat([f',"{name}":', pc.cast(pa.array(distinct), pa.string())])
-        return pa.concat_arrays([pa.array([""], pa.string()), text]), _small(codes, len(distinct))
     arr = col.array  # a nullable bool
     known = ~np.asarray(arr.isna())
     flag = np.asarray(arr.to_numpy(dtype=bool, na_value=False))
@@ -445,14 +476,23 @@ def _fragments(col: pd.Series, name: str) -> tuple[pa.Array, np.ndarray]:
     return frag, col.cat.codes.to_numpy()
 
 
-def _write_strings(f: IO[bytes], arr: pa.Array) -> None:
-    """Write the strings of ``arr`` back to back, straight from its data buffer."""
-    arr = arr.cast(pa.large_string()) if arr.type != pa.large_string() else arr
+def _data(arr: pa.Array) -> memoryview:
+    """The strings of ``arr`` back to back: its data buffer, not copied."""
     if len(arr) == 0:
-        return
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)
+        return memoryview(b"")
+    offsets = _offsets(arr)
     lo, hi = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
-    f.write(memoryview(arr.buffers()[2])[lo:hi])
+    return memoryview(arr.buffers()[2])[lo:hi]
+
+
+def _first_line(pieces: pa.Array, events: int) -> bytes:
+    """The first line of :meth:`_EventEncoder.lines`' pieces, whose account has ``events``."""
+    return _data(pieces.slice(0, events + 2)).tobytes()
+
+
+def _offsets(arr: pa.Array) -> np.ndarray:
+    wide = pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type)
+    return np.frombuffer(arr.buffers()[1], dtype=np.int64 if wide else np.int32)
 
 
 def read(path: Path) -> Iterator[dict]:

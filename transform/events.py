@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hcportal.transform import memory
 from hcportal.transform.steps import Context, Frames, Step
 
 # The sources in their tie-break order, and each event type with its source and meaning. The
@@ -101,7 +102,11 @@ class Block:
 
 
 def events_step(t: Frames, ctx: Context) -> Frames:
-    return {"events": events(t)}
+    table = events(t)
+    # Building the table freed about 2 GB of temporaries at 100,000 accounts; given back, the
+    # steps after it (Arrow strings among them) do not stack their memory on top of that heap.
+    memory.release_free_memory()
+    return {"events": table}
 
 
 STEP = Step(
@@ -243,6 +248,8 @@ def assemble(blocks: list[Block]) -> pd.DataFrame:
     del order
     for name, (kind_of, _) in VALUES.items():
         columns[name] = _column(blocks, name, kind_of, n, where)
+        for b in blocks:  # the blocks' copy of a column is let go once the table has it
+            b.values.pop(name, None)
     return pd.DataFrame(columns, copy=False)
 
 

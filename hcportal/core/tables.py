@@ -324,13 +324,22 @@ def counts(cat: Catalogue, frames: Mapping[str, pd.DataFrame]) -> dict:
 # -- file formats -------------------------------------------------------------------------------
 
 
+# Rows per Parquet row group (pyarrow's default): a table is converted to Arrow and written one
+# row group at a time, so a 15-million-row table (the events) never has a whole Arrow copy
+# (~2 GB at 100,000 accounts) beside its frame; the file is the one a single write makes.
+ROW_GROUP = 1 << 20
+
+
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    schema = pa.Schema.from_pandas(df, preserve_index=False)
     # Statistics (min/max per page) only where a reader can use them: computing them over
     # millions of names and subjects costs more than writing the column.
-    stats = [f.name for f in table.schema if not pa.types.is_dictionary(f.type)
+    stats = [f.name for f in schema if not pa.types.is_dictionary(f.type)
              and not pa.types.is_string(f.type) and not pa.types.is_large_string(f.type)]  # fmt: skip
-    pq.write_table(table, path, write_statistics=stats)
+    with pq.ParquetWriter(path, schema, write_statistics=stats) as writer:
+        for lo in range(0, max(len(df), 1), ROW_GROUP):
+            part = df.iloc[lo : lo + ROW_GROUP]
+            writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
 def csv_table(table: Table, df: pd.DataFrame) -> pa.Table:
