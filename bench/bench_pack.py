@@ -18,7 +18,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bench.bench_transform import scale
+from bench import scale
 
 AS_OF = date(2026, 11, 23)
 PACKS = 1000

@@ -24,6 +24,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import bench
 from hcportal import publish
 from hcportal.publish.settings import PublishSettings
 from hcportal.publish.sitecheck import check_site
@@ -98,7 +99,7 @@ def three_publishes(report, name: str, site: Path, settings: PublishSettings, de
 
 
 def main(report) -> None:
-    scale = float(os.environ.get("HCPORTAL_BENCH_SCALE", "1"))
+    scale = bench.scale()
     files, pages = max(int(2000 * scale), 20), max(int(200 * scale), 5)
     work = Path(tempfile.mkdtemp(prefix="hcportal-bench-publish-"))
     try:

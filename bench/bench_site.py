@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from bench import scale
 from hcportal.core import clock
 
 SEED = 2026
@@ -42,10 +43,6 @@ CACHE = Path("build/bench")
 CHANGES = 60  # filter changes timed on the worldwide page
 SELLER_TARGET_KB = 200
 FILTER_TARGET_MS = 100
-
-
-def scale() -> float:
-    return float(os.environ.get("HCPORTAL_BENCH_SCALE", "1"))
 
 
 def bench_data(accounts: int) -> Path:

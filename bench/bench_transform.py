@@ -39,6 +39,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench import scale
 from hcportal.core import clock
 
 SEED = 2026
@@ -49,10 +50,6 @@ SAMPLE = 0.01
 ROUNDS = 3
 CACHE = Path("build/bench")
 REPORTS = ("accounts", "contracts", "activities", "tickets", "invoices", "usage", "surveys")
-
-
-def scale() -> float:
-    return float(os.environ.get("HCPORTAL_BENCH_SCALE", "1"))
 
 
 def bench_data(accounts: int) -> Path:
