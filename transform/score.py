@@ -110,7 +110,7 @@ def compute(
     # The texts the tone measures read today: those of their longest window on any scorecard.
     tone_days = max(c[1][m].window_days for c in cards.values() for m in ("tone", "risk_share"))
     if calls is None:
-        calls = judge(events, settings, ev.within(tone_days))
+        calls = judge(events, settings, ev.rows_within(ms.measure_types("tone"), tone_days, False))
     measured = {}
     for name in MEASURES:
         # A scorecard may give a measure its own window: measure once per distinct window.
@@ -120,9 +120,9 @@ def compute(
             measured[name] = next(iter(parts.values()))
         else:
             measured[name] = _pick(parts, windows, segment, ev.acct)
-    customer = ev.of(*CUSTOMER_TYPES) & ev.within(settings.silent_days) & (ev.acct >= 0)
+    customer = ev.rows_within(CUSTOMER_TYPES, settings.silent_days)
     silent = np.bincount(ev.acct[customer], minlength=len(keys)) == 0
-    last_heard = ms._newest(ev, ev.of(*CUSTOMER_TYPES) & (ev.age >= 0))
+    last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
     result = scoring.score(measured, segment, silent, settings)
     window = np.column_stack(
         [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
@@ -133,7 +133,7 @@ def compute(
     scores = _scores(accounts, keys, segment, measured, result, settings)
     scores["last_heard"] = last_heard
     scores = scores[SCORE_COLUMNS]
-    made = _texts(ev, calls, ev.within(tone_days)) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
+    made = _texts(ev, calls, tone_days) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
     by_event = (
         score_sources.event_measures(ev, read) if sources
         else pd.DataFrame(columns=score_sources.SOURCE_COLUMNS)
@@ -142,12 +142,14 @@ def compute(
 
 
 def judge(
-    events: pd.DataFrame, settings: ScoreSettings, when: np.ndarray | None = None
+    events: pd.DataFrame, settings: ScoreSettings, rows: np.ndarray | None = None
 ) -> tone.TextCalls:
     """The tone and themes of the texts the tone measures read (each distinct text once), of the
-    rows ``when`` (a mask; None: every date, as a replay of past dates needs)."""
-    rows = events["type"].isin(ms.measure_types("tone")).to_numpy()
-    return tone.analyse(events, rows if when is None else rows & when, settings)
+    rows ``rows`` (positions, ascending, of events of the tone measures' types; None: all of
+    them, of every date, as a replay of past dates needs)."""
+    if rows is None:
+        rows = np.flatnonzero(events["type"].isin(ms.measure_types("tone")).to_numpy())
+    return tone.analyse(events, rows, settings)
 
 
 def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
@@ -164,15 +166,15 @@ def _pick(parts: dict, windows: dict, segment: np.ndarray, acct: np.ndarray) -> 
     """Each account's measure from the window of its segment's scorecard (its rows read too)."""
     first = next(iter(parts.values()))
     out = ms.Measured(first.raw.copy(), first.newest.copy(), first.events.copy())
-    out.rows = np.zeros(len(acct), dtype=bool)
-    seg_of_event = np.append(segment, None)[acct]  # acct -1: no account, no segment
+    read = []
     for seg, w in windows.items():
         rows = segment == seg
         out.raw[rows], out.newest[rows], out.events[rows] = (
             parts[w].raw[rows], parts[w].newest[rows], parts[w].events[rows],
         )  # fmt: skip
-        if parts[w].rows is not None:
-            out.rows |= parts[w].rows & (seg_of_event == seg)
+        if parts[w].rows is not None:  # the rows of this segment's accounts (all known)
+            read.append(parts[w].rows[segment[acct[parts[w].rows]] == seg])
+    out.rows = np.sort(np.concatenate(read)) if read else np.zeros(0, np.int64)
     return out
 
 
@@ -257,10 +259,13 @@ def _scores(
     return df[[c for c in SCORE_COLUMNS if c != "last_heard"]]
 
 
-def _texts(ev: ms.Events, calls: tone.TextCalls, window: np.ndarray) -> pd.DataFrame:
-    """One row per event with a text in the tone window: its tone call and themes. Each column
-    is a categorical over the distinct texts' values: no string is made per row."""
-    rows = np.flatnonzero((calls.text_of_row >= 0) & ev.known() & window)
+def _texts(ev: ms.Events, calls: tone.TextCalls, days: int) -> pd.DataFrame:
+    """One row per event of a known account with a text in the tone window (``days``): its tone
+    call and themes. Each column is a categorical over the distinct texts' values: no string is
+    made per row."""
+    rows = np.flatnonzero(calls.text_of_row >= 0)
+    age = ev.age[rows]
+    rows = rows[(ev.acct[rows] >= 0) & (age >= 0) & (age < days)]
     tid = calls.text_of_row[rows]
     f = ev.frame
     per_text = {

@@ -31,45 +31,66 @@ SOURCE_COLUMNS = ["account_key", "source", "line", "type", "measures"]
 
 
 def _codes(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
+    """A column's codes as stored (int8 for a few reports: index them, then widen) and its
+    categories."""
     s = ev.frame[col]
     if not isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype("category")
-    return s.cat.codes.to_numpy().astype(np.int64), [str(c) for c in s.cat.categories]
+    return s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
 
 
-def _digest(mask: np.ndarray) -> bytes:
-    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+def _digest(rows: np.ndarray) -> bytes:
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
+
+
+def _union(ev: Events, rows: dict[str, np.ndarray | None]) -> np.ndarray:
+    """Every row any measure read: positions, ascending."""
+    read = np.zeros(len(ev.acct), dtype=bool)
+    for r in rows.values():
+        if r is not None:
+            read[r] = True
+    return np.flatnonzero(read)
 
 
 def source_rows(ev: Events, rows: dict[str, np.ndarray | None], cap: int = CAP) -> dict:
     """Per measure, a pyarrow string array over the accounts: the report lines it read ("" for
-    none). The text is made by Arrow's compute kernels, not a Python loop per account."""
+    none). ``rows``: per measure, the positions (ascending) of the events it read. The text is
+    made by Arrow's compute kernels, not a Python loop per account."""
     src, names = _codes(ev, "source")
     # Every row any measure read, in (account, report, line) order: one sort (none when the
     # reports list each account's rows in time order, as the events come); each measure then
     # takes its rows from it in that order.
-    union = np.zeros(len(ev.acct), dtype=bool)
-    for mask in rows.values():
-        if mask is not None:
-            union |= mask
-    idx = np.flatnonzero(union)
-    a, s, ln = ev.acct[idx], src[idx], ev.line[idx]
+    idx = _union(ev, rows)
+    a, s, ln = ev.acct[idx], src[idx].astype(np.int64), ev.line[idx]
+    order = None
     if not _sorted(a, s, ln):
         if len(idx) and ln.max() < 2**32 and s.max() < 16 and ln.min() >= 0:
-            idx = idx[np.argsort((a << 36) | (s << 32) | ln)]  # one key: faster than lexsort
+            order = np.argsort((a << 36) | (s << 32) | ln)  # one key: faster than lexsort
         else:
-            idx = idx[np.lexsort((ln, s, a))]
+            order = np.lexsort((ln, s, a))
+        idx = idx[order]
     done: dict[bytes, pa.Array] = {}
     out = {}
-    for measure, mask in rows.items():
-        if mask is None:
+    for measure, read in rows.items():
+        if read is None:
             out[measure] = pa.array(np.full(ev.n, "", dtype=object), pa.string())
             continue
-        key = _digest(mask)
+        key = _digest(read)
         if key not in done:
-            done[key] = _spell(ev.acct, src, names, ev.line, idx[mask[idx]], ev.n, cap)
+            done[key] = _spell(ev.acct, src, names, ev.line, _in(idx, read, order, ev), ev.n, cap)
         out[measure] = done[key]
     return out
+
+
+def _in(idx: np.ndarray, read: np.ndarray, order: np.ndarray | None, ev: Events) -> np.ndarray:
+    """``read`` (ascending positions, a subset of ``idx``) in the order of ``idx``: as it is
+    when ``idx`` kept the table's order (``order`` None), else picked from ``idx``."""
+    if order is None:
+        return read
+    mark = np.zeros(len(ev.acct), dtype=bool)
+    mark[read] = True
+    return idx[mark[idx]]
 
 
 def interleave(columns: list[pa.Array], n: int) -> pd.Series:
@@ -89,7 +110,7 @@ def _spell(
 ) -> pa.Array:  # fmt: skip
     if not len(idx):
         return pa.array(np.full(n, "", dtype=object), pa.string())
-    a, s, ln = acct[idx], src[idx], line[idx]  # in (account, report, line) order
+    a, s, ln = acct[idx], src[idx].astype(np.int64), line[idx]  # in (account, report, line) order
     new_acct = np.r_[True, a[1:] != a[:-1]]
     new_src = new_acct | np.r_[True, s[1:] != s[:-1]]
     start = new_src | np.r_[True, ln[1:] > ln[:-1] + 1]  # a piece: consecutive lines of a report
@@ -146,11 +167,12 @@ def _sorted(a: np.ndarray, s: np.ndarray, ln: np.ndarray) -> bool:
 
 def event_measures(ev: Events, rows: dict[str, np.ndarray | None]) -> pd.DataFrame:
     """One row per event read by any measure: its account, report, line, type, and the measures
-    that read it (space-separated, in the measures' order)."""
+    that read it (space-separated, in the measures' order). ``rows``: per measure, the positions
+    of the events it read."""
     names = [m for m, r in rows.items() if r is not None]
     bits = np.zeros(len(ev.frame), dtype=np.int32)
     for j, m in enumerate(names):
-        bits |= rows[m].view(np.uint8).astype(np.int32) << j
+        bits[rows[m]] |= np.int32(1 << j)
     idx = np.flatnonzero(bits)
     # The combinations of measures in use, numbered by a table (no sort of millions of rows).
     combos = np.flatnonzero(np.bincount(bits[idx], minlength=1))
