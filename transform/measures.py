@@ -67,22 +67,95 @@ class Measured:
 class Events:
     """The events table prepared once: account positions, days before the as-of date, types.
 
-    The measures read a few types each (a tenth of the table or less), so they work on row
-    positions: :meth:`rows_of` finds each type's rows once (one stable sort of the type codes),
-    and every measure then touches only its own rows, never a mask over the whole table."""
+    The measures read a few types each (a tenth of the table or less), so everything here works
+    on row positions: :meth:`rows_of` finds a set of types' rows once, and a row's account
+    (:meth:`acct_at`) and age (:meth:`age_at`) are worked out for the rows asked for only. No
+    array as long as the table is made but the few row sets."""
 
     frame: pd.DataFrame
-    acct: np.ndarray  # position of each event's account in the accounts list, -1: unknown
-    age: np.ndarray  # days from the event to the as-of date (float; negative: after it)
+    key_codes: np.ndarray  # each row's account-key code (as the events table stores it)
+    recode: np.ndarray | None  # key code -> position in the accounts list (-1: unknown); None: same
     type_code: np.ndarray
     types: list[str]
     n: int  # number of accounts
     as_of: pd.Timestamp
     sources: set[str] = field(default_factory=set)
-    seconds: np.ndarray | None = None  # int64 seconds of each event's time
+    seconds: np.ndarray | None = None  # int64 seconds of each event's time (NaT: int64 min)
     line: np.ndarray | None = None  # int64 line of each event in its report
     # Row sets and text columns asked for again and again by the measures: computed once each.
     _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self) -> int:
+        """The number of events (rows of the table)."""
+        return len(self.type_code)
+
+    def acct_at(self, rows: np.ndarray) -> np.ndarray:
+        """The position of each of ``rows``' account in the accounts list, -1: unknown."""
+        if "acct" not in self._memo:  # one gather over the table beats one per measure
+            codes = self.key_codes
+            self._memo["acct"] = codes if self.recode is None else self.recode[codes]
+        return self._memo["acct"][rows]
+
+    def age_at(self, rows: np.ndarray) -> np.ndarray:
+        """Days from each of ``rows``' events to the end of the as-of date, less a nanosecond
+        (float; negative: after it; NaN: no date)."""
+        return self._age(self.seconds[rows])
+
+    def _end(self) -> tuple[int, int]:
+        """The end of the as-of day (the day counts) as an integer in the unit numpy works the
+        age out in, and how many of that unit make a second."""
+        end = (self.as_of + pd.Timedelta(days=1)).to_datetime64()
+        per_second = int(np.timedelta64(1, "s") / np.timedelta64(1, np.datetime_data(end.dtype)[0]))
+        return int(end.astype(np.int64)), per_second
+
+    def _age(self, secs: np.ndarray) -> np.ndarray:
+        """``(as_of + 1 day - at) / 1 day - 1e-9`` exactly as numpy works it out on datetimes (in
+        the finer unit of the two, divided as floats), on the integer seconds ``secs``."""
+        end, per_second = self._end()
+        diff = end - secs * per_second  # wraps where numpy's cast of the unit would
+        return np.where(secs == NAT, np.nan, diff / float(86400 * per_second) - 1e-9)
+
+    def _dated(self, secs: np.ndarray, days: float) -> np.ndarray:
+        """Which of the times ``secs`` have ``0 <= age < days``. The age only falls as the time
+        grows, so this is a range of seconds, found by working the age out near its two ends:
+        two integer comparisons per row instead of the age of every row."""
+        span = self._span(days)
+        if span is None:  # times too far out to trust integer arithmetic: the ages themselves
+            age = self._age(secs)
+            return (age >= 0) & (age < days)
+        return (secs >= span[0]) & (secs <= span[1])
+
+    def _span(self, days: float) -> tuple[int, int] | None:
+        """The first and last second with ``0 <= age < days``; None when the table holds times
+        (other than NaT) too far out for the age's arithmetic to be monotonic, or a boundary is
+        not where it should be."""
+        key = ("span", days)
+        if key not in self._memo:
+            self._memo[key] = self._find_span(days) if self._plain() else None
+        return self._memo[key]
+
+    def _find_span(self, days: float) -> tuple[int, int] | None:
+        end, per_second = self._end()
+        end_s = end // per_second
+        last = _last(lambda s: self._age(s) >= 0, end_s)
+        if days == np.inf:
+            return None if last is None else (NAT + 1, last)
+        before = _last(lambda s: self._age(s) >= days, end_s - int(days) * 86400)
+        return None if last is None or before is None else (before + 1, last)
+
+    def _plain(self) -> bool:
+        """Whether every time but NaT is near enough 1970 that ``secs * per_second`` cannot
+        wrap (±292 years in nanoseconds, ±292,000 in microseconds)."""
+        if "plain" not in self._memo:
+            secs = self.seconds
+            lo, hi = (int(secs.min()), int(secs.max())) if len(secs) else (0, 0)
+            if lo == NAT:  # the earliest real time, then (a rare table with undated rows)
+                real = secs[secs != NAT]
+                lo = int(real.min()) if len(real) else 0
+            safe = 2**62 // self._end()[1]
+            self._memo["plain"] = -safe < lo and hi < safe
+        return self._memo["plain"]
 
     def rows_of(self, *types: str) -> np.ndarray:
         """The positions (ascending) of the events of ``types``, of any account and date."""
@@ -98,8 +171,8 @@ class Events:
         as-of date; only those of an account of the accounts list unless ``known`` is False."""
         key = ("within", types, days, known)
         if key not in self._memo:
-            rows, age, is_known = self._typed(types)
-            keep = (age >= 0) & (age < days)
+            rows, secs, is_known = self._typed(types)
+            keep = self._dated(secs, days)
             self._memo[key] = rows[keep & is_known if known else keep]
         return self._memo[key]
 
@@ -108,33 +181,22 @@ class Events:
         before the as-of date (any age)."""
         key = ("by", types)
         if key not in self._memo:
-            rows, age, is_known = self._typed(types)
-            self._memo[key] = rows[(age >= 0) & is_known]
+            rows, secs, is_known = self._typed(types)
+            self._memo[key] = rows[self._dated(secs, np.inf) & is_known]
         return self._memo[key]
 
     def _typed(self, types: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows of ``types`` (positions, ascending), their ages and whether their account
-        is known: gathered once per set of types, then filtered by each window."""
+        """The rows of ``types`` (positions, ascending), their times and whether their account
+        is known: found once per set of types (a comparison of the small type codes, cheaper
+        than any sort), then filtered by each window."""
         key = ("typed", types)
         if key not in self._memo:
-            order, bounds = self._by_type()
-            codes = sorted({self.types.index(t) for t in types if t in self.types})
-            parts = [order[bounds[c] : bounds[c + 1]] for c in codes]  # each ascending
-            rows = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-            if len(parts) > 1:  # sorted runs: a stable sort (timsort) merely merges them
-                rows = np.sort(rows, kind="stable")
-            self._memo[key] = rows, self.age[rows], self.acct[rows] >= 0
+            hit = np.zeros(self.size, dtype=bool)
+            for code in {self.types.index(t) for t in types if t in self.types}:
+                hit |= self.type_code == code
+            rows = np.flatnonzero(hit)
+            self._memo[key] = rows, self.seconds[rows], self.acct_at(rows) >= 0
         return self._memo[key]
-
-    def _by_type(self) -> tuple[np.ndarray, np.ndarray]:
-        """The rows in type order (ascending within a type) and each type's bounds in it: one
-        stable sort of the small type codes (a radix sort), not one scan per type."""
-        if "by_type" not in self._memo:
-            codes = self.type_code  # -1 (no type) sorts first and is never asked for
-            order = np.argsort(codes, kind="stable").astype(np.int64)
-            bounds = np.searchsorted(codes[order], np.arange(len(self.types) + 1))
-            self._memo["by_type"] = order, bounds
-        return self._memo["by_type"]
 
     def reduce(
         self, ufunc: np.ufunc, rows: np.ndarray, values: np.ndarray, empty: float | int
@@ -146,39 +208,50 @@ class Events:
         out = np.full(self.n, empty, dtype=values.dtype)
         if not len(rows):
             return out
-        a = self.acct[rows]
+        a = self.acct_at(rows)
         starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
         ufunc.at(out, a[starts], ufunc.reduceat(values, starts))
         return out
+
+
+NAT = np.iinfo(np.int64).min  # numpy's NaT as int64: below every time
+
+
+def _last(holds, guess: int) -> int | None:
+    """The last second ``s`` near ``guess`` for which ``holds(s)`` (true up to a point, false
+    after it), or None when the boundary is not within a few seconds of ``guess``."""
+    probe = np.arange(guess - 4, guess + 5, dtype=np.int64)
+    ok = holds(probe)
+    if not ok[0] or ok[-1] or not np.all(ok[:-1] >= ok[1:]):
+        return None
+    return int(probe[ok][-1])
 
 
 def prepare(events: pd.DataFrame, account_keys: pd.Index, as_of: date) -> Events:
     """Index ``events`` by the positions of their accounts in ``account_keys``."""
     key = events["account_key"]
     if isinstance(key.dtype, pd.CategoricalDtype):
+        key_codes = key.cat.codes.to_numpy()
+        # code -1 (no key) takes the appended -1
         recode = np.append(account_keys.get_indexer(key.cat.categories.astype("str")), -1)
-        acct = recode[key.cat.codes.to_numpy()]  # code -1 (no key) takes the appended -1
     else:
-        acct = account_keys.get_indexer(key.astype("str"))
+        key_codes, recode = account_keys.get_indexer(key.astype("str")).astype(np.int64), None
     kind = events["type"]
     if isinstance(kind.dtype, pd.CategoricalDtype):
         type_code, types = kind.cat.codes.to_numpy(), [str(t) for t in kind.cat.categories]
     else:
         type_code, uniq = pd.factorize(kind.astype("str"))
         types = [str(t) for t in uniq]
-    ts = pd.Timestamp(as_of) + pd.Timedelta(days=1)  # events of the as-of day count
-    at = events["at"].to_numpy(dtype="datetime64[s]")
-    seconds = at.view(np.int64)
-    age = (ts.to_datetime64() - at) / DAY - 1e-9
+    seconds = events["at"].to_numpy(dtype="datetime64[s]").view(np.int64)
     src = events["source"]
     if isinstance(src.dtype, pd.CategoricalDtype):  # the codes in use, not 14 million strings
-        used = np.flatnonzero(np.bincount(src.cat.codes.to_numpy() + 1)[1:])
-        present = [str(src.cat.categories[c]) for c in used]
+        codes = src.cat.codes.to_numpy()
+        present = [str(c) for i, c in enumerate(src.cat.categories) if (codes == i).any()]
     else:
         present = [str(x) for x in pd.unique(src.astype("str"))]
     return Events(
-        events, acct.astype(np.int64, copy=False), age, type_code, types, len(account_keys),
-        pd.Timestamp(as_of), set(present), seconds, events["line"].to_numpy(dtype=np.int64),
+        events, key_codes, recode, type_code, types, len(account_keys), pd.Timestamp(as_of),
+        set(present), seconds, events["line"].to_numpy(dtype=np.int64),
     )  # fmt: skip
 
 
@@ -197,15 +270,12 @@ def measure_all(
 
 
 def _count(ev: Events, rows: np.ndarray) -> np.ndarray:
-    return np.bincount(ev.acct[rows], minlength=ev.n).astype(np.float64)
+    return np.bincount(ev.acct_at(rows), minlength=ev.n).astype(np.float64)
 
 
 def _sum(ev: Events, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Per account, the sum of ``values`` (one per row of ``rows``), in row order."""
-    return np.bincount(ev.acct[rows], weights=values, minlength=ev.n)
-
-
-NAT = np.iinfo(np.int64).min  # numpy's NaT as int64: below every time
+    return np.bincount(ev.acct_at(rows), weights=values, minlength=ev.n)
 
 
 def _newest(ev: Events, rows: np.ndarray) -> np.ndarray:
@@ -214,7 +284,7 @@ def _newest(ev: Events, rows: np.ndarray) -> np.ndarray:
 
 
 def _used(ev: Events, rows: np.ndarray, raw: np.ndarray) -> Measured:
-    count = np.bincount(ev.acct[rows], minlength=ev.n)
+    count = np.bincount(ev.acct_at(rows), minlength=ev.n)
     return Measured(raw, _newest(ev, rows), count, rows)
 
 
@@ -279,7 +349,7 @@ def _closed(ev: Events, closing_type: str, rows: np.ndarray) -> np.ndarray:
     paid) on or before the as-of date: its line has a closing event (of any account) by then.
     A table indexed by line, not a set of lines: one pass, no hashing."""
     closing = ev.rows_of(closing_type)
-    closing = closing[ev.age[closing] >= 0]
+    closing = closing[ev.age_at(closing) >= 0]
     if not len(closing) or not len(rows):
         return np.zeros(len(rows), dtype=bool)
     lines = ev.line[rows]
@@ -298,7 +368,7 @@ def touches_per_month(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 def days_since_touch(ev: Events, w: int, _c: object, _s: object) -> Measured:
     r = _rows(ev, ACTIVITY_TYPES, w)
-    youngest = ev.reduce(np.minimum, r, ev.age[r], np.inf)
+    youngest = ev.reduce(np.minimum, r, ev.age_at(r), np.inf)
     raw = np.where(np.isfinite(youngest), np.floor(youngest), np.nan)
     return _used(ev, r, raw)
 
@@ -309,7 +379,7 @@ def contacts_engaged(ev: Events, w: int, _c: object, _s: object) -> Measured:
         return _used(ev, r[:0], np.full(ev.n, np.nan))  # the export does not say who
     codes, _ = _text(ev, "contact", r)
     k = codes >= 0
-    pairs = pd.DataFrame({"a": ev.acct[r[k]], "c": codes[k]}).drop_duplicates()
+    pairs = pd.DataFrame({"a": ev.acct_at(r[k]), "c": codes[k]}).drop_duplicates()
     raw = np.bincount(pairs["a"].to_numpy(), minlength=ev.n).astype(np.float64)
     return _used(ev, r, _report_present(ev, "activities", raw))
 
@@ -337,7 +407,7 @@ def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
     either = inbound | outbound
     read = r[either]
     is_in, is_out = inbound[either], outbound[either]
-    secs, acct = ev.seconds[read], ev.acct[read]
+    secs, acct = ev.seconds[read], ev.acct_at(read)
     if not _in_order(acct, secs, is_out):
         order = np.lexsort((~is_out, secs, acct))  # an e-mail sent in the same second first
         is_in, is_out, secs, acct = is_in[order], is_out[order], secs[order], acct[order]
@@ -388,8 +458,8 @@ def tone(ev: Events, w: int, calls: TextCalls | None, _s: object) -> Measured:
         signal = calls.signal[text]
         rows, text = rows[signal], text[signal]
         raw = _ratio(
-            np.bincount(ev.acct[rows], weights=calls.compound[text], minlength=ev.n),
-            np.bincount(ev.acct[rows], minlength=ev.n),
+            np.bincount(ev.acct_at(rows), weights=calls.compound[text], minlength=ev.n),
+            np.bincount(ev.acct_at(rows), minlength=ev.n),
         )
     return _used(ev, rows, raw)
 
@@ -399,8 +469,8 @@ def risk_share(ev: Events, w: int, calls: TextCalls | None, _s: object) -> Measu
     raw = np.full(ev.n, np.nan)
     if len(rows):
         raw = _ratio(
-            np.bincount(ev.acct[rows], weights=calls.risk[text].astype(float), minlength=ev.n),
-            np.bincount(ev.acct[rows], minlength=ev.n),
+            np.bincount(ev.acct_at(rows), weights=calls.risk[text].astype(float), minlength=ev.n),
+            np.bincount(ev.acct_at(rows), minlength=ev.n),
         )
     return _used(ev, rows, raw)
 
@@ -424,7 +494,7 @@ def high_priority_share(ev: Events, w: int, _c: object, s: object) -> Measured:
 def open_case_age(ev: Events, w: int, _c: object, _s: object) -> Measured:
     r = _rows(ev, ("ticket_opened",), w)
     still_open = r[~_closed(ev, "ticket_closed", r)]
-    oldest = ev.reduce(np.maximum, still_open, np.floor(ev.age[still_open]), 0.0)
+    oldest = ev.reduce(np.maximum, still_open, np.floor(ev.age_at(still_open)), 0.0)
     had = _count(ev, ev.rows_by(("ticket_opened",))) > 0
     return _used(ev, still_open, np.where(had, oldest, np.nan))
 
@@ -450,7 +520,7 @@ def _invoices_due(ev: Events, w: int) -> tuple[np.ndarray, np.ndarray]:
 
 def days_late(ev: Events, w: int, _c: object, _s: object) -> Measured:
     r, paid = _invoices_due(ev, w)
-    age = ev.age[r]
+    age = ev.age_at(r)
     late = np.where(paid, np.maximum(_float(ev, "days_late", r), 0), np.floor(np.maximum(age, 0)))
     late = np.where(np.isnan(late), 0.0, late)
     return _used(ev, r, _ratio(_sum(ev, r, late), _count(ev, r)))
@@ -459,7 +529,7 @@ def days_late(ev: Events, w: int, _c: object, _s: object) -> Measured:
 def unpaid_amount(ev: Events, w: int, _c: object, _s: object) -> Measured:
     r, paid = _invoices_due(ev, w)
     amount = np.nan_to_num(_float(ev, "amount", r))
-    owed = ~paid & (ev.age[r] >= 1)  # past its due day
+    owed = ~paid & (ev.age_at(r) >= 1)  # past its due day
     raw = np.where(_count(ev, r) > 0, _sum(ev, r[owed], amount[owed]), np.nan)
     return _used(ev, r, raw)
 
@@ -482,8 +552,8 @@ def _usage_months(ev: Events, w: int) -> _Months:
     key = ("months", w)
     if key not in ev._memo:
         r = _rows(ev, ("usage",), w)
-        a = ev.acct[r]
-        order = np.lexsort((ev.age[r], a))  # by account, then newest first (stable)
+        a = ev.acct_at(r)
+        order = np.lexsort((ev.age_at(r), a))  # by account, then newest first (stable)
         r, a = r[order], a[order]
         starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, np.int64)
         rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))

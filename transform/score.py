@@ -119,23 +119,24 @@ def compute(
         if len(parts) == 1:
             measured[name] = next(iter(parts.values()))
         else:
-            measured[name] = _pick(parts, windows, segment, ev.acct)
+            measured[name] = _pick(parts, windows, segment, ev)
     customer = ev.rows_within(CUSTOMER_TYPES, settings.silent_days)
-    silent = np.bincount(ev.acct[customer], minlength=len(keys)) == 0
+    silent = np.bincount(ev.acct_at(customer), minlength=len(keys)) == 0
     last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
     result = scoring.score(measured, segment, silent, settings)
     window = np.column_stack(
         [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
     ) if len(keys) else np.zeros((0, len(MEASURES)), dtype=np.int64)  # fmt: skip
     read = {name: measured[name].rows for name in MEASURES}
-    spelt = score_sources.source_rows(ev, read) if sources else None
+    reads = score_sources.reads(ev, read) if sources else None
+    spelt = score_sources.source_rows(ev, reads) if reads else None
     explain = _explain(keys, measured, result, window, as_of, spelt)
     scores = _scores(accounts, keys, segment, measured, result, settings)
     scores["last_heard"] = last_heard
     scores = scores[SCORE_COLUMNS]
     made = _texts(ev, calls, tone_days) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
     by_event = (
-        score_sources.event_measures(ev, read) if sources
+        score_sources.event_measures(ev, reads) if reads
         else pd.DataFrame(columns=score_sources.SOURCE_COLUMNS)
     )  # fmt: skip
     return Result(scores, explain, made, by_event)
@@ -162,7 +163,7 @@ def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
     return accounts[col].astype("object").fillna("").astype(str).str.strip().to_numpy(dtype=object)
 
 
-def _pick(parts: dict, windows: dict, segment: np.ndarray, acct: np.ndarray) -> ms.Measured:
+def _pick(parts: dict, windows: dict, segment: np.ndarray, ev: ms.Events) -> ms.Measured:
     """Each account's measure from the window of its segment's scorecard (its rows read too)."""
     first = next(iter(parts.values()))
     out = ms.Measured(first.raw.copy(), first.newest.copy(), first.events.copy())
@@ -173,7 +174,7 @@ def _pick(parts: dict, windows: dict, segment: np.ndarray, acct: np.ndarray) -> 
             parts[w].raw[rows], parts[w].newest[rows], parts[w].events[rows],
         )  # fmt: skip
         if parts[w].rows is not None:  # the rows of this segment's accounts (all known)
-            read.append(parts[w].rows[segment[acct[parts[w].rows]] == seg])
+            read.append(parts[w].rows[segment[ev.acct_at(parts[w].rows)] == seg])
     out.rows = np.sort(np.concatenate(read)) if read else np.zeros(0, np.int64)
     return out
 
@@ -264,8 +265,8 @@ def _texts(ev: ms.Events, calls: tone.TextCalls, days: int) -> pd.DataFrame:
     call and themes. Each column is a categorical over the distinct texts' values: no string is
     made per row."""
     rows = np.flatnonzero(calls.text_of_row >= 0)
-    age = ev.age[rows]
-    rows = rows[(ev.acct[rows] >= 0) & (age >= 0) & (age < days)]
+    age = ev.age_at(rows)
+    rows = rows[(ev.acct_at(rows) >= 0) & (age >= 0) & (age < days)]
     tid = calls.text_of_row[rows]
     f = ev.frame
     per_text = {
