@@ -375,12 +375,15 @@ def days_since_touch(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 def contacts_engaged(ev: Events, w: int, _c: object, _s: object) -> Measured:
     r = _rows(ev, ACTIVITY_TYPES, w)
-    if not (_text(ev, "contact", ev.rows_of(*ACTIVITY_TYPES))[0] >= 0).any():
-        return _used(ev, r[:0], np.full(ev.n, np.nan))  # the export does not say who
-    codes, _ = _text(ev, "contact", r)
+    codes, cats = _text(ev, "contact", r)
     k = codes >= 0
-    pairs = pd.DataFrame({"a": ev.acct_at(r[k]), "c": codes[k]}).drop_duplicates()
-    raw = np.bincount(pairs["a"].to_numpy(), minlength=ev.n).astype(np.float64)
+    # Whether the export says who at all (on any activity, of any date): asked of all the
+    # activities only when none in the window says.
+    if not k.any() and not (_text(ev, "contact", ev.rows_of(*ACTIVITY_TYPES))[0] >= 0).any():
+        return _used(ev, r[:0], np.full(ev.n, np.nan))  # the export does not say who
+    # Distinct (account, contact) pairs, each packed into one integer.
+    pairs = np.unique(ev.acct_at(r[k]) * (len(cats) + 1) + codes[k])
+    raw = np.bincount(pairs // (len(cats) + 1), minlength=ev.n).astype(np.float64)
     return _used(ev, r, _report_present(ev, "activities", raw))
 
 

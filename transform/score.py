@@ -219,7 +219,8 @@ def _explain(
             "previous_contribution": nan,
             "data_change": nan.copy(),
             "config_change": nan.copy(),
-        }
+        },
+        copy=False,  # fresh arrays: no copy, no consolidation into blocks
     )
     # Every measure, those a scorecard leaves out (weight 0) too: a change of configuration that
     # drops one still shows what it did, and the per-measure changes add up to the score's.
@@ -231,7 +232,8 @@ def _scores(
     s: scoring.Scored, settings: ScoreSettings,
 ) -> pd.DataFrame:  # fmt: skip
     newest = np.column_stack([measured[x].newest for x in MEASURES]) if len(keys) else np.zeros((0, 1), "datetime64[s]")  # fmt: skip
-    newest_any = pd.DataFrame(newest).max(axis=1).to_numpy(dtype="datetime64[s]") if len(keys) else np.zeros(0, "datetime64[s]")  # fmt: skip
+    # NaT is the smallest int64: the newest of each row, NaT only when it has none at all
+    newest_any = newest.view(np.int64).max(axis=1).view("datetime64[s]") if len(keys) else np.zeros(0, "datetime64[s]")  # fmt: skip
     scored = s.state == scoring.SCORED
     df = pd.DataFrame(
         {
@@ -253,7 +255,8 @@ def _scores(
             "missing": scoring.missing(s),
             "newest_event": newest_any,
             "account_key": pd.Series(keys, dtype="str"),
-        }
+        },
+        copy=False,  # fresh arrays: no copy, no consolidation into blocks
     )
     for c in ("segment", "state", "band", "change_cause", "weakest", "missing"):
         df[c] = df[c].astype("str")
@@ -283,7 +286,8 @@ def _texts(ev: ms.Events, calls: tone.TextCalls, days: int) -> pd.DataFrame:
             "source": _text_column(f["source"], rows),
             "line": ev.line[rows],
             "compound": np.round(calls.compound, 4)[tid],
-        }
+        },
+        copy=False,  # fresh arrays: no copy, no consolidation into blocks
     )
     for c, values in per_text.items():
         codes, uniques = pd.factorize(np.asarray(values, dtype=object))

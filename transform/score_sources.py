@@ -184,5 +184,6 @@ def event_measures(ev: Events, read: Reads) -> pd.DataFrame:
             "line": ev.line[idx],
             "type": f["type"].iloc[idx].reset_index(drop=True),
             "measures": pd.Categorical.from_codes(code, categories=said),
-        }
+        },
+        copy=False,  # fresh columns: no copy
     )[SOURCE_COLUMNS]
