@@ -60,6 +60,9 @@ def main(report) -> None:  # pragma: no cover - run by `make bench`
     # CPU seconds too (all threads: pyarrow reads with several), which the other engineers'
     # load on the shared cores distorts less than the wall clock.
     report.measure("baseline: pyarrow reads the 7 CSVs (CPU)", read_cpu, "s")
+    score_cpu = tables.timings["cpu_seconds"]["score"]
+    report.measure("score step (CPU)", score_cpu, "s")
+    report.measure("score step / pyarrow read (CPU)", score_cpu / read_cpu, "x")
     report.measure("score.compute alone (CPU)", again_cpu, "s")
     report.measure("score.compute alone / pyarrow read (CPU)", again_cpu / read_cpu, "x")
     print("  where the time goes: " + ", ".join(f"{k} {v:.2f}s" for k, v in steps.items()))

@@ -341,3 +341,17 @@ def test_the_docs_list_every_measure_and_their_example_config_is_valid():
     s = config.transform.score
     assert s.groups["billing"] == 3 and s.groups["usage"] == 2.0  # the others keep defaults
     assert s.card("Enterprise")[0]["support"] == 4
+
+
+def test_the_weakest_measures_combinations_are_numbered_as_numpy_numbers_rows():
+    """scoring.weakest spells each distinct combination of its top measures once; packing each
+    row into one integer must give exactly numpy's unique rows and inverse."""
+    from hcportal.transform.scoring import _unique_rows
+
+    rng = np.random.default_rng(7)
+    for k in (1, 3, 6):  # 6 measures of 17 x 101 points no longer fit one int64: numpy's own way
+        codes = rng.integers(0, 17, (4000, k)) * 1000 + rng.integers(0, 101, (4000, k))
+        codes = np.where(rng.random((4000, k)) < 0.3, -1, codes)
+        want, inverse = np.unique(codes, axis=0, return_inverse=True)
+        got, got_inverse = _unique_rows(codes)
+        assert np.array_equal(got, want) and np.array_equal(got_inverse, inverse.reshape(-1))

@@ -127,3 +127,35 @@ def test_the_timeline_tells_apart_the_same_line_of_two_reports_and_two_types():
     got = read_by(events, sources).astype(str).tolist()
     assert got == ["touches_per_month", "tickets_per_month escalations", "", "", ""]
     assert read_by(events, sources.iloc[:0]).astype(str).tolist() == [""] * 5
+
+
+def test_a_segment_with_its_own_window_reads_and_shows_its_own_rows():
+    """Enterprise reads touches over 60 days, the others over 30: an account's measure, its
+    count of events, its source rows and health_sources follow its own segment's window.
+    big (Enterprise): 3 touches in 60 days = 1.5 a month -> 37.5 points; one case -> 40;
+    (37.5 + 40) / 2 = 38.75 -> 38.8. small: 2 touches in 30 days = 2 a month -> 50; (50 + 40) / 2
+    = 45.0."""
+    s = two_measures(
+        segment_by="tier",
+        scorecards={"Enterprise": {"measures": {"touches_per_month": {
+            "window_days": 60, "bad": 0, "good": 4}}}},
+    )  # fmt: skip
+    rows = [
+        act("big", "2026-10-05", 1), act("big", "2026-11-20", 2), act("big", "2026-11-21", 3),
+        case("big", "2026-11-22", 4),
+        act("small", "2026-10-05", 5), act("small", "2026-11-20", 6),
+        act("small", "2026-11-21", 7), case("small", "2026-11-22", 8),
+    ]  # fmt: skip
+    r = compute(events(rows), accounts("big", "small", tier=("Enterprise", "SMB")), s, AS_OF)
+    scores = r.scores.set_index("account_key")
+    assert scores.loc["big", "score"] == 38.8 and scores.loc["small", "score"] == 45.0
+    e = r.explain.assign(account_key=r.explain["account_key"].astype(str))
+    e = e.set_index(["account_key", "measure"])
+    assert e.loc[("big", "touches_per_month"), "source_rows"] == "activities:1-3"
+    assert e.loc[("big", "touches_per_month"), "events"] == 3
+    assert e.loc[("big", "touches_per_month"), "window_days"] == 60
+    assert e.loc[("small", "touches_per_month"), "source_rows"] == "activities:6-7"
+    assert e.loc[("small", "touches_per_month"), "events"] == 2
+    got = {int(ln): str(m).split() for ln, m in zip(r.sources["line"], r.sources["measures"],
+                                                      strict=True)}  # fmt: skip
+    assert "touches_per_month" in got[1] and "touches_per_month" not in got[5]

@@ -59,45 +59,143 @@ class Measured:
     raw: np.ndarray
     newest: np.ndarray  # datetime64[s], NaT without events
     events: np.ndarray  # int64
-    rows: np.ndarray | None = None  # bool per event row; None: not known (a hand-made measure)
+    # Positions (ascending) of the events-table rows it read; None: not known (a hand-made one).
+    rows: np.ndarray | None = None
 
 
 @dataclass
 class Events:
-    """The events table prepared once: account positions, days before the as-of date, types."""
+    """The events table prepared once: account positions, days before the as-of date, types.
+
+    The measures read a few types each (a tenth of the table or less), so everything here works
+    on row positions: :meth:`rows_of` finds a set of types' rows once, and a row's account
+    (:meth:`acct_at`) and age (:meth:`age_at`) are worked out for the rows asked for only. No
+    array as long as the table is made but the few row sets."""
 
     frame: pd.DataFrame
-    acct: np.ndarray  # position of each event's account in the accounts list, -1: unknown
-    age: np.ndarray  # days from the event to the as-of date (float; negative: after it)
+    key_codes: np.ndarray  # each row's account-key code (as the events table stores it)
+    recode: np.ndarray | None  # key code -> position in the accounts list (-1: unknown); None: same
     type_code: np.ndarray
     types: list[str]
     n: int  # number of accounts
     as_of: pd.Timestamp
     sources: set[str] = field(default_factory=set)
-    seconds: np.ndarray | None = None  # int64 seconds of each event's time
+    seconds: np.ndarray | None = None  # int64 seconds of each event's time (NaT: int64 min)
     line: np.ndarray | None = None  # int64 line of each event in its report
-    # Masks and text columns asked for again and again by the measures: computed once each.
+    # Row sets and text columns asked for again and again by the measures: computed once each.
     _memo: dict = field(default_factory=dict, repr=False)
 
-    def known(self) -> np.ndarray:
-        """The events of an account of the accounts list."""
-        if "known" not in self._memo:
-            self._memo["known"] = self.acct >= 0
-        return self._memo["known"]
+    @property
+    def size(self) -> int:
+        """The number of events (rows of the table)."""
+        return len(self.type_code)
 
-    def of(self, *types: str) -> np.ndarray:
-        key = ("of", types)
+    def acct_at(self, rows: np.ndarray) -> np.ndarray:
+        """The position of each of ``rows``' account in the accounts list, -1: unknown."""
+        if "acct" not in self._memo:  # one gather over the table beats one per measure
+            codes = self.key_codes
+            self._memo["acct"] = codes if self.recode is None else self.recode[codes]
+        return self._memo["acct"][rows]
+
+    def age_at(self, rows: np.ndarray) -> np.ndarray:
+        """Days from each of ``rows``' events to the end of the as-of date, less a nanosecond
+        (float; negative: after it; NaN: no date)."""
+        return self._age(self.seconds[rows])
+
+    def _end(self) -> tuple[int, int]:
+        """The end of the as-of day (the day counts) as an integer in the unit numpy works the
+        age out in, and how many of that unit make a second."""
+        end = (self.as_of + pd.Timedelta(days=1)).to_datetime64()
+        per_second = int(np.timedelta64(1, "s") / np.timedelta64(1, np.datetime_data(end.dtype)[0]))
+        return int(end.astype(np.int64)), per_second
+
+    def _age(self, secs: np.ndarray) -> np.ndarray:
+        """``(as_of + 1 day - at) / 1 day - 1e-9`` exactly as numpy works it out on datetimes (in
+        the finer unit of the two, divided as floats), on the integer seconds ``secs``."""
+        end, per_second = self._end()
+        diff = end - secs * per_second  # wraps where numpy's cast of the unit would
+        return np.where(secs == NAT, np.nan, diff / float(86400 * per_second) - 1e-9)
+
+    def _dated(self, secs: np.ndarray, days: float) -> np.ndarray:
+        """Which of the times ``secs`` have ``0 <= age < days``. The age only falls as the time
+        grows, so this is a range of seconds, found by working the age out near its two ends:
+        two integer comparisons per row instead of the age of every row."""
+        span = self._span(days)
+        if span is None:  # times too far out to trust integer arithmetic: the ages themselves
+            age = self._age(secs)
+            return (age >= 0) & (age < days)
+        return (secs >= span[0]) & (secs <= span[1])
+
+    def _span(self, days: float) -> tuple[int, int] | None:
+        """The first and last second with ``0 <= age < days``; None when the table holds times
+        (other than NaT) too far out for the age's arithmetic to be monotonic, or a boundary is
+        not where it should be."""
+        key = ("span", days)
         if key not in self._memo:
-            codes = [self.types.index(t) for t in types if t in self.types]
-            hit = np.zeros(max(len(self.types), 1), dtype=bool)
-            hit[codes] = True
-            self._memo[key] = hit[self.type_code] if len(self.type_code) else hit[:0]
+            self._memo[key] = self._find_span(days) if self._plain() else None
         return self._memo[key]
 
-    def within(self, days: int) -> np.ndarray:
-        key = ("within", days)
+    def _find_span(self, days: float) -> tuple[int, int] | None:
+        end, per_second = self._end()
+        end_s = end // per_second
+        last = _last(lambda s: self._age(s) >= 0, end_s)
+        if days == np.inf:
+            return None if last is None else (NAT + 1, last)
+        before = _last(lambda s: self._age(s) >= days, end_s - int(days) * 86400)
+        return None if last is None or before is None else (before + 1, last)
+
+    def _plain(self) -> bool:
+        """Whether every time but NaT is near enough 1970 that ``secs * per_second`` cannot
+        wrap (±292 years in nanoseconds, ±292,000 in microseconds)."""
+        if "plain" not in self._memo:
+            secs = self.seconds
+            lo, hi = (int(secs.min()), int(secs.max())) if len(secs) else (0, 0)
+            if lo == NAT:  # the earliest real time, then (a rare table with undated rows)
+                real = secs[secs != NAT]
+                lo = int(real.min()) if len(real) else 0
+            safe = 2**62 // self._end()[1]
+            self._memo["plain"] = -safe < lo and hi < safe
+        return self._memo["plain"]
+
+    def rows_of(self, *types: str) -> np.ndarray:
+        """The positions (ascending) of the events of ``types``, of any account and date."""
+        return self._typed(types)[0]
+
+    def is_type(self, rows: np.ndarray, kind: str) -> np.ndarray:
+        """Which of ``rows`` are events of type ``kind``."""
+        code = self.types.index(kind) if kind in self.types else -2  # -2: no code matches
+        return self.type_code[rows] == code
+
+    def rows_within(self, types: tuple[str, ...], days: int, known: bool = True) -> np.ndarray:
+        """The positions (ascending) of the events of ``types`` dated within ``days`` up to the
+        as-of date; only those of an account of the accounts list unless ``known`` is False."""
+        key = ("within", types, days, known)
         if key not in self._memo:
-            self._memo[key] = (self.age >= 0) & (self.age < days)
+            rows, secs, is_known = self._typed(types)
+            keep = self._dated(secs, days)
+            self._memo[key] = rows[keep & is_known if known else keep]
+        return self._memo[key]
+
+    def rows_by(self, types: tuple[str, ...]) -> np.ndarray:
+        """The positions (ascending) of the events of ``types`` of known accounts dated on or
+        before the as-of date (any age)."""
+        key = ("by", types)
+        if key not in self._memo:
+            rows, secs, is_known = self._typed(types)
+            self._memo[key] = rows[self._dated(secs, np.inf) & is_known]
+        return self._memo[key]
+
+    def _typed(self, types: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows of ``types`` (positions, ascending), their times and whether their account
+        is known: found once per set of types (a comparison of the small type codes, cheaper
+        than any sort), then filtered by each window."""
+        key = ("typed", types)
+        if key not in self._memo:
+            hit = np.zeros(self.size, dtype=bool)
+            for code in {self.types.index(t) for t in types if t in self.types}:
+                hit |= self.type_code == code
+            rows = np.flatnonzero(hit)
+            self._memo[key] = rows, self.seconds[rows], self.acct_at(rows) >= 0
         return self._memo[key]
 
     def reduce(
@@ -110,40 +208,50 @@ class Events:
         out = np.full(self.n, empty, dtype=values.dtype)
         if not len(rows):
             return out
-        a = self.acct[rows]
+        a = self.acct_at(rows)
         starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
         ufunc.at(out, a[starts], ufunc.reduceat(values, starts))
         return out
+
+
+NAT = np.iinfo(np.int64).min  # numpy's NaT as int64: below every time
+
+
+def _last(holds, guess: int) -> int | None:
+    """The last second ``s`` near ``guess`` for which ``holds(s)`` (true up to a point, false
+    after it), or None when the boundary is not within a few seconds of ``guess``."""
+    probe = np.arange(guess - 4, guess + 5, dtype=np.int64)
+    ok = holds(probe)
+    if not ok[0] or ok[-1] or not np.all(ok[:-1] >= ok[1:]):
+        return None
+    return int(probe[ok][-1])
 
 
 def prepare(events: pd.DataFrame, account_keys: pd.Index, as_of: date) -> Events:
     """Index ``events`` by the positions of their accounts in ``account_keys``."""
     key = events["account_key"]
     if isinstance(key.dtype, pd.CategoricalDtype):
-        recode = account_keys.get_indexer(key.cat.categories.astype("str"))
-        codes = key.cat.codes.to_numpy()
-        acct = np.where(codes >= 0, recode[codes], -1)
+        key_codes = key.cat.codes.to_numpy()
+        # code -1 (no key) takes the appended -1
+        recode = np.append(account_keys.get_indexer(key.cat.categories.astype("str")), -1)
     else:
-        acct = account_keys.get_indexer(key.astype("str"))
+        key_codes, recode = account_keys.get_indexer(key.astype("str")).astype(np.int64), None
     kind = events["type"]
     if isinstance(kind.dtype, pd.CategoricalDtype):
         type_code, types = kind.cat.codes.to_numpy(), [str(t) for t in kind.cat.categories]
     else:
         type_code, uniq = pd.factorize(kind.astype("str"))
         types = [str(t) for t in uniq]
-    ts = pd.Timestamp(as_of) + pd.Timedelta(days=1)  # events of the as-of day count
-    at = events["at"].to_numpy(dtype="datetime64[s]")
-    seconds = at.view(np.int64)
-    age = (ts.to_datetime64() - at) / DAY - 1e-9
+    seconds = events["at"].to_numpy(dtype="datetime64[s]").view(np.int64)
     src = events["source"]
     if isinstance(src.dtype, pd.CategoricalDtype):  # the codes in use, not 14 million strings
-        used = np.flatnonzero(np.bincount(src.cat.codes.to_numpy() + 1)[1:])
-        present = [str(src.cat.categories[c]) for c in used]
+        codes = src.cat.codes.to_numpy()
+        present = [str(c) for i, c in enumerate(src.cat.categories) if (codes == i).any()]
     else:
         present = [str(x) for x in pd.unique(src.astype("str"))]
     return Events(
-        events, acct.astype(np.int64), age, type_code, types, len(account_keys),
-        pd.Timestamp(as_of), set(present), seconds, events["line"].to_numpy(dtype=np.int64),
+        events, key_codes, recode, type_code, types, len(account_keys), pd.Timestamp(as_of),
+        set(present), seconds, events["line"].to_numpy(dtype=np.int64),
     )  # fmt: skip
 
 
@@ -158,38 +266,30 @@ def measure_all(
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+# ``rows`` below are always positions (ascending) of events of known accounts.
 
 
-def _count(ev: Events, mask: np.ndarray) -> np.ndarray:
-    return np.bincount(ev.acct[mask], minlength=ev.n).astype(np.float64)
+def _count(ev: Events, rows: np.ndarray) -> np.ndarray:
+    return np.bincount(ev.acct_at(rows), minlength=ev.n).astype(np.float64)
 
 
-def _sum(ev: Events, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-    return np.bincount(ev.acct[mask], weights=values[mask], minlength=ev.n)
+def _sum(ev: Events, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per account, the sum of ``values`` (one per row of ``rows``), in row order."""
+    return np.bincount(ev.acct_at(rows), weights=values, minlength=ev.n)
 
 
-NAT = np.iinfo(np.int64).min  # numpy's NaT as int64: below every time
-
-
-def _newest(ev: Events, mask: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """The newest event's time per account among ``mask`` (NaT for none); ``rows``: the
-    positions of ``mask``'s events, when known."""
-    rows = np.flatnonzero(mask & ev.known()) if rows is None else rows
+def _newest(ev: Events, rows: np.ndarray) -> np.ndarray:
+    """The newest event's time per account among ``rows`` (NaT for none)."""
     return ev.reduce(np.maximum, rows, ev.seconds[rows], NAT).view("datetime64[s]")  # NAT: NaT
 
 
-def _used(ev: Events, mask: np.ndarray, raw: np.ndarray) -> Measured:
-    mask = mask & ev.known()
-    rows = np.flatnonzero(mask)
-    count = np.bincount(ev.acct[rows], minlength=ev.n)
-    return Measured(raw, _newest(ev, mask, rows), count, mask)
+def _used(ev: Events, rows: np.ndarray, raw: np.ndarray) -> Measured:
+    count = np.bincount(ev.acct_at(rows), minlength=ev.n)
+    return Measured(raw, _newest(ev, rows), count, rows)
 
 
-def _mask(ev: Events, types: tuple[str, ...], window: int) -> np.ndarray:
-    key = ("mask", types, window)
-    if key not in ev._memo:
-        ev._memo[key] = ev.of(*types) & ev.within(window) & ev.known()
-    return ev._memo[key]
+def _rows(ev: Events, types: tuple[str, ...], window: int) -> np.ndarray:
+    return ev.rows_within(types, window)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -197,39 +297,46 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
-def _text(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
-    """A text column as (codes, lower-cased stripped categories); -1 for null or blank."""
+def _text(ev: Events, col: str, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """A text column at ``rows`` as (codes, lower-cased stripped categories); -1 for null or
+    blank. The categories are cleaned once per column; only the rows' codes are read."""
     key = ("text", col)
     if key not in ev._memo:
         ev._memo[key] = _text_of(ev, col)
-    return ev._memo[key]
+    codes, cats, blank = ev._memo[key]
+    at = codes[rows].astype(np.int64)
+    return np.where(blank[at], -1, at), cats  # code -1 indexes the trailing True
 
 
-def _text_of(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
+def _text_of(ev: Events, col: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """A text column's codes (as stored), cleaned categories, and which codes are blank (the
+    last entry, for code -1, is)."""
     s = ev.frame[col] if col in ev.frame else pd.Series([None] * len(ev.frame), dtype="str")
     if not isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype("category")
     cats = pd.Index(s.cat.categories.astype("str")).str.strip()
     if col != "contact":  # contacts are told apart by their codes: no need to fold 100,000s
         cats = cats.str.casefold()
-    codes = s.cat.codes.to_numpy().astype(np.int64)
     blank = np.append(np.asarray(cats == "", dtype=bool), True)
-    if blank.any():  # codes == -1 indexes the trailing True
-        codes = np.where(blank[codes], -1, codes)
-    return codes, cats.tolist()
+    return s.cat.codes.to_numpy(), cats.tolist(), blank
 
 
-def _bool(ev: Events, col: str) -> np.ndarray:
+def _table(cats: list[str], test) -> np.ndarray:
+    """``test`` of each category, and False for code -1 (the last entry): index it by codes."""
+    return np.array([bool(test(c)) for c in cats] + [False], dtype=bool)
+
+
+def _bool(ev: Events, col: str, rows: np.ndarray) -> np.ndarray:
     s = ev.frame.get(col, None)
     if s is None:
-        return np.zeros(len(ev.frame), dtype=bool)
-    return s.fillna(False).to_numpy(dtype=bool)
+        return np.zeros(len(rows), dtype=bool)
+    return s.iloc[rows].fillna(False).to_numpy(dtype=bool)
 
 
-def _float(ev: Events, col: str) -> np.ndarray:
+def _float(ev: Events, col: str, rows: np.ndarray) -> np.ndarray:
     if col not in ev.frame:
-        return np.full(len(ev.frame), np.nan)
-    return ev.frame[col].to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.full(len(rows), np.nan)
+    return ev.frame[col].iloc[rows].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _report_present(ev: Events, source: str, raw: np.ndarray) -> np.ndarray:
@@ -238,76 +345,78 @@ def _report_present(ev: Events, source: str, raw: np.ndarray) -> np.ndarray:
 
 
 def _closed(ev: Events, closing_type: str, rows: np.ndarray) -> np.ndarray:
-    """Whether each of ``rows`` (a mask of opening events: a case opened, an invoice due) was
-    closed (or paid) on or before the as-of date: its line has a closing event by then. A table
-    indexed by line, not a set of lines: one pass, no hashing."""
-    m = ev.of(closing_type) & (ev.age >= 0)
-    if not m.any() or not rows.any():
+    """Whether each of ``rows`` (opening events: a case opened, an invoice due) was closed (or
+    paid) on or before the as-of date: its line has a closing event (of any account) by then.
+    A table indexed by line, not a set of lines: one pass, no hashing."""
+    closing = ev.rows_of(closing_type)
+    closing = closing[ev.age_at(closing) >= 0]
+    if not len(closing) or not len(rows):
         return np.zeros(len(rows), dtype=bool)
-    table = np.zeros(max(int(ev.line[m].max()), int(ev.line[rows].max())) + 1, dtype=bool)
-    table[ev.line[m]] = True
-    out = np.zeros(len(rows), dtype=bool)
-    out[rows] = table[ev.line[rows]]
-    return out
+    lines = ev.line[rows]
+    table = np.zeros(max(int(ev.line[closing].max()), int(lines.max())) + 1, dtype=bool)
+    table[ev.line[closing]] = True
+    return table[lines]
 
 
 # -- engagement -------------------------------------------------------------------------------------
 
 
 def touches_per_month(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ACTIVITY_TYPES, w)
-    return _used(ev, m, _report_present(ev, "activities", _count(ev, m) / (w / 30)))
+    r = _rows(ev, ACTIVITY_TYPES, w)
+    return _used(ev, r, _report_present(ev, "activities", _count(ev, r) / (w / 30)))
 
 
 def days_since_touch(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ACTIVITY_TYPES, w)
-    rows = np.flatnonzero(m)
-    youngest = ev.reduce(np.minimum, rows, ev.age[rows], np.inf)
+    r = _rows(ev, ACTIVITY_TYPES, w)
+    youngest = ev.reduce(np.minimum, r, ev.age_at(r), np.inf)
     raw = np.where(np.isfinite(youngest), np.floor(youngest), np.nan)
-    return _used(ev, m, raw)
+    return _used(ev, r, raw)
 
 
 def contacts_engaged(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ACTIVITY_TYPES, w)
-    codes, _ = _text(ev, "contact")
-    if not (codes[ev.of(*ACTIVITY_TYPES)] >= 0).any():  # the export does not say who
-        return _used(ev, m & False, np.full(ev.n, np.nan))
-    k = m & (codes >= 0)
-    pairs = pd.DataFrame({"a": ev.acct[k], "c": codes[k]}).drop_duplicates()
-    raw = np.bincount(pairs["a"].to_numpy(), minlength=ev.n).astype(np.float64)
-    return _used(ev, m, _report_present(ev, "activities", raw))
+    r = _rows(ev, ACTIVITY_TYPES, w)
+    codes, cats = _text(ev, "contact", r)
+    k = codes >= 0
+    # Whether the export says who at all (on any activity, of any date): asked of all the
+    # activities only when none in the window says.
+    if not k.any() and not (_text(ev, "contact", ev.rows_of(*ACTIVITY_TYPES))[0] >= 0).any():
+        return _used(ev, r[:0], np.full(ev.n, np.nan))  # the export does not say who
+    # Distinct (account, contact) pairs, each packed into one integer.
+    pairs = np.unique(ev.acct_at(r[k]) * (len(cats) + 1) + codes[k])
+    raw = np.bincount(pairs // (len(cats) + 1), minlength=ev.n).astype(np.float64)
+    return _used(ev, r, _report_present(ev, "activities", raw))
 
 
-def _directions(ev: Events) -> tuple[np.ndarray, np.ndarray]:
-    if "directions" not in ev._memo:
-        codes, cats = _text(ev, "direction")
-        inbound = np.array([c.startswith("in") for c in cats] + [False])[codes]
-        outbound = np.array([c.startswith("out") for c in cats] + [False])[codes]
-        ev._memo["directions"] = inbound, outbound
-    return ev._memo["directions"]
+def _directions(ev: Events, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``rows`` are inbound (the customer wrote) and which outbound."""
+    codes, cats = _text(ev, "direction", rows)
+    inbound = _table(cats, lambda c: c.startswith("in"))[codes]
+    outbound = _table(cats, lambda c: c.startswith("out"))[codes]
+    return inbound, outbound
 
 
 def response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ACTIVITY_TYPES, w)
-    inbound, outbound = _directions(ev)
-    raw = np.minimum(_ratio(_count(ev, m & inbound), _count(ev, m & outbound)), 1.0)
-    return _used(ev, m & (inbound | outbound), raw)
+    r = _rows(ev, ACTIVITY_TYPES, w)
+    inbound, outbound = _directions(ev, r)
+    raw = np.minimum(_ratio(_count(ev, r[inbound]), _count(ev, r[outbound])), 1.0)
+    return _used(ev, r[inbound | outbound], raw)
 
 
 def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
     """Each inbound activity answers the latest outbound one before it on the account; only the
     first answer to an e-mail measures how fast the customer answered it."""
-    m = _mask(ev, ACTIVITY_TYPES, w)
-    inbound, outbound = _directions(ev)
-    rows = np.flatnonzero(m & (inbound | outbound))
-    secs, acct = ev.seconds[rows], ev.acct[rows]
-    if not _in_order(acct, secs, outbound[rows]):
-        order = np.lexsort((~outbound[rows], secs, acct))  # an e-mail sent in the same second first
-        rows, secs, acct = rows[order], secs[order], acct[order]
-    is_out = outbound[rows]
-    pos = np.arange(len(rows))
-    last_out = np.maximum.accumulate(np.where(is_out, pos, -1)) if len(rows) else pos
-    answer = inbound[rows] & (last_out >= 0)
+    r = _rows(ev, ACTIVITY_TYPES, w)
+    inbound, outbound = _directions(ev, r)
+    either = inbound | outbound
+    read = r[either]
+    is_in, is_out = inbound[either], outbound[either]
+    secs, acct = ev.seconds[read], ev.acct_at(read)
+    if not _in_order(acct, secs, is_out):
+        order = np.lexsort((~is_out, secs, acct))  # an e-mail sent in the same second first
+        is_in, is_out, secs, acct = is_in[order], is_out[order], secs[order], acct[order]
+    pos = np.arange(len(read))
+    last_out = np.maximum.accumulate(np.where(is_out, pos, -1)) if len(read) else pos
+    answer = is_in & (last_out >= 0)
     answer &= acct[np.maximum(last_out, 0)] == acct  # an e-mail to the same account
     sent, got = last_out[answer], pos[answer]
     first = np.unique(sent, return_index=True)[1]  # in time order: the first answer to each
@@ -316,7 +425,7 @@ def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
     if len(hours):
         med = pd.Series(hours).groupby(acct[got[first]]).median()
         raw[med.index.to_numpy()] = med.to_numpy()
-    return _used(ev, m & (inbound | outbound), raw)
+    return _used(ev, read, raw)
 
 
 def _in_order(acct: np.ndarray, secs: np.ndarray, first: np.ndarray) -> bool:
@@ -337,69 +446,66 @@ def _in_order(acct: np.ndarray, secs: np.ndarray, first: np.ndarray) -> bool:
 
 def _text_rows(ev: Events, w: int, calls: TextCalls | None) -> tuple[np.ndarray, np.ndarray]:
     """The rows with a text in the window, and each one's text id in ``calls``."""
-    m = _mask(ev, measure_types("tone"), w)
     if calls is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    rows = np.flatnonzero(m & (calls.text_of_row >= 0))
-    return rows, calls.text_of_row[rows]
+    r = _rows(ev, measure_types("tone"), w)
+    text = calls.text_of_row[r]
+    has = text >= 0
+    return r[has], text[has]
 
 
 def tone(ev: Events, w: int, calls: TextCalls | None, _s: object) -> Measured:
     rows, text = _text_rows(ev, w, calls)
     raw = np.full(ev.n, np.nan)
-    mask = np.zeros(len(ev.frame), dtype=bool)
     if len(rows):
         signal = calls.signal[text]
         rows, text = rows[signal], text[signal]
-        mask[rows] = True
         raw = _ratio(
-            np.bincount(ev.acct[rows], weights=calls.compound[text], minlength=ev.n),
-            np.bincount(ev.acct[rows], minlength=ev.n),
+            np.bincount(ev.acct_at(rows), weights=calls.compound[text], minlength=ev.n),
+            np.bincount(ev.acct_at(rows), minlength=ev.n),
         )
-    return _used(ev, mask, raw)
+    return _used(ev, rows, raw)
 
 
 def risk_share(ev: Events, w: int, calls: TextCalls | None, _s: object) -> Measured:
     rows, text = _text_rows(ev, w, calls)
     raw = np.full(ev.n, np.nan)
-    mask = np.zeros(len(ev.frame), dtype=bool)
     if len(rows):
-        mask[rows] = True
         raw = _ratio(
-            np.bincount(ev.acct[rows], weights=calls.risk[text].astype(float), minlength=ev.n),
-            np.bincount(ev.acct[rows], minlength=ev.n),
+            np.bincount(ev.acct_at(rows), weights=calls.risk[text].astype(float), minlength=ev.n),
+            np.bincount(ev.acct_at(rows), minlength=ev.n),
         )
-    return _used(ev, mask, raw)
+    return _used(ev, rows, raw)
 
 
 # -- support ----------------------------------------------------------------------------------------
 
 
 def tickets_per_month(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ("ticket_opened",), w)
-    return _used(ev, m, _report_present(ev, "tickets", _count(ev, m) / (w / 30)))
+    r = _rows(ev, ("ticket_opened",), w)
+    return _used(ev, r, _report_present(ev, "tickets", _count(ev, r) / (w / 30)))
 
 
 def high_priority_share(ev: Events, w: int, _c: object, s: object) -> Measured:
-    m = _mask(ev, ("ticket_opened",), w)
-    codes, cats = _text(ev, "priority")
+    r = _rows(ev, ("ticket_opened",), w)
+    codes, cats = _text(ev, "priority", r)
     wanted = {p.replace(" ", "").casefold() for p in s.high_priorities}  # type: ignore[attr-defined]
-    high = np.array([c.replace(" ", "") in wanted for c in cats] + [False])[codes]
-    return _used(ev, m, _ratio(_count(ev, m & high), _count(ev, m)))
+    high = _table(cats, lambda c: c.replace(" ", "") in wanted)[codes]
+    return _used(ev, r, _ratio(_count(ev, r[high]), _count(ev, r)))
 
 
 def open_case_age(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ("ticket_opened",), w)
-    still_open = m & ~_closed(ev, "ticket_closed", m)
-    rows = np.flatnonzero(still_open)
-    oldest = ev.reduce(np.maximum, rows, np.floor(ev.age[rows]), 0.0)
-    had = _count(ev, ev.of("ticket_opened") & (ev.age >= 0) & (ev.acct >= 0)) > 0
+    r = _rows(ev, ("ticket_opened",), w)
+    still_open = r[~_closed(ev, "ticket_closed", r)]
+    oldest = ev.reduce(np.maximum, still_open, np.floor(ev.age_at(still_open)), 0.0)
+    had = _count(ev, ev.rows_by(("ticket_opened",))) > 0
     return _used(ev, still_open, np.where(had, oldest, np.nan))
 
 
 def escalations(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ("ticket_opened",), w) & _bool(ev, "escalated")
-    return _used(ev, m, _report_present(ev, "tickets", _count(ev, m)))
+    r = _rows(ev, ("ticket_opened",), w)
+    r = r[_bool(ev, "escalated", r)]
+    return _used(ev, r, _report_present(ev, "tickets", _count(ev, r)))
 
 
 # -- billing ----------------------------------------------------------------------------------------
@@ -408,84 +514,95 @@ def escalations(ev: Events, w: int, _c: object, _s: object) -> Measured:
 def _invoices_due(ev: Events, w: int) -> tuple[np.ndarray, np.ndarray]:
     """Invoices due in the window (their ``invoice_due`` rows), and which were paid by the as-of
     date (a payment made later was not known then)."""
-    m = _mask(ev, ("invoice_due",), w)
+    r = _rows(ev, ("invoice_due",), w)
     key = ("paid", w)
     if key not in ev._memo:
-        ev._memo[key] = _closed(ev, "invoice_paid", m)
-    return m, ev._memo[key]
+        ev._memo[key] = _closed(ev, "invoice_paid", r)
+    return r, ev._memo[key]
 
 
 def days_late(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m, paid = _invoices_due(ev, w)
-    late = np.where(paid, np.maximum(_float(ev, "days_late"), 0), np.floor(np.maximum(ev.age, 0)))
+    r, paid = _invoices_due(ev, w)
+    age = ev.age_at(r)
+    late = np.where(paid, np.maximum(_float(ev, "days_late", r), 0), np.floor(np.maximum(age, 0)))
     late = np.where(np.isnan(late), 0.0, late)
-    return _used(ev, m, _ratio(_sum(ev, m, late), _count(ev, m)))
+    return _used(ev, r, _ratio(_sum(ev, r, late), _count(ev, r)))
 
 
 def unpaid_amount(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m, paid = _invoices_due(ev, w)
-    amount = np.nan_to_num(_float(ev, "amount"))
-    owed = m & ~paid & (ev.age >= 1)  # past its due day
-    raw = np.where(_count(ev, m) > 0, _sum(ev, owed, amount), np.nan)
-    return _used(ev, m, raw)
+    r, paid = _invoices_due(ev, w)
+    amount = np.nan_to_num(_float(ev, "amount", r))
+    owed = ~paid & (ev.age_at(r) >= 1)  # past its due day
+    raw = np.where(_count(ev, r) > 0, _sum(ev, r[owed], amount[owed]), np.nan)
+    return _used(ev, r, raw)
 
 
 # -- usage ------------------------------------------------------------------------------------------
 
 
-def _usage_months(ev: Events, w: int) -> pd.DataFrame:
-    """Usage months in the window, newest first per account, with their rank (0: newest)."""
-    m = _mask(ev, ("usage",), w)
-    rows = np.flatnonzero(m)
-    df = pd.DataFrame(
-        {"a": ev.acct[rows], "age": ev.age[rows], "active": _float(ev, "active_users")[rows],
-         "licensed": _float(ev, "licensed_users")[rows], "row": rows}
-    ).sort_values(["a", "age"], kind="stable")  # fmt: skip
-    df["rank"] = df.groupby("a").cumcount()
-    return df
+@dataclass
+class _Months:
+    """Usage months in a window, newest first per account, with their rank (0: newest)."""
+
+    a: np.ndarray
+    active: np.ndarray
+    licensed: np.ndarray
+    row: np.ndarray
+    rank: np.ndarray
+
+
+def _usage_months(ev: Events, w: int) -> _Months:
+    key = ("months", w)
+    if key not in ev._memo:
+        r = _rows(ev, ("usage",), w)
+        a = ev.acct_at(r)
+        order = np.lexsort((ev.age_at(r), a))  # by account, then newest first (stable)
+        r, a = r[order], a[order]
+        starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, np.int64)
+        rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+        active, licensed = _float(ev, "active_users", r), _float(ev, "licensed_users", r)
+        ev._memo[key] = _Months(a, active, licensed, r, rank)
+    return ev._memo[key]
 
 
 def adoption(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    df = _usage_months(ev, w)
-    newest = df[(df["rank"] == 0) & (df["licensed"] > 0)]
+    u = _usage_months(ev, w)
+    newest = (u.rank == 0) & (u.licensed > 0)
     raw = np.full(ev.n, np.nan)
-    raw[newest["a"].to_numpy()] = (newest["active"] / newest["licensed"]).to_numpy()
-    mask = np.zeros(len(ev.frame), dtype=bool)
-    mask[newest["row"].to_numpy()] = True
-    return _used(ev, mask, raw)
+    raw[u.a[newest]] = u.active[newest] / u.licensed[newest]
+    return _used(ev, np.sort(u.row[newest]), raw)
 
 
 def usage_trend(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    df = _usage_months(ev, w)
-    df = df[df["rank"] < 6]
-    a = df["a"].to_numpy()
-    recent = np.bincount(a, weights=np.nan_to_num(df["active"].to_numpy()) * (df["rank"] < 3), minlength=ev.n)  # fmt: skip
-    before = np.bincount(a, weights=np.nan_to_num(df["active"].to_numpy()) * (df["rank"] >= 3), minlength=ev.n)  # fmt: skip
+    u = _usage_months(ev, w)
+    last6 = u.rank < 6
+    a, rank, active = u.a[last6], u.rank[last6], np.nan_to_num(u.active[last6])
+    recent = np.bincount(a, weights=active * (rank < 3), minlength=ev.n)
+    before = np.bincount(a, weights=active * (rank >= 3), minlength=ev.n)
     months = np.bincount(a, minlength=ev.n)
     raw = np.where(months >= 6, _ratio(recent, before) - 1, np.nan)
-    mask = np.zeros(len(ev.frame), dtype=bool)
-    mask[df["row"].to_numpy()] = True
-    return _used(ev, mask, raw)
+    return _used(ev, np.sort(u.row[last6]), raw)
 
 
 # -- surveys ----------------------------------------------------------------------------------------
 
 
 def nps(ev: Events, w: int, _c: object, s: object) -> Measured:
-    codes, cats = _text(ev, "question")
+    r = _rows(ev, ("survey_answer",), w)
+    codes, cats = _text(ev, "question", r)
     needle = s.nps_question.casefold()  # type: ignore[attr-defined]
-    is_nps = np.array([needle in c for c in cats] + [False])[codes]
-    m = _mask(ev, ("survey_answer",), w) & is_nps
-    rating = _float(ev, "rating")
-    m &= ~np.isnan(rating)
-    promoters = _count(ev, m & (rating >= 9))
-    detractors = _count(ev, m & (rating <= 6))
-    return _used(ev, m, 100 * _ratio(promoters - detractors, _count(ev, m)))
+    rating = _float(ev, "rating", r)
+    keep = _table(cats, lambda c: needle in c)[codes] & ~np.isnan(rating)
+    r, rating = r[keep], rating[keep]
+    promoters = _count(ev, r[rating >= 9])
+    detractors = _count(ev, r[rating <= 6])
+    return _used(ev, r, 100 * _ratio(promoters - detractors, _count(ev, r)))
 
 
 def survey_response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    m = _mask(ev, ("survey_answer", "survey_no_answer"), w)
-    return _used(ev, m, _ratio(_count(ev, m & ev.of("survey_answer")), _count(ev, m)))
+    r = _rows(ev, ("survey_answer", "survey_no_answer"), w)
+    answered = r[ev.is_type(r, "survey_answer")]
+    return _used(ev, r, _ratio(_count(ev, answered), _count(ev, r)))
 
 
 FUNCTIONS = {

@@ -110,7 +110,7 @@ def compute(
     # The texts the tone measures read today: those of their longest window on any scorecard.
     tone_days = max(c[1][m].window_days for c in cards.values() for m in ("tone", "risk_share"))
     if calls is None:
-        calls = judge(events, settings, ev.within(tone_days))
+        calls = judge(events, settings, ev.rows_within(ms.measure_types("tone"), tone_days, False))
     measured = {}
     for name in MEASURES:
         # A scorecard may give a measure its own window: measure once per distinct window.
@@ -119,35 +119,38 @@ def compute(
         if len(parts) == 1:
             measured[name] = next(iter(parts.values()))
         else:
-            measured[name] = _pick(parts, windows, segment, ev.acct)
-    customer = ev.of(*CUSTOMER_TYPES) & ev.within(settings.silent_days) & (ev.acct >= 0)
-    silent = np.bincount(ev.acct[customer], minlength=len(keys)) == 0
-    last_heard = ms._newest(ev, ev.of(*CUSTOMER_TYPES) & (ev.age >= 0))
+            measured[name] = _pick(parts, windows, segment, ev)
+    customer = ev.rows_within(CUSTOMER_TYPES, settings.silent_days)
+    silent = np.bincount(ev.acct_at(customer), minlength=len(keys)) == 0
+    last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
     result = scoring.score(measured, segment, silent, settings)
     window = np.column_stack(
         [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
     ) if len(keys) else np.zeros((0, len(MEASURES)), dtype=np.int64)  # fmt: skip
     read = {name: measured[name].rows for name in MEASURES}
-    spelt = score_sources.source_rows(ev, read) if sources else None
+    reads = score_sources.reads(ev, read) if sources else None
+    spelt = score_sources.source_rows(ev, reads) if reads else None
     explain = _explain(keys, measured, result, window, as_of, spelt)
     scores = _scores(accounts, keys, segment, measured, result, settings)
     scores["last_heard"] = last_heard
     scores = scores[SCORE_COLUMNS]
-    made = _texts(ev, calls, ev.within(tone_days)) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
+    made = _texts(ev, calls, tone_days) if texts else pd.DataFrame(columns=TEXT_COLUMNS)
     by_event = (
-        score_sources.event_measures(ev, read) if sources
+        score_sources.event_measures(ev, reads) if reads
         else pd.DataFrame(columns=score_sources.SOURCE_COLUMNS)
     )  # fmt: skip
     return Result(scores, explain, made, by_event)
 
 
 def judge(
-    events: pd.DataFrame, settings: ScoreSettings, when: np.ndarray | None = None
+    events: pd.DataFrame, settings: ScoreSettings, rows: np.ndarray | None = None
 ) -> tone.TextCalls:
     """The tone and themes of the texts the tone measures read (each distinct text once), of the
-    rows ``when`` (a mask; None: every date, as a replay of past dates needs)."""
-    rows = events["type"].isin(ms.measure_types("tone")).to_numpy()
-    return tone.analyse(events, rows if when is None else rows & when, settings)
+    rows ``rows`` (positions, ascending, of events of the tone measures' types; None: all of
+    them, of every date, as a replay of past dates needs)."""
+    if rows is None:
+        rows = np.flatnonzero(events["type"].isin(ms.measure_types("tone")).to_numpy())
+    return tone.analyse(events, rows, settings)
 
 
 def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
@@ -160,19 +163,19 @@ def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
     return accounts[col].astype("object").fillna("").astype(str).str.strip().to_numpy(dtype=object)
 
 
-def _pick(parts: dict, windows: dict, segment: np.ndarray, acct: np.ndarray) -> ms.Measured:
+def _pick(parts: dict, windows: dict, segment: np.ndarray, ev: ms.Events) -> ms.Measured:
     """Each account's measure from the window of its segment's scorecard (its rows read too)."""
     first = next(iter(parts.values()))
     out = ms.Measured(first.raw.copy(), first.newest.copy(), first.events.copy())
-    out.rows = np.zeros(len(acct), dtype=bool)
-    seg_of_event = np.append(segment, None)[acct]  # acct -1: no account, no segment
+    read = []
     for seg, w in windows.items():
         rows = segment == seg
         out.raw[rows], out.newest[rows], out.events[rows] = (
             parts[w].raw[rows], parts[w].newest[rows], parts[w].events[rows],
         )  # fmt: skip
-        if parts[w].rows is not None:
-            out.rows |= parts[w].rows & (seg_of_event == seg)
+        if parts[w].rows is not None:  # the rows of this segment's accounts (all known)
+            read.append(parts[w].rows[segment[ev.acct_at(parts[w].rows)] == seg])
+    out.rows = np.sort(np.concatenate(read)) if read else np.zeros(0, np.int64)
     return out
 
 
@@ -216,7 +219,8 @@ def _explain(
             "previous_contribution": nan,
             "data_change": nan.copy(),
             "config_change": nan.copy(),
-        }
+        },
+        copy=False,  # fresh arrays: no copy, no consolidation into blocks
     )
     # Every measure, those a scorecard leaves out (weight 0) too: a change of configuration that
     # drops one still shows what it did, and the per-measure changes add up to the score's.
@@ -228,7 +232,8 @@ def _scores(
     s: scoring.Scored, settings: ScoreSettings,
 ) -> pd.DataFrame:  # fmt: skip
     newest = np.column_stack([measured[x].newest for x in MEASURES]) if len(keys) else np.zeros((0, 1), "datetime64[s]")  # fmt: skip
-    newest_any = pd.DataFrame(newest).max(axis=1).to_numpy(dtype="datetime64[s]") if len(keys) else np.zeros(0, "datetime64[s]")  # fmt: skip
+    # NaT is the smallest int64: the newest of each row, NaT only when it has none at all
+    newest_any = newest.view(np.int64).max(axis=1).view("datetime64[s]") if len(keys) else np.zeros(0, "datetime64[s]")  # fmt: skip
     scored = s.state == scoring.SCORED
     df = pd.DataFrame(
         {
@@ -250,17 +255,21 @@ def _scores(
             "missing": scoring.missing(s),
             "newest_event": newest_any,
             "account_key": pd.Series(keys, dtype="str"),
-        }
+        },
+        copy=False,  # fresh arrays: no copy, no consolidation into blocks
     )
     for c in ("segment", "state", "band", "change_cause", "weakest", "missing"):
         df[c] = df[c].astype("str")
     return df[[c for c in SCORE_COLUMNS if c != "last_heard"]]
 
 
-def _texts(ev: ms.Events, calls: tone.TextCalls, window: np.ndarray) -> pd.DataFrame:
-    """One row per event with a text in the tone window: its tone call and themes. Each column
-    is a categorical over the distinct texts' values: no string is made per row."""
-    rows = np.flatnonzero((calls.text_of_row >= 0) & ev.known() & window)
+def _texts(ev: ms.Events, calls: tone.TextCalls, days: int) -> pd.DataFrame:
+    """One row per event of a known account with a text in the tone window (``days``): its tone
+    call and themes. Each column is a categorical over the distinct texts' values: no string is
+    made per row."""
+    rows = np.flatnonzero(calls.text_of_row >= 0)
+    age = ev.age_at(rows)
+    rows = rows[(ev.acct_at(rows) >= 0) & (age >= 0) & (age < days)]
     tid = calls.text_of_row[rows]
     f = ev.frame
     per_text = {
@@ -277,7 +286,8 @@ def _texts(ev: ms.Events, calls: tone.TextCalls, window: np.ndarray) -> pd.DataF
             "source": _text_column(f["source"], rows),
             "line": ev.line[rows],
             "compound": np.round(calls.compound, 4)[tid],
-        }
+        },
+        copy=False,  # fresh arrays: no copy, no consolidation into blocks
     )
     for c, values in per_text.items():
         codes, uniques = pd.factorize(np.asarray(values, dtype=object))

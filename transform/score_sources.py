@@ -10,14 +10,15 @@ Two views of the same facts (each measure's rows of the events table, :class:`me
   (``health_sources``), which the X-Ray's timeline filters by, so that a measure links to exactly
   its events.
 
-Both are vectorised over the event rows (one sort of each distinct set of rows by account, report
-and line, when it is not in that order already); measures that read the same rows (touches and
-contacts, days late and unpaid amount) share one computation.
+Both are vectorised over the event rows and start from one table of which measures read each
+event (:func:`reads`); the rows any measure read are sorted once by account, report and line (when
+not in that order already), and each measure takes its own from them by its bit. Measures that read
+the same rows (touches and contacts, days late and unpaid amount) share one text.
 """
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,44 +32,65 @@ SOURCE_COLUMNS = ["account_key", "source", "line", "type", "measures"]
 
 
 def _codes(ev: Events, col: str) -> tuple[np.ndarray, list[str]]:
+    """A column's codes as stored (int8 for a few reports: index them, then widen) and its
+    categories."""
     s = ev.frame[col]
     if not isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype("category")
-    return s.cat.codes.to_numpy().astype(np.int64), [str(c) for c in s.cat.categories]
+    return s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories]
 
 
-def _digest(mask: np.ndarray) -> bytes:
-    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+@dataclass
+class Reads:
+    """Which measures read which events, found once for both views: ``rows`` (per measure, the
+    positions, ascending, of the events it read; None: not known), ``names`` (the measures with
+    rows), ``idx`` (every row any of them read, ascending) and ``bits`` (per row of ``idx``, bit
+    ``j`` set when ``names[j]`` read it)."""
+
+    rows: dict[str, np.ndarray | None]
+    names: list[str]
+    idx: np.ndarray
+    bits: np.ndarray
 
 
-def source_rows(ev: Events, rows: dict[str, np.ndarray | None], cap: int = CAP) -> dict:
+def reads(ev: Events, rows: dict[str, np.ndarray | None]) -> Reads:
+    """The :class:`Reads` of the measures' ``rows``: one scatter per measure into one table of
+    bits, no sort."""
+    names = [m for m, r in rows.items() if r is not None]
+    bits = np.zeros(ev.size, dtype=np.int32)
+    for j, m in enumerate(names):
+        bits[rows[m]] |= np.int32(1 << j)
+    idx = np.flatnonzero(bits)
+    return Reads(rows, names, idx, bits[idx])
+
+
+def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict:
     """Per measure, a pyarrow string array over the accounts: the report lines it read ("" for
     none). The text is made by Arrow's compute kernels, not a Python loop per account."""
     src, names = _codes(ev, "source")
     # Every row any measure read, in (account, report, line) order: one sort (none when the
-    # reports list each account's rows in time order, as the events come); each measure then
-    # takes its rows from it in that order.
-    union = np.zeros(len(ev.acct), dtype=bool)
-    for mask in rows.values():
-        if mask is not None:
-            union |= mask
-    idx = np.flatnonzero(union)
-    a, s, ln = ev.acct[idx], src[idx], ev.line[idx]
+    # reports list each account's rows in line order); each measure then takes its rows from it
+    # in that order by its bit.
+    a, s, ln = ev.acct_at(read.idx), src[read.idx].astype(np.int64), ev.line[read.idx]
+    bits = read.bits
     if not _sorted(a, s, ln):
-        if len(idx) and ln.max() < 2**32 and s.max() < 16 and ln.min() >= 0:
-            idx = idx[np.argsort((a << 36) | (s << 32) | ln)]  # one key: faster than lexsort
+        if len(a) and ln.max() < 2**32 and s.max() < 16 and ln.min() >= 0:
+            order = np.argsort((a << 36) | (s << 32) | ln)  # one key: faster than lexsort
         else:
-            idx = idx[np.lexsort((ln, s, a))]
-    done: dict[bytes, pa.Array] = {}
+            order = np.lexsort((ln, s, a))
+        a, s, ln, bits = a[order], s[order], ln[order], bits[order]
+    done: list[tuple[np.ndarray, pa.Array]] = []  # measures that read the same rows share
     out = {}
-    for measure, mask in rows.items():
-        if mask is None:
+    for measure, rows in read.rows.items():
+        if rows is None:
             out[measure] = pa.array(np.full(ev.n, "", dtype=object), pa.string())
             continue
-        key = _digest(mask)
-        if key not in done:
-            done[key] = _spell(ev.acct, src, names, ev.line, idx[mask[idx]], ev.n, cap)
-        out[measure] = done[key]
+        same = [text for r, text in done if len(r) == len(rows) and np.array_equal(r, rows)]
+        if not same:
+            mine = (bits & np.int32(1 << read.names.index(measure))) != 0
+            same = [_spell(a[mine], s[mine], ln[mine], names, ev.n, cap)]
+            done.append((rows, same[0]))
+        out[measure] = same[0]
     return out
 
 
@@ -84,12 +106,11 @@ def interleave(columns: list[pa.Array], n: int) -> pd.Series:
 
 
 def _spell(
-    acct: np.ndarray, src: np.ndarray, names: list[str], line: np.ndarray, idx: np.ndarray,
-    n: int, cap: int,
-) -> pa.Array:  # fmt: skip
-    if not len(idx):
+    a: np.ndarray, s: np.ndarray, ln: np.ndarray, names: list[str], n: int, cap: int
+) -> pa.Array:
+    """The text of one measure's rows: their accounts, reports and lines, in that order."""
+    if not len(a):
         return pa.array(np.full(n, "", dtype=object), pa.string())
-    a, s, ln = acct[idx], src[idx], line[idx]  # in (account, report, line) order
     new_acct = np.r_[True, a[1:] != a[:-1]]
     new_src = new_acct | np.r_[True, s[1:] != s[:-1]]
     start = new_src | np.r_[True, ln[1:] > ln[:-1] + 1]  # a piece: consecutive lines of a report
@@ -144,19 +165,15 @@ def _sorted(a: np.ndarray, s: np.ndarray, ln: np.ndarray) -> bool:
     return bool(np.all(~same_a | up_s | (same_s & (ln[1:] >= ln[:-1]))))
 
 
-def event_measures(ev: Events, rows: dict[str, np.ndarray | None]) -> pd.DataFrame:
+def event_measures(ev: Events, read: Reads) -> pd.DataFrame:
     """One row per event read by any measure: its account, report, line, type, and the measures
     that read it (space-separated, in the measures' order)."""
-    names = [m for m, r in rows.items() if r is not None]
-    bits = np.zeros(len(ev.frame), dtype=np.int32)
-    for j, m in enumerate(names):
-        bits |= rows[m].view(np.uint8).astype(np.int32) << j
-    idx = np.flatnonzero(bits)
+    names, idx, bits = read.names, read.idx, read.bits
     # The combinations of measures in use, numbered by a table (no sort of millions of rows).
-    combos = np.flatnonzero(np.bincount(bits[idx], minlength=1))
+    combos = np.flatnonzero(np.bincount(bits, minlength=1))
     number = np.zeros(int(combos.max()) + 1 if len(combos) else 1, dtype=np.int64)
     number[combos] = np.arange(len(combos))
-    code = number[bits[idx]]
+    code = number[bits]
     said = [" ".join(m for j, m in enumerate(names) if c >> j & 1) for c in combos.tolist()]
     f = ev.frame
     # Text columns stay as the events table has them (categorical there): no string per row.
@@ -167,5 +184,6 @@ def event_measures(ev: Events, rows: dict[str, np.ndarray | None]) -> pd.DataFra
             "line": ev.line[idx],
             "type": f["type"].iloc[idx].reset_index(drop=True),
             "measures": pd.Categorical.from_codes(code, categories=said),
-        }
+        },
+        copy=False,  # fresh columns: no copy
     )[SOURCE_COLUMNS]

@@ -130,13 +130,29 @@ def weakest(s: Scored, k: int) -> np.ndarray:
     pts = np.rint(np.nan_to_num(s.points[rows, order])).astype(np.int64)  # as "%.0f" rounds
     # One integer per (measure, points) or -1, then the combinations of the k of them.
     code = np.where(shown, order * 1000 + pts, -1)
-    combos, inverse = np.unique(code, axis=0, return_inverse=True)
-    names = np.array(NAMES, dtype=object)
-    said = [
-        "; ".join(f"{names[c // 1000]} ({c % 1000} pts)" for c in combo if c >= 0)
-        for combo in combos.tolist()
-    ]
+    combos, inverse = _unique_rows(code)
+    # Each (measure, points) spelt once, then each combination joined from them.
+    piece = {c: f"{NAMES[c // 1000]} ({c % 1000} pts)" for c in np.unique(combos).tolist()}
+    said = ["; ".join(piece[c] for c in combo if c >= 0) for combo in combos.tolist()]
     return np.asarray(said, dtype=object)[inverse.reshape(-1)]
+
+
+def _unique_rows(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(code, axis=0, return_inverse=True)`` for rows of small integers (-1 and up):
+    each row packed into one int64 in the same order, so the sort is of numbers, not rows."""
+    base = int(code.max(initial=0)) + 2  # each value + 1 is a digit in [0, base)
+    if base ** code.shape[1] >= 2**62:
+        combos, inverse = np.unique(code, axis=0, return_inverse=True)
+        return combos, inverse.reshape(-1)
+    packed = np.zeros(len(code), dtype=np.int64)
+    for j in range(code.shape[1]):
+        packed = packed * base + (code[:, j] + 1)
+    keys, inverse = np.unique(packed, return_inverse=True)
+    combos = np.empty((len(keys), code.shape[1]), dtype=code.dtype)
+    for j in reversed(range(code.shape[1])):
+        keys, digit = np.divmod(keys, base)
+        combos[:, j] = digit - 1
+    return combos, inverse.reshape(-1)
 
 
 def missing(s: Scored) -> np.ndarray:

@@ -107,13 +107,13 @@ def _codes(events: pd.DataFrame, col: str, idx: np.ndarray) -> tuple[np.ndarray,
 
 
 def analyse(events: pd.DataFrame, rows: np.ndarray, settings: ScoreSettings) -> TextCalls:
-    """Judge the distinct texts of ``events``' rows ``rows`` (a mask): each once.
+    """Judge the distinct texts of ``events``' rows ``rows`` (positions, ascending): each once.
 
     A text is the Subject and the notes (Description) joined. The (subject, notes) pairs are
     told apart by their integer codes first, so only the distinct pairs are ever made into
     strings, however many rows repeat them."""
     text_of_row = np.full(len(events), -1, dtype=np.int64)
-    idx = np.flatnonzero(rows)
+    idx = np.asarray(rows, dtype=np.int64)
     sc, subjects = _codes(events, "subject", idx)
     dc, notes = _codes(events, "description", idx)
     pair = (sc + 1) * (len(notes) + 1) + (dc + 1)
