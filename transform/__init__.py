@@ -15,9 +15,8 @@ from __future__ import annotations
 if __name__ != "hcportal.transform":
     raise ImportError(f"import hcportal.transform, not {__name__}")
 
+import contextlib
 import logging
-import os
-import time
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from hcportal.transform.catalogue import PLAN, STEPS, TABLES
 from hcportal.transform.healthmap_rules import browser_rules
 from hcportal.transform.reports import REPORTS
 from hcportal.transform.settings import TransformSettings
-from hcportal.transform.steps import Context, PreviousRun
+from hcportal.transform.steps import Context, PreviousRun, stopwatch
 from hcportal.transform.verdicts import DONE_BY, RULES
 
 __all__ = [
@@ -96,26 +95,16 @@ def write(tables: Tables, out_dir: Path) -> Path:
     success."""
 
     def objects(folder: Path) -> None:
-        started, cpu = time.perf_counter(), _cpu_seconds()
-        n = customers.write(tables, folder / customers.FILE)
+        watch: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        if timings := tables.timings:  # none for tables read back from a data folder
+            seconds, cpu = timings.setdefault("seconds", {}), timings.setdefault("cpu_seconds", {})
+            watch = stopwatch(seconds, cpu, "customers")
+        with watch:
+            n = customers.write(tables, folder / customers.FILE)
         log.info("transform: %d customer objects in %s", n, customers.FILE)
-        if tables.timings:
-            tables.timings.setdefault("seconds", {})["customers"] = round(
-                time.perf_counter() - started, 3
-            )
-            # CPU seconds of all threads, as the steps record theirs (the steadier measure on a
-            # shared machine)
-            tables.timings.setdefault("cpu_seconds", {})["customers"] = round(
-                _cpu_seconds() - cpu, 3
-            )
 
     memory.release_free_memory()
     return formats.write_folder(TABLES, tables, out_dir, extra=objects)
-
-
-def _cpu_seconds() -> float:
-    t = os.times()
-    return t.user + t.system
 
 
 def read(data_dir: Path) -> Tables:

@@ -64,14 +64,22 @@ class Context:
     # rows read and accepted, the fields its export lacks.
     reports: dict[str, dict] = field(default_factory=dict)
 
-    @contextlib.contextmanager
-    def timed(self, what: str) -> Iterator[None]:
-        """Record how long ``what`` took, on the clock and in CPU time of all threads
-        (``timings.json``: where the time goes)."""
-        started, cpu = time.perf_counter(), _cpu()
-        yield
-        self.seconds[what] = round(time.perf_counter() - started, 3)
-        self.cpu_seconds[what] = round(_cpu() - cpu, 3)
+    def timed(self, what: str) -> contextlib.AbstractContextManager[None]:
+        """Record how long ``what`` took (:func:`stopwatch`)."""
+        return stopwatch(self.seconds, self.cpu_seconds, what)
+
+
+@contextlib.contextmanager
+def stopwatch(
+    seconds: dict[str, float], cpu_seconds: dict[str, float], what: str
+) -> Iterator[None]:
+    """Record in ``seconds`` and ``cpu_seconds`` how long ``what`` took, on the clock and in CPU
+    time of all threads (``timings.json``: where the time goes; CPU time is the steadier measure
+    on a shared machine)."""
+    started, cpu = time.perf_counter(), _cpu()
+    yield
+    seconds[what] = round(time.perf_counter() - started, 3)
+    cpu_seconds[what] = round(_cpu() - cpu, 3)
 
 
 def _cpu() -> float:
