@@ -171,6 +171,11 @@ class _Ctx:
             return None
         return self.grouped.rows(name, self.key)
 
+    def found(self, name: str) -> pd.DataFrame | None:
+        """The account's rows of a table; None when it has none (or the table is absent)."""
+        rows = self.rows(name)
+        return None if rows is None or rows.empty else rows
+
     def fresh(self, *reports: str) -> str:
         """When each report behind a slide was harvested (else the run's as-of date)."""
         facts = self.meta.get("reports") or {}
@@ -284,8 +289,8 @@ def _glance(ctx: _Ctx, a: pd.Series) -> Slide:
 
 def _score(ctx: _Ctx) -> Slide:
     slide = Slide("Health score and why", "health score (all reports)", ctx.fresh("activities"))
-    hs = ctx.rows("health_scores")
-    if hs is None or hs.empty:
+    hs = ctx.found("health_scores")
+    if hs is None:
         slide.slot = "No health score was computed: note your own view of the account's health."
         return slide
     h = hs.iloc[0]
@@ -299,8 +304,8 @@ def _score(ctx: _Ctx) -> Slide:
         )
         return slide
     slide.lines.append(f"Score {_s(h.get('score'))} ({_s(h.get('band'))})")
-    rows = ctx.rows("health_explain")
-    if rows is not None and not rows.empty:
+    rows = ctx.found("health_explain")
+    if rows is not None:
         cols = ["measure", "contribution", "data_change", "config_change"]
         ex = [m for m in _records(rows, cols) if not _missing(m["contribution"])]
         ex.sort(key=lambda m: (-float(m["contribution"]), _s(m["measure"])))  # ties: by name
@@ -322,9 +327,9 @@ def _score(ctx: _Ctx) -> Slide:
 
 def _health_map(ctx: _Ctx) -> Slide:
     slide = Slide("Health map: Success and Experience", "surveys", ctx.fresh("surveys"))
-    hm = ctx.rows("health_map")
+    hm = ctx.found("health_map")
     surveys = ctx.rows("surveys")
-    if hm is None or hm.empty or surveys is None:
+    if hm is None or surveys is None:
         slide.slot = "No survey report was harvested: note how the customer rates its success."
         return slide
     m = hm.iloc[0]
@@ -384,8 +389,8 @@ def _support(ctx: _Ctx) -> Slide:
 
 def _usage(ctx: _Ctx) -> Slide:
     slide = Slide("Usage trend", "usage", ctx.fresh("usage"))
-    u = ctx.rows("usage")
-    if u is None or u.empty:
+    u = ctx.found("usage")
+    if u is None:
         slide.slot = "No usage data for this account: note adoption as the customer reports it."
         return slide
     u = u.sort_values("month").tail(12)
@@ -404,14 +409,14 @@ def _usage(ctx: _Ctx) -> Slide:
 
 def _journey(ctx: _Ctx) -> Slide:
     slide = Slide("Journey and what preceded support cases", "all reports", ctx.fresh("activities"))
-    j = ctx.rows("journey_accounts")
-    if j is None or j.empty:
+    j = ctx.found("journey_accounts")
+    if j is None:
         slide.slot = "No journey stage was found: describe the account's path so far."
         return slide
     row = j.iloc[0]
     slide.lines.append(f"Path: {_words(row.get('path'))}")
-    cases = ctx.rows("journey_cases")
-    if cases is not None and not cases.empty:
+    cases = ctx.found("journey_cases")
+    if cases is not None:
         # Counted over the account's own cases: a category the account never had is no bar.
         before = Counter(_words(v) or "(nothing close before)" for v in cases["preceding"])
         top = sorted(before.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
@@ -426,8 +431,8 @@ def _journey(ctx: _Ctx) -> Slide:
 
 def _pipeline(ctx: _Ctx) -> Slide:
     slide = Slide("Pipeline influenced by earlier checks", "activities", ctx.fresh("activities"))
-    p = ctx.rows("influenced_pipeline")
-    if p is None or p.empty:
+    p = ctx.found("influenced_pipeline")
+    if p is None:
         slide.slot = "No pipeline credited to an earlier check: list opportunities it led to."
         return slide
     by = p.groupby(p["check_date"].map(_s), sort=True)["revenue"].sum()
@@ -449,8 +454,8 @@ def _actions(ctx: _Ctx) -> Slide:
     if occ is not None:
         for text in occ["next_action"].dropna().astype("str").head(3):
             slide.lines.append(text)
-    hm = ctx.rows("health_map")
-    if hm is not None and not hm.empty and _s(hm.iloc[0].get("action")):
+    hm = ctx.found("health_map")
+    if hm is not None and _s(hm.iloc[0].get("action")):
         slide.lines.append(f"Health map: {_s(hm.iloc[0].get('action'))}")
     alerts = ctx.rows("alerts")
     if alerts is not None:
@@ -472,8 +477,8 @@ def _logging(ctx: _Ctx, label: str, pattern: str) -> Slide:
     slide.lines.append(
         "Attach this deck (Attachment = Yes): a check without attachment earns no credit."
     )
-    occ = ctx.rows("targets")
-    if occ is not None and not occ.empty:
+    occ = ctx.found("targets")
+    if occ is not None:
         o = occ.sort_values("due_date").iloc[0]
         slide.lines.append(
             f"Date it within the window, {_s(o['window_start'])} to {_s(o['window_end'])}, "
