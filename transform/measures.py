@@ -84,6 +84,7 @@ class Events:
     line: np.ndarray | None = None  # int64 line of each event in its report
     # Row sets and text columns asked for again and again by the measures: computed once each.
     _memo: dict = field(default_factory=dict, repr=False)
+    _accts: dict = field(default_factory=dict, repr=False)  # id(rows) -> (rows, their accounts)
 
     @property
     def size(self) -> int:
@@ -92,15 +93,33 @@ class Events:
 
     def acct_at(self, rows: np.ndarray) -> np.ndarray:
         """The position of each of ``rows``' account in the accounts list, -1: unknown."""
+        known = self._known(rows)
+        if known is not None:  # a row set of the memo: worked out once
+            return known[1]
         if "acct" not in self._memo:  # one gather over the table beats one per measure
             codes = self.key_codes
             self._memo["acct"] = codes if self.recode is None else self.recode[codes]
         return self._memo["acct"][rows]
 
+    def secs_at(self, rows: np.ndarray) -> np.ndarray:
+        """The time of each of ``rows``' events as integer seconds (NaT: int64 min)."""
+        known = self._known(rows)
+        return known[2] if known is not None else self.seconds[rows]
+
+    def _known(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        known = self._accts.get(id(rows))
+        return known if known is not None and known[0] is rows else None
+
+    def _keep(self, rows: np.ndarray, acct: np.ndarray, secs: np.ndarray) -> np.ndarray:
+        """Remember the accounts and times of the row set ``rows`` (kept in the memo, so its
+        ``id`` is not reused): the measures ask for them again and again."""
+        self._accts[id(rows)] = (rows, acct, secs)
+        return rows
+
     def age_at(self, rows: np.ndarray) -> np.ndarray:
         """Days from each of ``rows``' events to the end of the as-of date, less a nanosecond
         (float; negative: after it; NaN: no date)."""
-        return self._age(self.seconds[rows])
+        return self._age(self.secs_at(rows))
 
     def _end(self) -> tuple[int, int]:
         """The end of the as-of day (the day counts) as an integer in the unit numpy works the
@@ -171,9 +190,11 @@ class Events:
         as-of date; only those of an account of the accounts list unless ``known`` is False."""
         key = ("within", types, days, known)
         if key not in self._memo:
-            rows, secs, is_known = self._typed(types)
+            rows, secs, acct = self._typed(types)
             keep = self._dated(secs, days)
-            self._memo[key] = rows[keep & is_known if known else keep]
+            if known:
+                keep &= acct >= 0
+            self._memo[key] = self._keep(rows[keep], acct[keep], secs[keep])
         return self._memo[key]
 
     def rows_by(self, types: tuple[str, ...]) -> np.ndarray:
@@ -181,13 +202,14 @@ class Events:
         before the as-of date (any age)."""
         key = ("by", types)
         if key not in self._memo:
-            rows, secs, is_known = self._typed(types)
-            self._memo[key] = rows[self._dated(secs, np.inf) & is_known]
+            rows, secs, acct = self._typed(types)
+            keep = self._dated(secs, np.inf) & (acct >= 0)
+            self._memo[key] = self._keep(rows[keep], acct[keep], secs[keep])
         return self._memo[key]
 
     def _typed(self, types: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows of ``types`` (positions, ascending), their times and whether their account
-        is known: found once per set of types (a comparison of the small type codes, cheaper
+        """The rows of ``types`` (positions, ascending), their times and their accounts (-1:
+        unknown): found once per set of types (a comparison of the small type codes, cheaper
         than any sort), then filtered by each window."""
         key = ("typed", types)
         if key not in self._memo:
@@ -195,7 +217,8 @@ class Events:
             for code in {self.types.index(t) for t in types if t in self.types}:
                 hit |= self.type_code == code
             rows = np.flatnonzero(hit)
-            self._memo[key] = rows, self.seconds[rows], self.acct_at(rows) >= 0
+            secs, acct = self.seconds[rows], self.acct_at(rows)
+            self._memo[key] = self._keep(rows, acct, secs), secs, acct
         return self._memo[key]
 
     def reduce(
@@ -280,7 +303,7 @@ def _sum(ev: Events, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _newest(ev: Events, rows: np.ndarray) -> np.ndarray:
     """The newest event's time per account among ``rows`` (NaT for none)."""
-    return ev.reduce(np.maximum, rows, ev.seconds[rows], NAT).view("datetime64[s]")  # NAT: NaT
+    return ev.reduce(np.maximum, rows, ev.secs_at(rows), NAT).view("datetime64[s]")  # NAT: NaT
 
 
 def _used(ev: Events, rows: np.ndarray, raw: np.ndarray) -> Measured:

@@ -124,9 +124,7 @@ def compute(
     silent = np.bincount(ev.acct_at(customer), minlength=len(keys)) == 0
     last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
     result = scoring.score(measured, segment, silent, settings)
-    window = np.column_stack(
-        [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
-    ) if len(keys) else np.zeros((0, len(MEASURES)), dtype=np.int64)  # fmt: skip
+    window = _windows(cards, segment)
     read = {name: measured[name].rows for name in MEASURES}
     reads = score_sources.reads(ev, read) if sources else None
     spelt = score_sources.source_rows(ev, reads) if reads else None
@@ -161,6 +159,16 @@ def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
     if col is None:
         return np.full(len(accounts), "", dtype=object)
     return accounts[col].astype("object").fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _windows(cards: dict, segment: np.ndarray) -> np.ndarray:
+    """Each account's window of each measure (accounts x measures): its scorecard's, looked up
+    once per segment and spread by the segment's position (no Python loop over accounts)."""
+    if not len(segment):
+        return np.zeros((0, len(MEASURES)), dtype=np.int64)
+    segs, at = np.unique(segment, return_inverse=True)
+    table = np.array([[cards[s][1][m].window_days for m in MEASURES] for s in segs.tolist()])
+    return table[at.reshape(-1)]
 
 
 def _pick(parts: dict, windows: dict, segment: np.ndarray, ev: ms.Events) -> ms.Measured:
