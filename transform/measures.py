@@ -96,10 +96,18 @@ class Events:
         known = self._known(rows)
         if known is not None:  # a row set of the memo: worked out once
             return known[1]
-        if "acct" not in self._memo:  # one gather over the table beats one per measure
-            codes = self.key_codes
-            self._memo["acct"] = codes if self.recode is None else self.recode[codes]
-        return self._memo["acct"][rows]
+        # No account column as long as the table (120 MB at worldwide scale, a fresh mapping to
+        # fault in): the rows' codes, then the small code -> position table.
+        codes = self.key_codes[rows]
+        return codes if self.recode is None else self.recode[codes]
+
+    def forget_rows(self, keep: list[np.ndarray | None]) -> None:
+        """Let go of the row sets found so far (each type's rows and their windows: about a
+        gigabyte at worldwide scale) but ``keep`` (the rows the measures read), so that what
+        comes after the measures reuses that memory instead of asking the system for more."""
+        held = {id(r) for r in keep if r is not None}
+        self._accts = {k: v for k, v in self._accts.items() if k in held}
+        self._memo = {k: v for k, v in self._memo.items() if k[0] in ("span", "text")}
 
     def secs_at(self, rows: np.ndarray) -> np.ndarray:
         """The time of each of ``rows``' events as integer seconds (NaT: int64 min)."""
@@ -166,15 +174,15 @@ class Events:
     def _plain(self) -> bool:
         """Whether every time but NaT is near enough 1970 that ``secs * per_second`` cannot
         wrap (±292 years in nanoseconds, ±292,000 in microseconds)."""
-        if "plain" not in self._memo:
+        if ("plain",) not in self._memo:
             secs = self.seconds
             lo, hi = (int(secs.min()), int(secs.max())) if len(secs) else (0, 0)
             if lo == NAT:  # the earliest real time, then (a rare table with undated rows)
                 real = secs[secs != NAT]
                 lo = int(real.min()) if len(real) else 0
             safe = 2**62 // self._end()[1]
-            self._memo["plain"] = -safe < lo and hi < safe
-        return self._memo["plain"]
+            self._memo[("plain",)] = -safe < lo and hi < safe
+        return self._memo[("plain",)]
 
     def rows_of(self, *types: str) -> np.ndarray:
         """The positions (ascending) of the events of ``types``, of any account and date."""

@@ -123,6 +123,7 @@ def compute(
     customer = ev.rows_within(CUSTOMER_TYPES, settings.silent_days)
     silent = np.bincount(ev.acct_at(customer), minlength=len(keys)) == 0
     last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
+    ev.forget_rows([m.rows for m in measured.values()])
     result = scoring.score(measured, segment, silent, settings)
     window = _windows(cards, segment)
     read = {name: measured[name].rows for name in MEASURES}

@@ -73,7 +73,10 @@ def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict:
     # in that order by its bit.
     a, s, ln = ev.acct_at(read.idx), src[read.idx].astype(np.int64), ev.line[read.idx]
     bits = read.bits
-    if not _sorted(a, s, ln):
+    # In order already (the events step writes them so), every measure's rows, a part of them
+    # in the same order, are in order too: each measure then reads its own rows, no mask needed.
+    in_order = _sorted(a, s, ln)
+    if not in_order:
         if len(a) and ln.max() < 2**32 and s.max() < 16 and ln.min() >= 0:
             order = np.argsort((a << 36) | (s << 32) | ln)  # one key: faster than lexsort
         else:
@@ -87,8 +90,12 @@ def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict:
             continue
         same = [text for r, text in done if len(r) == len(rows) and np.array_equal(r, rows)]
         if not same:
-            mine = (bits & np.int32(1 << read.names.index(measure))) != 0
-            same = [_spell(a[mine], s[mine], ln[mine], names, ev.n, cap)]
+            if in_order:
+                mine = ev.acct_at(rows), src[rows].astype(np.int64), ev.line[rows]
+            else:
+                bit = (bits & np.int32(1 << read.names.index(measure))) != 0
+                mine = a[bit], s[bit], ln[bit]
+            same = [_spell(*mine, names, ev.n, cap)]
             done.append((rows, same[0]))
         out[measure] = same[0]
     return out
@@ -130,9 +137,14 @@ def _spell(
         pa.array(np.where(kind == 2, 2 * len(names), kind * len(names) + s[first]))
     )
     lo = pc.cast(pa.array(ln[first]), pa.string())
-    hi = pc.cast(pa.array(ln[last]), pa.string())
-    body = pc.if_else(pa.array(ln[last] > ln[first]), pc.binary_join_element_wise(lo, hi, "-"), lo)
-    pieces = pc.binary_join_element_wise(prefix, body, "")
+    # "-last" after a range's first line, "" after a single line: spelt for the ranges only.
+    is_range = ln[last] > ln[first]
+    ranges = np.flatnonzero(is_range)
+    dash = pc.binary_join_element_wise("-", pc.cast(pa.array(ln[last[ranges]]), pa.string()), "")
+    which = np.full(len(first), len(ranges), dtype=np.int64)
+    which[ranges] = np.arange(len(ranges))
+    suffix = pa.concat_arrays([dash, pa.array([""], pa.string())]).take(pa.array(which))
+    pieces = pc.binary_join_element_wise(prefix, lo, suffix, "")
     kept_acct = a[first]
     bounds = np.flatnonzero(np.r_[True, kept_acct[1:] != kept_acct[:-1]])
     offsets = pa.array(np.r_[bounds, len(kept_acct)].astype(np.int32))
