@@ -186,7 +186,7 @@ class Events:
 
     def rows_of(self, *types: str) -> np.ndarray:
         """The positions (ascending) of the events of ``types``, of any account and date."""
-        return self._typed(types)[0]
+        return self._typed(types)
 
     def is_type(self, rows: np.ndarray, kind: str) -> np.ndarray:
         """Which of ``rows`` are events of type ``kind``."""
@@ -198,11 +198,7 @@ class Events:
         as-of date; only those of an account of the accounts list unless ``known`` is False."""
         key = ("within", types, days, known)
         if key not in self._memo:
-            rows, secs, acct = self._typed(types)
-            keep = self._dated(secs, days)
-            if known:
-                keep &= acct >= 0
-            self._memo[key] = self._keep(rows[keep], acct[keep], secs[keep])
+            self._memo[key] = self._window(types, days, known)
         return self._memo[key]
 
     def rows_by(self, types: tuple[str, ...]) -> np.ndarray:
@@ -210,23 +206,33 @@ class Events:
         before the as-of date (any age)."""
         key = ("by", types)
         if key not in self._memo:
-            rows, secs, acct = self._typed(types)
-            keep = self._dated(secs, np.inf) & (acct >= 0)
-            self._memo[key] = self._keep(rows[keep], acct[keep], secs[keep])
+            self._memo[key] = self._window(types, np.inf, True)
         return self._memo[key]
 
-    def _typed(self, types: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows of ``types`` (positions, ascending), their times and their accounts (-1:
-        unknown): found once per set of types (a comparison of the small type codes, cheaper
-        than any sort), then filtered by each window."""
+    def _window(self, types: tuple[str, ...], days: float, known: bool) -> np.ndarray:
+        """The rows of ``types`` with ``0 <= age < days`` (of known accounts if ``known``), their
+        accounts and times kept with them. The times and accounts are looked up for these rows
+        only: the types' own rows are kept as positions alone, a third of the memory."""
+        rows = self._typed(types)
+        secs = self.seconds[rows]
+        dated = self._dated(secs, days)
+        rows, secs = rows[dated], secs[dated]
+        acct = self.acct_at(rows)
+        if known:
+            mine = acct >= 0
+            rows, secs, acct = rows[mine], secs[mine], acct[mine]
+        return self._keep(rows, acct, secs)
+
+    def _typed(self, types: tuple[str, ...]) -> np.ndarray:
+        """The rows of ``types`` (positions, ascending): found once per set of types (a
+        comparison of the small type codes, cheaper than any sort), then filtered by each
+        window."""
         key = ("typed", types)
         if key not in self._memo:
             hit = np.zeros(self.size, dtype=bool)
             for code in {self.types.index(t) for t in types if t in self.types}:
                 hit |= self.type_code == code
-            rows = np.flatnonzero(hit)
-            secs, acct = self.seconds[rows], self.acct_at(rows)
-            self._memo[key] = self._keep(rows, acct, secs), secs, acct
+            self._memo[key] = np.flatnonzero(hit)
         return self._memo[key]
 
     def reduce(

@@ -64,9 +64,18 @@ def reads(ev: Events, rows: dict[str, np.ndarray | None]) -> Reads:
     return Reads(rows, names, idx, bits[idx])
 
 
-def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict:
-    """Per measure, a pyarrow string array over the accounts: the report lines it read ("" for
-    none). The text is made by Arrow's compute kernels, not a Python loop per account."""
+@dataclass
+class Spelt:
+    """One measure's source rows as text: ``text[i]`` for the account at position ``at[i]``;
+    every other account read none of its rows ("")."""
+
+    text: pa.Array
+    at: np.ndarray
+
+
+def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict[str, Spelt | None]:
+    """Per measure, the report lines it read, as text for the accounts that read any (None: not
+    known, ""). The text is made by Arrow's compute kernels, not a Python loop per account."""
     src, names = _codes(ev, "source")
     # Every row any measure read, in (account, report, line) order: one sort (none when the
     # reports list each account's rows in line order); each measure then takes its rows from it
@@ -82,11 +91,11 @@ def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict:
         else:
             order = np.lexsort((ln, s, a))
         a, s, ln, bits = a[order], s[order], ln[order], bits[order]
-    done: list[tuple[np.ndarray, pa.Array]] = []  # measures that read the same rows share
+    done: list[tuple[np.ndarray, Spelt]] = []  # measures that read the same rows share
     out = {}
     for measure, rows in read.rows.items():
         if rows is None:
-            out[measure] = pa.array(np.full(ev.n, "", dtype=object), pa.string())
+            out[measure] = None
             continue
         same = [text for r, text in done if len(r) == len(rows) and np.array_equal(r, rows)]
         if not same:
@@ -101,23 +110,35 @@ def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict:
     return out
 
 
-def interleave(columns: list[pa.Array], n: int) -> pd.Series:
-    """``columns`` (one per measure, each over the ``n`` accounts) as one column in the order
-    of health_explain's rows (account by account, measure by measure)."""
+def interleave(columns: list[Spelt | None], n: int) -> pd.Series:
+    """``columns`` (one per measure, over the ``n`` accounts) as one column in the order of
+    health_explain's rows (account by account, measure by measure): one take from all the
+    texts, each shared text once, "" where an account read nothing."""
     m = len(columns)
     if not n or not m:
         return pd.Series(np.full(n * m, "", dtype=object), dtype="str")
-    whole = pa.concat_arrays(columns)
-    at = (np.arange(m)[None, :] * n + np.arange(n)[:, None]).ravel()
-    return pd.Series(whole.take(pa.array(at)), dtype="str")
+    texts: list[pa.Array] = []
+    start: dict[int, int] = {}  # id(Spelt) -> where its text starts in the concatenation
+    at = np.full((n, m), -1, dtype=np.int64)
+    for j, spelt in enumerate(columns):
+        if spelt is None:
+            continue
+        if id(spelt) not in start:
+            start[id(spelt)] = sum(len(t) for t in texts)
+            texts.append(spelt.text)
+        at[spelt.at, j] = start[id(spelt)] + np.arange(len(spelt.text))
+    blank = sum(len(t) for t in texts)
+    at[at < 0] = blank
+    whole = pa.concat_arrays([*[t.cast(pa.string()) for t in texts], pa.array([""], pa.string())])
+    return pd.Series(whole.take(pa.array(at.ravel())), dtype="str")
 
 
 def _spell(
     a: np.ndarray, s: np.ndarray, ln: np.ndarray, names: list[str], n: int, cap: int
-) -> pa.Array:
+) -> Spelt:
     """The text of one measure's rows: their accounts, reports and lines, in that order."""
     if not len(a):
-        return pa.array(np.full(n, "", dtype=object), pa.string())
+        return Spelt(pa.array([], pa.string()), np.zeros(0, dtype=np.int64))
     new_acct = np.r_[True, a[1:] != a[:-1]]
     new_src = new_acct | np.r_[True, s[1:] != s[:-1]]
     start = new_src | np.r_[True, ln[1:] > ln[:-1] + 1]  # a piece: consecutive lines of a report
@@ -155,12 +176,7 @@ def _spell(
         pa.array(np.full(len(bounds), " more)", dtype=object)), "",
     )  # fmt: skip
     joined = pc.if_else(pa.array(capped > 0), pc.binary_join_element_wise(joined, note, ""), joined)
-    # Onto every account: "" where it read nothing.
-    where = np.full(n, len(bounds), dtype=np.int64)
-    where[kept_acct[bounds]] = np.arange(len(bounds))
-    return pa.concat_arrays([joined.cast(pa.string()), pa.array([""], pa.string())]).take(
-        pa.array(where)
-    )
+    return Spelt(joined, kept_acct[bounds])
 
 
 def _sorted(a: np.ndarray, s: np.ndarray, ln: np.ndarray) -> bool:
