@@ -456,7 +456,9 @@ def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
     answer = is_in & (last_out >= 0)
     answer &= acct[np.maximum(last_out, 0)] == acct  # an e-mail to the same account
     sent, got = last_out[answer], pos[answer]
-    first = np.unique(sent, return_index=True)[1]  # in time order: the first answer to each
+    # The first answer to each e-mail: ``sent`` never decreases (a running maximum), so each
+    # e-mail's answers come together and its first is where ``sent`` changes (no sort).
+    first = np.flatnonzero(np.r_[True, sent[1:] != sent[:-1]]) if len(sent) else sent
     hours = (secs[got[first]] - secs[sent[first]]) / 3600.0
     raw = np.full(ev.n, np.nan)
     if len(hours):

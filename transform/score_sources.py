@@ -104,7 +104,7 @@ def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict[str, Spelt | No
             else:
                 bit = (bits & np.int32(1 << read.names.index(measure))) != 0
                 mine = a[bit], s[bit], ln[bit]
-            same = [_spell(*mine, names, ev.n, cap)]
+            same = [_spell(*mine, names, cap)]
             done.append((rows, same[0]))
         out[measure] = same[0]
     return out
@@ -133,9 +133,7 @@ def interleave(columns: list[Spelt | None], n: int) -> pd.Series:
     return pd.Series(whole.take(pa.array(at.ravel())), dtype="str")
 
 
-def _spell(
-    a: np.ndarray, s: np.ndarray, ln: np.ndarray, names: list[str], n: int, cap: int
-) -> Spelt:
+def _spell(a: np.ndarray, s: np.ndarray, ln: np.ndarray, names: list[str], cap: int) -> Spelt:
     """The text of one measure's rows: their accounts, reports and lines, in that order."""
     if not len(a):
         return Spelt(pa.array([], pa.string()), np.zeros(0, dtype=np.int64))
@@ -147,8 +145,8 @@ def _spell(
     p_new_acct = new_acct[first]
     head = np.maximum.accumulate(np.where(p_new_acct, np.arange(len(first)), 0))
     keep = np.arange(len(first)) - head < cap
-    rows_kept = np.bincount(a[first][keep], weights=(last - first + 1)[keep], minlength=n)
-    more = np.bincount(a, minlength=n) - rows_kept.astype(np.int64)
+    # Each account's rows come as one run: its rows are the run's length.
+    acct_rows = np.diff(np.r_[np.flatnonzero(new_acct), len(a)])
     first, last = first[keep], last[keep]
     # Each piece: its separator and report (";tickets:" when the report changes, "," when it
     # does not, nothing before an account's first), then its line or range of lines.
@@ -170,7 +168,8 @@ def _spell(
     bounds = np.flatnonzero(np.r_[True, kept_acct[1:] != kept_acct[:-1]])
     offsets = pa.array(np.r_[bounds, len(kept_acct)].astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, pieces), "")
-    capped = more[kept_acct[bounds]]
+    # Every account keeps its first piece, so its kept pieces are one group of ``bounds``.
+    capped = acct_rows - np.add.reduceat(last - first + 1, bounds)
     note = pc.binary_join_element_wise(
         pa.array(np.full(len(bounds), " (+", dtype=object)), pc.cast(pa.array(capped), pa.string()),
         pa.array(np.full(len(bounds), " more)", dtype=object)), "",
