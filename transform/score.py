@@ -105,6 +105,7 @@ def compute(
     accounts = accounts.drop_duplicates("account_key")
     keys = pd.Index(accounts["account_key"].astype("str").to_numpy(), dtype="str")
     ev = ms.prepare(events, keys, as_of)
+    silent, last_heard = _heard(ev, settings.silent_days)
     segment = _segments(accounts, settings)
     cards = {seg: settings.card(seg) for seg in pd.unique(segment)}
     # The texts the tone measures read today: those of their longest window on any scorecard.
@@ -120,9 +121,6 @@ def compute(
             measured[name] = next(iter(parts.values()))
         else:
             measured[name] = _pick(parts, windows, segment, ev)
-    customer = ev.rows_within(CUSTOMER_TYPES, settings.silent_days)
-    silent = np.bincount(ev.acct_at(customer), minlength=len(keys)) == 0
-    last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
     ev.forget_rows([m.rows for m in measured.values()])
     result = scoring.score(measured, segment, silent, settings)
     window = _windows(cards, segment)
@@ -139,6 +137,17 @@ def compute(
         else pd.DataFrame(columns=score_sources.SOURCE_COLUMNS)
     )  # fmt: skip
     return Result(scores, explain, made, by_event)
+
+
+def _heard(ev: ms.Events, silent_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per account, whether it is silent (no activity, case or survey answer within
+    ``silent_days``) and when it was last heard from (NaT: never). Worked out first, while
+    little else is held, and its rows let go at once: the customer's rows are most of the table."""
+    customer = ev.rows_within(CUSTOMER_TYPES, silent_days)
+    silent = np.bincount(ev.acct_at(customer), minlength=ev.n) == 0
+    last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
+    ev.forget_rows([])
+    return silent, last_heard
 
 
 def judge(
