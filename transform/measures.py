@@ -213,15 +213,33 @@ class Events:
         """The rows of ``types`` with ``0 <= age < days`` (of known accounts if ``known``), their
         accounts and times kept with them. The times and accounts are looked up for these rows
         only: the types' own rows are kept as positions alone, a third of the memory."""
-        rows = self._typed(types)
-        secs = self.seconds[rows]
-        dated = self._dated(secs, days)
-        rows, secs = rows[dated], secs[dated]
-        acct = self.acct_at(rows)
+        wider = self._wider(types, days, known)
+        if wider is None:
+            rows = self._typed(types)
+            secs = self.seconds[rows]
+            dated = self._dated(secs, days)
+            rows, secs = rows[dated], secs[dated]
+            acct = self.acct_at(rows)
+        else:  # a window already found that holds this one: filter its rows, not the type's
+            rows, acct, secs = self._known(wider)
+            dated = self._dated(secs, days)
+            rows, secs, acct = rows[dated], secs[dated], acct[dated]
         if known:
             mine = acct >= 0
             rows, secs, acct = rows[mine], secs[mine], acct[mine]
         return self._keep(rows, acct, secs)
+
+    def _wider(self, types: tuple[str, ...], days: float, known: bool) -> np.ndarray | None:
+        """The smallest window of ``types`` found so far that holds every row of this one (as
+        long or longer; of all accounts unless only known ones are asked for), if any: the
+        same test of the times on fewer rows gives the same rows."""
+        found = [
+            rows for k, rows in self._memo.items()
+            if k[0] in ("within", "by") and k[1] == types
+            and (np.inf if k[0] == "by" else k[2]) >= days
+            and (known or not (True if k[0] == "by" else k[3]))
+        ]  # fmt: skip
+        return min(found, key=len) if found else None
 
     def _typed(self, types: tuple[str, ...]) -> np.ndarray:
         """The rows of ``types`` (positions, ascending): found once per set of types (a

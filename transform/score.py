@@ -112,6 +112,10 @@ def compute(
     tone_days = max(c[1][m].window_days for c in cards.values() for m in ("tone", "risk_share"))
     if calls is None:
         calls = judge(events, settings, ev.rows_within(ms.measure_types("tone"), tone_days, False))
+    # Each set of types' widest window first: the narrower ones are then cut from its rows
+    # instead of from all the rows of those types.
+    for types, days in _widest(cards).items():
+        ev.rows_within(types, days)
     measured = {}
     for name in MEASURES:
         # A scorecard may give a measure its own window: measure once per distinct window.
@@ -137,6 +141,16 @@ def compute(
         else pd.DataFrame(columns=score_sources.SOURCE_COLUMNS)
     )  # fmt: skip
     return Result(scores, explain, made, by_event)
+
+
+def _widest(cards: dict) -> dict[tuple[str, ...], int]:
+    """The widest window of any measure on any scorecard, per set of event types measured."""
+    widest: dict[tuple[str, ...], int] = {}
+    for _, measures in cards.values():
+        for name, m in measures.items():
+            types = ms.measure_types(name)
+            widest[types] = max(widest.get(types, 0), m.window_days)
+    return widest
 
 
 def _heard(ev: ms.Events, silent_days: int) -> tuple[np.ndarray, np.ndarray]:
