@@ -84,6 +84,7 @@ class Events:
     line: np.ndarray | None = None  # int64 line of each event in its report
     # Row sets and text columns asked for again and again by the measures: computed once each.
     _memo: dict = field(default_factory=dict, repr=False)
+    _accts: dict = field(default_factory=dict, repr=False)  # id(rows) -> (rows, their accounts)
 
     @property
     def size(self) -> int:
@@ -92,15 +93,41 @@ class Events:
 
     def acct_at(self, rows: np.ndarray) -> np.ndarray:
         """The position of each of ``rows``' account in the accounts list, -1: unknown."""
-        if "acct" not in self._memo:  # one gather over the table beats one per measure
-            codes = self.key_codes
-            self._memo["acct"] = codes if self.recode is None else self.recode[codes]
-        return self._memo["acct"][rows]
+        known = self._known(rows)
+        if known is not None:  # a row set of the memo: worked out once
+            return known[1]
+        # No account column as long as the table (120 MB at worldwide scale, a fresh mapping to
+        # fault in): the rows' codes, then the small code -> position table.
+        codes = self.key_codes[rows]
+        return codes if self.recode is None else self.recode[codes]
+
+    def forget_rows(self, keep: list[np.ndarray | None]) -> None:
+        """Let go of the row sets found so far (each type's rows and their windows: about a
+        gigabyte at worldwide scale) but ``keep`` (the rows the measures read), so that what
+        comes after the measures reuses that memory instead of asking the system for more."""
+        held = {id(r) for r in keep if r is not None}
+        self._accts = {k: v for k, v in self._accts.items() if k in held}
+        self._memo = {k: v for k, v in self._memo.items() if k[0] in ("span", "text")}
+
+    def secs_at(self, rows: np.ndarray) -> np.ndarray:
+        """The time of each of ``rows``' events as integer seconds (NaT: int64 min)."""
+        known = self._known(rows)
+        return known[2] if known is not None else self.seconds[rows]
+
+    def _known(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        known = self._accts.get(id(rows))
+        return known if known is not None and known[0] is rows else None
+
+    def _keep(self, rows: np.ndarray, acct: np.ndarray, secs: np.ndarray) -> np.ndarray:
+        """Remember the accounts and times of the row set ``rows`` (kept in the memo, so its
+        ``id`` is not reused): the measures ask for them again and again."""
+        self._accts[id(rows)] = (rows, acct, secs)
+        return rows
 
     def age_at(self, rows: np.ndarray) -> np.ndarray:
         """Days from each of ``rows``' events to the end of the as-of date, less a nanosecond
         (float; negative: after it; NaN: no date)."""
-        return self._age(self.seconds[rows])
+        return self._age(self.secs_at(rows))
 
     def _end(self) -> tuple[int, int]:
         """The end of the as-of day (the day counts) as an integer in the unit numpy works the
@@ -147,19 +174,19 @@ class Events:
     def _plain(self) -> bool:
         """Whether every time but NaT is near enough 1970 that ``secs * per_second`` cannot
         wrap (±292 years in nanoseconds, ±292,000 in microseconds)."""
-        if "plain" not in self._memo:
+        if ("plain",) not in self._memo:
             secs = self.seconds
             lo, hi = (int(secs.min()), int(secs.max())) if len(secs) else (0, 0)
             if lo == NAT:  # the earliest real time, then (a rare table with undated rows)
                 real = secs[secs != NAT]
                 lo = int(real.min()) if len(real) else 0
             safe = 2**62 // self._end()[1]
-            self._memo["plain"] = -safe < lo and hi < safe
-        return self._memo["plain"]
+            self._memo[("plain",)] = -safe < lo and hi < safe
+        return self._memo[("plain",)]
 
     def rows_of(self, *types: str) -> np.ndarray:
         """The positions (ascending) of the events of ``types``, of any account and date."""
-        return self._typed(types)[0]
+        return self._typed(types)
 
     def is_type(self, rows: np.ndarray, kind: str) -> np.ndarray:
         """Which of ``rows`` are events of type ``kind``."""
@@ -171,9 +198,7 @@ class Events:
         as-of date; only those of an account of the accounts list unless ``known`` is False."""
         key = ("within", types, days, known)
         if key not in self._memo:
-            rows, secs, is_known = self._typed(types)
-            keep = self._dated(secs, days)
-            self._memo[key] = rows[keep & is_known if known else keep]
+            self._memo[key] = self._window(types, days, known)
         return self._memo[key]
 
     def rows_by(self, types: tuple[str, ...]) -> np.ndarray:
@@ -181,21 +206,51 @@ class Events:
         before the as-of date (any age)."""
         key = ("by", types)
         if key not in self._memo:
-            rows, secs, is_known = self._typed(types)
-            self._memo[key] = rows[self._dated(secs, np.inf) & is_known]
+            self._memo[key] = self._window(types, np.inf, True)
         return self._memo[key]
 
-    def _typed(self, types: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows of ``types`` (positions, ascending), their times and whether their account
-        is known: found once per set of types (a comparison of the small type codes, cheaper
-        than any sort), then filtered by each window."""
+    def _window(self, types: tuple[str, ...], days: float, known: bool) -> np.ndarray:
+        """The rows of ``types`` with ``0 <= age < days`` (of known accounts if ``known``), their
+        accounts and times kept with them. The times and accounts are looked up for these rows
+        only: the types' own rows are kept as positions alone, a third of the memory."""
+        wider = self._wider(types, days, known)
+        if wider is None:
+            rows = self._typed(types)
+            secs = self.seconds[rows]
+            dated = self._dated(secs, days)
+            rows, secs = rows[dated], secs[dated]
+            acct = self.acct_at(rows)
+        else:  # a window already found that holds this one: filter its rows, not the type's
+            rows, acct, secs = self._known(wider)
+            dated = self._dated(secs, days)
+            rows, secs, acct = rows[dated], secs[dated], acct[dated]
+        if known:
+            mine = acct >= 0
+            rows, secs, acct = rows[mine], secs[mine], acct[mine]
+        return self._keep(rows, acct, secs)
+
+    def _wider(self, types: tuple[str, ...], days: float, known: bool) -> np.ndarray | None:
+        """The smallest window of ``types`` found so far that holds every row of this one (as
+        long or longer; of all accounts unless only known ones are asked for), if any: the
+        same test of the times on fewer rows gives the same rows."""
+        found = [
+            rows for k, rows in self._memo.items()
+            if k[0] in ("within", "by") and k[1] == types
+            and (np.inf if k[0] == "by" else k[2]) >= days
+            and (known or not (True if k[0] == "by" else k[3]))
+        ]  # fmt: skip
+        return min(found, key=len) if found else None
+
+    def _typed(self, types: tuple[str, ...]) -> np.ndarray:
+        """The rows of ``types`` (positions, ascending): found once per set of types (a
+        comparison of the small type codes, cheaper than any sort), then filtered by each
+        window."""
         key = ("typed", types)
         if key not in self._memo:
             hit = np.zeros(self.size, dtype=bool)
             for code in {self.types.index(t) for t in types if t in self.types}:
                 hit |= self.type_code == code
-            rows = np.flatnonzero(hit)
-            self._memo[key] = rows, self.seconds[rows], self.acct_at(rows) >= 0
+            self._memo[key] = np.flatnonzero(hit)
         return self._memo[key]
 
     def reduce(
@@ -280,7 +335,7 @@ def _sum(ev: Events, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _newest(ev: Events, rows: np.ndarray) -> np.ndarray:
     """The newest event's time per account among ``rows`` (NaT for none)."""
-    return ev.reduce(np.maximum, rows, ev.seconds[rows], NAT).view("datetime64[s]")  # NAT: NaT
+    return ev.reduce(np.maximum, rows, ev.secs_at(rows), NAT).view("datetime64[s]")  # NAT: NaT
 
 
 def _used(ev: Events, rows: np.ndarray, raw: np.ndarray) -> Measured:
@@ -419,7 +474,9 @@ def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
     answer = is_in & (last_out >= 0)
     answer &= acct[np.maximum(last_out, 0)] == acct  # an e-mail to the same account
     sent, got = last_out[answer], pos[answer]
-    first = np.unique(sent, return_index=True)[1]  # in time order: the first answer to each
+    # The first answer to each e-mail: ``sent`` never decreases (a running maximum), so each
+    # e-mail's answers come together and its first is where ``sent`` changes (no sort).
+    first = np.flatnonzero(np.r_[True, sent[1:] != sent[:-1]]) if len(sent) else sent
     hours = (secs[got[first]] - secs[sent[first]]) / 3600.0
     raw = np.full(ev.n, np.nan)
     if len(hours):

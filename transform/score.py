@@ -105,12 +105,17 @@ def compute(
     accounts = accounts.drop_duplicates("account_key")
     keys = pd.Index(accounts["account_key"].astype("str").to_numpy(), dtype="str")
     ev = ms.prepare(events, keys, as_of)
+    silent, last_heard = _heard(ev, settings.silent_days)
     segment = _segments(accounts, settings)
     cards = {seg: settings.card(seg) for seg in pd.unique(segment)}
     # The texts the tone measures read today: those of their longest window on any scorecard.
     tone_days = max(c[1][m].window_days for c in cards.values() for m in ("tone", "risk_share"))
     if calls is None:
         calls = judge(events, settings, ev.rows_within(ms.measure_types("tone"), tone_days, False))
+    # Each set of types' widest window first: the narrower ones are then cut from its rows
+    # instead of from all the rows of those types.
+    for types, days in _widest(cards).items():
+        ev.rows_within(types, days)
     measured = {}
     for name in MEASURES:
         # A scorecard may give a measure its own window: measure once per distinct window.
@@ -120,13 +125,9 @@ def compute(
             measured[name] = next(iter(parts.values()))
         else:
             measured[name] = _pick(parts, windows, segment, ev)
-    customer = ev.rows_within(CUSTOMER_TYPES, settings.silent_days)
-    silent = np.bincount(ev.acct_at(customer), minlength=len(keys)) == 0
-    last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
+    ev.forget_rows([m.rows for m in measured.values()])
     result = scoring.score(measured, segment, silent, settings)
-    window = np.column_stack(
-        [[cards[s][1][m].window_days for s in segment] for m in MEASURES]
-    ) if len(keys) else np.zeros((0, len(MEASURES)), dtype=np.int64)  # fmt: skip
+    window = _windows(cards, segment)
     read = {name: measured[name].rows for name in MEASURES}
     reads = score_sources.reads(ev, read) if sources else None
     spelt = score_sources.source_rows(ev, reads) if reads else None
@@ -140,6 +141,27 @@ def compute(
         else pd.DataFrame(columns=score_sources.SOURCE_COLUMNS)
     )  # fmt: skip
     return Result(scores, explain, made, by_event)
+
+
+def _widest(cards: dict) -> dict[tuple[str, ...], int]:
+    """The widest window of any measure on any scorecard, per set of event types measured."""
+    widest: dict[tuple[str, ...], int] = {}
+    for _, measures in cards.values():
+        for name, m in measures.items():
+            types = ms.measure_types(name)
+            widest[types] = max(widest.get(types, 0), m.window_days)
+    return widest
+
+
+def _heard(ev: ms.Events, silent_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per account, whether it is silent (no activity, case or survey answer within
+    ``silent_days``) and when it was last heard from (NaT: never). Worked out first, while
+    little else is held, and its rows let go at once: the customer's rows are most of the table."""
+    customer = ev.rows_within(CUSTOMER_TYPES, silent_days)
+    silent = np.bincount(ev.acct_at(customer), minlength=ev.n) == 0
+    last_heard = ms._newest(ev, ev.rows_by(CUSTOMER_TYPES))
+    ev.forget_rows([])
+    return silent, last_heard
 
 
 def judge(
@@ -161,6 +183,16 @@ def _segments(accounts: pd.DataFrame, settings: ScoreSettings) -> np.ndarray:
     if col is None:
         return np.full(len(accounts), "", dtype=object)
     return accounts[col].astype("object").fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _windows(cards: dict, segment: np.ndarray) -> np.ndarray:
+    """Each account's window of each measure (accounts x measures): its scorecard's, looked up
+    once per segment and spread by the segment's position (no Python loop over accounts)."""
+    if not len(segment):
+        return np.zeros((0, len(MEASURES)), dtype=np.int64)
+    segs, at = np.unique(segment, return_inverse=True)
+    table = np.array([[cards[s][1][m].window_days for m in MEASURES] for s in segs.tolist()])
+    return table[at.reshape(-1)]
 
 
 def _pick(parts: dict, windows: dict, segment: np.ndarray, ev: ms.Events) -> ms.Measured:

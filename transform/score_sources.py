@@ -64,53 +64,79 @@ def reads(ev: Events, rows: dict[str, np.ndarray | None]) -> Reads:
     return Reads(rows, names, idx, bits[idx])
 
 
-def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict:
-    """Per measure, a pyarrow string array over the accounts: the report lines it read ("" for
-    none). The text is made by Arrow's compute kernels, not a Python loop per account."""
+@dataclass
+class Spelt:
+    """One measure's source rows as text: ``text[i]`` for the account at position ``at[i]``;
+    every other account read none of its rows ("")."""
+
+    text: pa.Array
+    at: np.ndarray
+
+
+def source_rows(ev: Events, read: Reads, cap: int = CAP) -> dict[str, Spelt | None]:
+    """Per measure, the report lines it read, as text for the accounts that read any (None: not
+    known, ""). The text is made by Arrow's compute kernels, not a Python loop per account."""
     src, names = _codes(ev, "source")
     # Every row any measure read, in (account, report, line) order: one sort (none when the
     # reports list each account's rows in line order); each measure then takes its rows from it
     # in that order by its bit.
     a, s, ln = ev.acct_at(read.idx), src[read.idx].astype(np.int64), ev.line[read.idx]
     bits = read.bits
-    if not _sorted(a, s, ln):
+    # In order already (the events step writes them so), every measure's rows, a part of them
+    # in the same order, are in order too: each measure then reads its own rows, no mask needed.
+    in_order = _sorted(a, s, ln)
+    if not in_order:
         if len(a) and ln.max() < 2**32 and s.max() < 16 and ln.min() >= 0:
             order = np.argsort((a << 36) | (s << 32) | ln)  # one key: faster than lexsort
         else:
             order = np.lexsort((ln, s, a))
         a, s, ln, bits = a[order], s[order], ln[order], bits[order]
-    done: list[tuple[np.ndarray, pa.Array]] = []  # measures that read the same rows share
+    done: list[tuple[np.ndarray, Spelt]] = []  # measures that read the same rows share
     out = {}
     for measure, rows in read.rows.items():
         if rows is None:
-            out[measure] = pa.array(np.full(ev.n, "", dtype=object), pa.string())
+            out[measure] = None
             continue
         same = [text for r, text in done if len(r) == len(rows) and np.array_equal(r, rows)]
         if not same:
-            mine = (bits & np.int32(1 << read.names.index(measure))) != 0
-            same = [_spell(a[mine], s[mine], ln[mine], names, ev.n, cap)]
+            if in_order:
+                mine = ev.acct_at(rows), src[rows].astype(np.int64), ev.line[rows]
+            else:
+                bit = (bits & np.int32(1 << read.names.index(measure))) != 0
+                mine = a[bit], s[bit], ln[bit]
+            same = [_spell(*mine, names, cap)]
             done.append((rows, same[0]))
         out[measure] = same[0]
     return out
 
 
-def interleave(columns: list[pa.Array], n: int) -> pd.Series:
-    """``columns`` (one per measure, each over the ``n`` accounts) as one column in the order
-    of health_explain's rows (account by account, measure by measure)."""
+def interleave(columns: list[Spelt | None], n: int) -> pd.Series:
+    """``columns`` (one per measure, over the ``n`` accounts) as one column in the order of
+    health_explain's rows (account by account, measure by measure): one take from all the
+    texts, each shared text once, "" where an account read nothing."""
     m = len(columns)
     if not n or not m:
         return pd.Series(np.full(n * m, "", dtype=object), dtype="str")
-    whole = pa.concat_arrays(columns)
-    at = (np.arange(m)[None, :] * n + np.arange(n)[:, None]).ravel()
-    return pd.Series(whole.take(pa.array(at)), dtype="str")
+    texts: list[pa.Array] = []
+    start: dict[int, int] = {}  # id(Spelt) -> where its text starts in the concatenation
+    at = np.full((n, m), -1, dtype=np.int64)
+    for j, spelt in enumerate(columns):
+        if spelt is None:
+            continue
+        if id(spelt) not in start:
+            start[id(spelt)] = sum(len(t) for t in texts)
+            texts.append(spelt.text)
+        at[spelt.at, j] = start[id(spelt)] + np.arange(len(spelt.text))
+    blank = sum(len(t) for t in texts)
+    at[at < 0] = blank
+    whole = pa.concat_arrays([*[t.cast(pa.string()) for t in texts], pa.array([""], pa.string())])
+    return pd.Series(whole.take(pa.array(at.ravel())), dtype="str")
 
 
-def _spell(
-    a: np.ndarray, s: np.ndarray, ln: np.ndarray, names: list[str], n: int, cap: int
-) -> pa.Array:
+def _spell(a: np.ndarray, s: np.ndarray, ln: np.ndarray, names: list[str], cap: int) -> Spelt:
     """The text of one measure's rows: their accounts, reports and lines, in that order."""
     if not len(a):
-        return pa.array(np.full(n, "", dtype=object), pa.string())
+        return Spelt(pa.array([], pa.string()), np.zeros(0, dtype=np.int64))
     new_acct = np.r_[True, a[1:] != a[:-1]]
     new_src = new_acct | np.r_[True, s[1:] != s[:-1]]
     start = new_src | np.r_[True, ln[1:] > ln[:-1] + 1]  # a piece: consecutive lines of a report
@@ -119,8 +145,8 @@ def _spell(
     p_new_acct = new_acct[first]
     head = np.maximum.accumulate(np.where(p_new_acct, np.arange(len(first)), 0))
     keep = np.arange(len(first)) - head < cap
-    rows_kept = np.bincount(a[first][keep], weights=(last - first + 1)[keep], minlength=n)
-    more = np.bincount(a, minlength=n) - rows_kept.astype(np.int64)
+    # Each account's rows come as one run: its rows are the run's length.
+    acct_rows = np.diff(np.r_[np.flatnonzero(new_acct), len(a)])
     first, last = first[keep], last[keep]
     # Each piece: its separator and report (";tickets:" when the report changes, "," when it
     # does not, nothing before an account's first), then its line or range of lines.
@@ -130,25 +156,26 @@ def _spell(
         pa.array(np.where(kind == 2, 2 * len(names), kind * len(names) + s[first]))
     )
     lo = pc.cast(pa.array(ln[first]), pa.string())
-    hi = pc.cast(pa.array(ln[last]), pa.string())
-    body = pc.if_else(pa.array(ln[last] > ln[first]), pc.binary_join_element_wise(lo, hi, "-"), lo)
-    pieces = pc.binary_join_element_wise(prefix, body, "")
+    # "-last" after a range's first line, "" after a single line: spelt for the ranges only.
+    is_range = ln[last] > ln[first]
+    ranges = np.flatnonzero(is_range)
+    dash = pc.binary_join_element_wise("-", pc.cast(pa.array(ln[last[ranges]]), pa.string()), "")
+    which = np.full(len(first), len(ranges), dtype=np.int64)
+    which[ranges] = np.arange(len(ranges))
+    suffix = pa.concat_arrays([dash, pa.array([""], pa.string())]).take(pa.array(which))
+    pieces = pc.binary_join_element_wise(prefix, lo, suffix, "")
     kept_acct = a[first]
     bounds = np.flatnonzero(np.r_[True, kept_acct[1:] != kept_acct[:-1]])
     offsets = pa.array(np.r_[bounds, len(kept_acct)].astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, pieces), "")
-    capped = more[kept_acct[bounds]]
+    # Every account keeps its first piece, so its kept pieces are one group of ``bounds``.
+    capped = acct_rows - np.add.reduceat(last - first + 1, bounds)
     note = pc.binary_join_element_wise(
         pa.array(np.full(len(bounds), " (+", dtype=object)), pc.cast(pa.array(capped), pa.string()),
         pa.array(np.full(len(bounds), " more)", dtype=object)), "",
     )  # fmt: skip
     joined = pc.if_else(pa.array(capped > 0), pc.binary_join_element_wise(joined, note, ""), joined)
-    # Onto every account: "" where it read nothing.
-    where = np.full(n, len(bounds), dtype=np.int64)
-    where[kept_acct[bounds]] = np.arange(len(bounds))
-    return pa.concat_arrays([joined.cast(pa.string()), pa.array([""], pa.string())]).take(
-        pa.array(where)
-    )
+    return Spelt(joined, kept_acct[bounds])
 
 
 def _sorted(a: np.ndarray, s: np.ndarray, ln: np.ndarray) -> bool:
