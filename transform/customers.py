@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -122,45 +121,34 @@ def write(tables: Tables, path: Path, *, check_every: int = 10) -> int:
     in order; at most :data:`AHEAD` chunks wait to be written, which bounds the memory."""
     accounts = tables["accounts"].sort_values("account_key", kind="stable")
     keys = accounts["account_key"].astype(str).to_numpy(dtype=object)
+    heads = _account_parts(tables, accounts, keys)  # everything of an object but its events
     ev = tables["events"]
+    encoder = _EventEncoder(ev)
+    starts, lengths = account_index.of(ev).ranges(keys)
     n = len(keys)
-    with path.open("wb") as f, ThreadPoolExecutor(THREADS) as pool:
-        # the heads (everything of an object but its events) are built while the events are
-        # prepared: two serial parts of about equal work, mostly in kernels that release the GIL
-        heads_built = pool.submit(_account_parts, tables, accounts, keys)
-        encoder = _EventEncoder(ev)
-        starts, lengths = account_index.of(ev).ranges(keys)
-        heads = heads_built.result()
-        _write_chunks(f, pool, encoder, heads, starts, lengths, check_every)
-    return n
-
-
-def _write_chunks(f: BinaryIO, pool: ThreadPoolExecutor, encoder: _EventEncoder, heads: pa.Array,
-                  starts: np.ndarray, lengths: np.ndarray, check_every: int) -> None:  # fmt: skip
-    """The lines of every account to ``f``, :data:`CHUNK` accounts at a time, built by ``pool``
-    and written in order; at most :data:`AHEAD` built chunks wait to be written."""
-    n = len(heads)
 
     def build(lo: int) -> pa.Array:
         hi = min(lo + CHUNK, n)
         return encoder.lines(heads.slice(lo, hi - lo), starts[lo:hi], lengths[lo:hi])
 
-    pending: deque = deque()  # (chunk number, its first account, the future of its lines)
+    with path.open("wb") as f, ThreadPoolExecutor(THREADS) as pool:
+        pending: deque = deque()  # (chunk number, its first account, the future of its lines)
 
-    def write_next() -> None:
-        chunk, lo, built = pending.popleft()
-        pieces = built.result()
-        if check_every and chunk % check_every == 0:
-            first = _first_line(pieces, int(lengths[lo]))
-            validate(json.loads(first), f"{FILE} line {lo + 1}")
-        f.write(_data(pieces))
+        def write_next() -> None:
+            chunk, lo, built = pending.popleft()
+            pieces = built.result()
+            if check_every and chunk % check_every == 0:
+                first = _first_line(pieces, int(lengths[lo]))
+                validate(json.loads(first), f"{FILE} line {lo + 1}")
+            f.write(_data(pieces))
 
-    for chunk, lo in enumerate(range(0, n, CHUNK)):
-        if len(pending) >= AHEAD:
+        for chunk, lo in enumerate(range(0, n, CHUNK)):
+            if len(pending) >= AHEAD:
+                write_next()
+            pending.append((chunk, lo, pool.submit(build, lo)))
+        while pending:
             write_next()
-        pending.append((chunk, lo, pool.submit(build, lo)))
-    while pending:
-        write_next()
+    return n
 
 
 def _account_parts(tables: Tables, accounts: pd.DataFrame, keys: np.ndarray) -> pa.Array:
