@@ -187,3 +187,25 @@ def test_chunks_of_any_size_write_the_same_file_and_an_account_without_events(
     assert objs[0]["events"] == [] and objs[1]["events"] and objs[2]["events"]
     for o in objs:
         customers.validate(o)
+
+
+def test_days_are_coded_by_offset_or_hashed_when_they_span_too_far(monkeypatch):
+    import numpy as np
+
+    days = np.array([20_000, 19_998, 20_000, 20_003], dtype=np.int64)
+    codes, values = customers._day_codes(days)
+    assert codes.tolist() == [2, 0, 2, 5]  # offsets from the first day; days between unused
+    assert values.tolist() == [19_998, 19_999, 20_000, 20_001, 20_002, 20_003]
+    monkeypatch.setattr(customers, "_DAY_SPAN", 3)  # 19,998..20,003 spans 5 days: hashed
+    codes, values = customers._day_codes(days)
+    assert values[codes].tolist() == days.tolist() and len(values) == 3
+
+
+def test_a_time_of_day_is_written_as_the_second_it_is():
+    times = customers._times_of_day()
+    assert (len(times), times[0], times[3_661], times[-1]) == (
+        86_400,
+        "T00:00:00",
+        "T01:01:01",
+        "T23:59:59",
+    )

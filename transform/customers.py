@@ -22,6 +22,7 @@ verbatim (``schemas/customer.seed003.schema.json``) and against hcportal's own n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -343,23 +344,19 @@ class _EventEncoder:
         self.ev = ev
         seconds = ev["at"].to_numpy(dtype="datetime64[s]").view(np.int64)
         days = np.floor_divide(seconds, 86_400)
-        day_codes, day_values = pd.factorize(days)
+        day_codes, day_values = _day_codes(days)
         self.days = pa.array(
             np.datetime_as_string(day_values.astype("datetime64[D]"), unit="D"), pa.string()
         )
         self.day_codes = _small(day_codes, len(day_values))
-        tod_codes, tod_values = pd.factorize(seconds - days * 86_400)
-        self.times = pa.array(
-            [
-                "",
-                *(f"T{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}" for t in tod_values.tolist()),
-            ],
-            pa.string(),
-        )
+        # the time of day is its own code into every second of a day ("" first: no time)
+        self.times = pa.array(["", *_times_of_day()], pa.string())
+        time_of_day = (seconds - days * 86_400).astype(np.int32)
+        del seconds, days
         self.type_codes = ev["type"].cat.codes.to_numpy()
         dated = np.isin(np.arange(len(TYPES)), [list(TYPES).index(t) for t in DATED])
         # a dated kind's time of day is not written (it is a day, not midnight)
-        self.time_codes = _small(np.where(dated[self.type_codes], -1, tod_codes), len(tod_values))
+        self.time_codes = np.where(dated[self.type_codes], np.int32(-1), time_of_day)
         self.line = ev["line"].to_numpy()
         self.sources = [str(x) for x in ev["source"].cat.categories]
         self.source_codes = ev["source"].cat.codes.to_numpy()
@@ -441,6 +438,27 @@ def _numbers(name: str, values: np.ndarray) -> list[pa.Array]:
     number = pc.cast(pa.array(values, mask=blank), pa.string())
     label = pa.array([f',"{name}":', None], pa.string())
     return [label.take(pa.array(blank.view(np.int8))), number]
+
+
+@functools.cache
+def _times_of_day() -> list[str]:
+    """Every second of a day as the customer object writes a time of day."""
+    return [f"T{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}" for t in range(86_400)]
+
+
+# Most days one table of days may span before the days are hashed instead (about 2,700 years).
+_DAY_SPAN = 1_000_000
+
+
+def _day_codes(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's code into the distinct days: its offset from the first day when the days span
+    at most :data:`_DAY_SPAN` (subtraction, no hashing; every day between is a value, used or
+    not), else by factorising."""
+    if len(days) and int(days.max()) - int(days.min()) < _DAY_SPAN:
+        first = int(days.min())
+        return days - first, np.arange(first, int(days.max()) + 1, dtype=np.int64)
+    codes, values = pd.factorize(days)
+    return codes, np.asarray(values, dtype=np.int64)
 
 
 def _small(codes: np.ndarray, n: int) -> np.ndarray:
