@@ -193,9 +193,10 @@ class Events:
         code = self.types.index(kind) if kind in self.types else -2  # -2: no code matches
         return self.type_code[rows] == code
 
-    def rows_within(self, types: tuple[str, ...], days: int, known: bool = True) -> np.ndarray:
+    def rows_within(self, types: tuple[str, ...], days: float, known: bool = True) -> np.ndarray:
         """The positions (ascending) of the events of ``types`` dated within ``days`` up to the
-        as-of date; only those of an account of the accounts list unless ``known`` is False."""
+        as-of date (``np.inf``: any age); only those of an account of the accounts list unless
+        ``known`` is False."""
         key = ("within", types, days, known)
         if key not in self._memo:
             self._memo[key] = self._window(types, days, known)
@@ -204,10 +205,7 @@ class Events:
     def rows_by(self, types: tuple[str, ...]) -> np.ndarray:
         """The positions (ascending) of the events of ``types`` of known accounts dated on or
         before the as-of date (any age)."""
-        key = ("by", types)
-        if key not in self._memo:
-            self._memo[key] = self._window(types, np.inf, True)
-        return self._memo[key]
+        return self.rows_within(types, np.inf)
 
     def _window(self, types: tuple[str, ...], days: float, known: bool) -> np.ndarray:
         """The rows of ``types`` with ``0 <= age < days`` (of known accounts if ``known``), their
@@ -235,9 +233,7 @@ class Events:
         same test of the times on fewer rows gives the same rows."""
         found = [
             rows for k, rows in self._memo.items()
-            if k[0] in ("within", "by") and k[1] == types
-            and (np.inf if k[0] == "by" else k[2]) >= days
-            and (known or not (True if k[0] == "by" else k[3]))
+            if k[0] == "within" and k[1] == types and k[2] >= days and (known or not k[3])
         ]  # fmt: skip
         return min(found, key=len) if found else None
 
@@ -343,10 +339,6 @@ def _used(ev: Events, rows: np.ndarray, raw: np.ndarray) -> Measured:
     return Measured(raw, _newest(ev, rows), count, rows)
 
 
-def _rows(ev: Events, types: tuple[str, ...], window: int) -> np.ndarray:
-    return ev.rows_within(types, window)
-
-
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
@@ -403,8 +395,7 @@ def _closed(ev: Events, closing_type: str, rows: np.ndarray) -> np.ndarray:
     """Whether each of ``rows`` (opening events: a case opened, an invoice due) was closed (or
     paid) on or before the as-of date: its line has a closing event (of any account) by then.
     A table indexed by line, not a set of lines: one pass, no hashing."""
-    closing = ev.rows_of(closing_type)
-    closing = closing[ev.age_at(closing) >= 0]
+    closing = ev.rows_within((closing_type,), np.inf, known=False)
     if not len(closing) or not len(rows):
         return np.zeros(len(rows), dtype=bool)
     lines = ev.line[rows]
@@ -417,19 +408,19 @@ def _closed(ev: Events, closing_type: str, rows: np.ndarray) -> np.ndarray:
 
 
 def touches_per_month(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ACTIVITY_TYPES, w)
+    r = ev.rows_within(ACTIVITY_TYPES, w)
     return _used(ev, r, _report_present(ev, "activities", _count(ev, r) / (w / 30)))
 
 
 def days_since_touch(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ACTIVITY_TYPES, w)
+    r = ev.rows_within(ACTIVITY_TYPES, w)
     youngest = ev.reduce(np.minimum, r, ev.age_at(r), np.inf)
     raw = np.where(np.isfinite(youngest), np.floor(youngest), np.nan)
     return _used(ev, r, raw)
 
 
 def contacts_engaged(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ACTIVITY_TYPES, w)
+    r = ev.rows_within(ACTIVITY_TYPES, w)
     codes, cats = _text(ev, "contact", r)
     k = codes >= 0
     # Whether the export says who at all (on any activity, of any date): asked of all the
@@ -451,7 +442,7 @@ def _directions(ev: Events, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ACTIVITY_TYPES, w)
+    r = ev.rows_within(ACTIVITY_TYPES, w)
     inbound, outbound = _directions(ev, r)
     raw = np.minimum(_ratio(_count(ev, r[inbound]), _count(ev, r[outbound])), 1.0)
     return _used(ev, r[inbound | outbound], raw)
@@ -460,7 +451,7 @@ def response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
 def response_hours(ev: Events, w: int, _c: object, _s: object) -> Measured:
     """Each inbound activity answers the latest outbound one before it on the account; only the
     first answer to an e-mail measures how fast the customer answered it."""
-    r = _rows(ev, ACTIVITY_TYPES, w)
+    r = ev.rows_within(ACTIVITY_TYPES, w)
     inbound, outbound = _directions(ev, r)
     either = inbound | outbound
     read = r[either]
@@ -505,7 +496,7 @@ def _text_rows(ev: Events, w: int, calls: TextCalls | None) -> tuple[np.ndarray,
     """The rows with a text in the window, and each one's text id in ``calls``."""
     if calls is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    r = _rows(ev, measure_types("tone"), w)
+    r = ev.rows_within(measure_types("tone"), w)
     text = calls.text_of_row[r]
     has = text >= 0
     return r[has], text[has]
@@ -539,12 +530,12 @@ def risk_share(ev: Events, w: int, calls: TextCalls | None, _s: object) -> Measu
 
 
 def tickets_per_month(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ("ticket_opened",), w)
+    r = ev.rows_within(("ticket_opened",), w)
     return _used(ev, r, _report_present(ev, "tickets", _count(ev, r) / (w / 30)))
 
 
 def high_priority_share(ev: Events, w: int, _c: object, s: object) -> Measured:
-    r = _rows(ev, ("ticket_opened",), w)
+    r = ev.rows_within(("ticket_opened",), w)
     codes, cats = _text(ev, "priority", r)
     wanted = {p.replace(" ", "").casefold() for p in s.high_priorities}  # type: ignore[attr-defined]
     high = _table(cats, lambda c: c.replace(" ", "") in wanted)[codes]
@@ -552,7 +543,7 @@ def high_priority_share(ev: Events, w: int, _c: object, s: object) -> Measured:
 
 
 def open_case_age(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ("ticket_opened",), w)
+    r = ev.rows_within(("ticket_opened",), w)
     still_open = r[~_closed(ev, "ticket_closed", r)]
     oldest = ev.reduce(np.maximum, still_open, np.floor(ev.age_at(still_open)), 0.0)
     had = _count(ev, ev.rows_by(("ticket_opened",))) > 0
@@ -560,7 +551,7 @@ def open_case_age(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 
 def escalations(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ("ticket_opened",), w)
+    r = ev.rows_within(("ticket_opened",), w)
     r = r[_bool(ev, "escalated", r)]
     return _used(ev, r, _report_present(ev, "tickets", _count(ev, r)))
 
@@ -571,7 +562,7 @@ def escalations(ev: Events, w: int, _c: object, _s: object) -> Measured:
 def _invoices_due(ev: Events, w: int) -> tuple[np.ndarray, np.ndarray]:
     """Invoices due in the window (their ``invoice_due`` rows), and which were paid by the as-of
     date (a payment made later was not known then)."""
-    r = _rows(ev, ("invoice_due",), w)
+    r = ev.rows_within(("invoice_due",), w)
     key = ("paid", w)
     if key not in ev._memo:
         ev._memo[key] = _closed(ev, "invoice_paid", r)
@@ -611,7 +602,7 @@ class _Months:
 def _usage_months(ev: Events, w: int) -> _Months:
     key = ("months", w)
     if key not in ev._memo:
-        r = _rows(ev, ("usage",), w)
+        r = ev.rows_within(("usage",), w)
         a = ev.acct_at(r)
         order = np.lexsort((ev.age_at(r), a))  # by account, then newest first (stable)
         r, a = r[order], a[order]
@@ -645,7 +636,7 @@ def usage_trend(ev: Events, w: int, _c: object, _s: object) -> Measured:
 
 
 def nps(ev: Events, w: int, _c: object, s: object) -> Measured:
-    r = _rows(ev, ("survey_answer",), w)
+    r = ev.rows_within(("survey_answer",), w)
     codes, cats = _text(ev, "question", r)
     needle = s.nps_question.casefold()  # type: ignore[attr-defined]
     rating = _float(ev, "rating", r)
@@ -657,7 +648,7 @@ def nps(ev: Events, w: int, _c: object, s: object) -> Measured:
 
 
 def survey_response_rate(ev: Events, w: int, _c: object, _s: object) -> Measured:
-    r = _rows(ev, ("survey_answer", "survey_no_answer"), w)
+    r = ev.rows_within(("survey_answer", "survey_no_answer"), w)
     answered = r[ev.is_type(r, "survey_answer")]
     return _used(ev, r, _ratio(_count(ev, answered), _count(ev, r)))
 

@@ -119,15 +119,16 @@ def interleave(columns: list[Spelt | None], n: int) -> pd.Series:
         return pd.Series(np.full(n * m, "", dtype=object), dtype="str")
     texts: list[pa.Array] = []
     start: dict[int, int] = {}  # id(Spelt) -> where its text starts in the concatenation
+    blank = 0  # the texts' total length so far: the "" appended after them ends up there
     at = np.full((n, m), -1, dtype=np.int64)
     for j, spelt in enumerate(columns):
         if spelt is None:
             continue
         if id(spelt) not in start:
-            start[id(spelt)] = sum(len(t) for t in texts)
+            start[id(spelt)] = blank
             texts.append(spelt.text)
+            blank += len(spelt.text)
         at[spelt.at, j] = start[id(spelt)] + np.arange(len(spelt.text))
-    blank = sum(len(t) for t in texts)
     at[at < 0] = blank
     whole = pa.concat_arrays([*[t.cast(pa.string()) for t in texts], pa.array([""], pa.string())])
     return pd.Series(whole.take(pa.array(at.ravel())), dtype="str")
