@@ -17,7 +17,12 @@ def scale() -> float:
     return float(os.environ.get("HCPORTAL_BENCH_SCALE", "1"))
 
 
+def smoke() -> bool:
+    """Whether this run only shows that the benchmark works (its figures mean nothing)."""
+    return scale() < SMOKE
+
+
 def tries(best_of: int) -> int:
-    """How many tries a figure is the best of: ``best_of`` when measuring, one in a smoke run,
-    whose figures mean nothing (a whole harvest per try is most of the test suite's time)."""
-    return best_of if scale() >= SMOKE else 1
+    """How many tries a figure is the best of: ``best_of`` when measuring, one in a smoke run
+    (a whole harvest per try is most of the test suite's time)."""
+    return 1 if smoke() else best_of
