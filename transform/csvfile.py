@@ -295,9 +295,19 @@ def _remove_control(export: Export) -> list[Note]:
             notes.append((line, shown(h), value, "control character(s) removed"))
         cleaned = pc.replace_substring_regex(plain, _CONTROL, "")
         export.columns[h] = (
-            cleaned.dictionary_encode() if pa.types.is_dictionary(col.type) else cleaned
+            dictionary_encoded(cleaned) if pa.types.is_dictionary(col.type) else cleaned
         )
     return notes
+
+
+def dictionary_encoded(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``col`` dictionary-encoded chunk by chunk, each chunk over its own values, as the CSV
+    reader encodes. (``ChunkedArray.dictionary_encode`` gives every chunk the whole dictionary
+    seen so far: unifying 111 chunks of 1.1 million invoice numbers then took 7 s, against
+    0.2 s for these.)"""
+    return pa.chunked_array(
+        [c.dictionary_encode() for c in col.chunks], pa.dictionary(pa.int32(), col.type)
+    )
 
 
 def _has_control(col: pa.ChunkedArray) -> bool:
@@ -355,7 +365,7 @@ def _exact(
     columns = {}
     for j, h in enumerate(wanted):
         col = pa.chunked_array([b[j] for b in batches], pa.string())
-        columns[h] = col.dictionary_encode() if h in dictionary else col
+        columns[h] = dictionary_encoded(col) if h in dictionary else col
     return Export(
         columns, np.array(lines, dtype=np.int64), header, malformed, enc, exact_parser=True
     )

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from hcportal.core.errors import TransformError
 from hcportal.core.text import NAMES, shown
 from hcportal.transform import clean
-from hcportal.transform.csvfile import Export, read_export
+from hcportal.transform.csvfile import Export, dictionary_encoded, read_export
 from hcportal.transform.frames import day_of
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class Coded:
 def factorize(col: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """``(codes, uniques)`` of a string or dictionary column, with one dictionary for all chunks."""
     if not pa.types.is_dictionary(col.type):
-        col = col.dictionary_encode()
+        col = dictionary_encoded(col)
     col = pa.table({"c": col}).unify_dictionaries().column("c")
     if col.num_chunks == 0:
         return np.zeros(0, dtype=np.int32), pa.array([], pa.string())
