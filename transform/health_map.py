@@ -74,7 +74,9 @@ def health_map(
         rules.action(a, b) for a, b in zip(out["success_band"], out["experience_band"], strict=True)
     ]
     out["thin"] = out["success_thin"] | out["experience_thin"]
-    order = sorted(range(len(out)), key=lambda i: (str(out["account"][i]).casefold(), keys[i]))
+    # sorted from plain lists: a Series indexed value by value cost 2.5 s at 100,000 accounts
+    names, key_list = [str(a).casefold() for a in out["account"].tolist()], keys.tolist()
+    order = sorted(range(len(out)), key=lambda i: (names[i], key_list[i]))
     return out.iloc[order][list(COLUMNS)].reset_index(drop=True)
 
 
