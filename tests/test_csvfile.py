@@ -76,5 +76,7 @@ def test_each_chunk_is_encoded_over_its_own_values():
     assert encoded.to_pylist() == col.to_pylist()
     codes, uniques = factorize(col)
     assert codes.tolist() == [0, 1, 2, 0] and uniques.to_pylist() == ["a", "b", "c"]
+    codes, uniques = factorize(pa.chunked_array([["b", None], [None, "a"]]))
+    assert codes.tolist() == [0, -1, -1, 1] and uniques.to_pylist() == ["b", "a"]  # as pandas
     empty = dictionary_encoded(pa.chunked_array([], pa.string()))
     assert empty.num_chunks == 0 and pa.types.is_dictionary(empty.type)

@@ -351,3 +351,28 @@ def test_the_demo_crm_s_seven_reports_make_every_table(tmp_path):
     pd.testing.assert_frame_equal(back["events"], ev.reset_index(drop=True))
     assert back.meta["counts"]["events"] == ev["source"].astype(str).value_counts().to_dict()
     assert date.fromisoformat(back.meta["as_of"]) == TODAY
+
+
+def test_events_join_text_columns_of_several_sources():
+    # account keys in code-point order (as Python sorts them), other text in order of first
+    # appearance over the blocks, a missing value missing; plain text and categoricals alike
+    from hcportal.transform.events import Block, assemble
+
+    def block(kind, keys, refs, seconds):
+        at = np.array(seconds, dtype="datetime64[s]")
+        return Block(kind, keys, at, np.arange(2, 2 + len(at)), {"ref": refs})
+
+    blocks = [
+        block("ticket_opened", pd.Series(["émile", "zed", "Zed"], dtype="str"),
+              pd.Series(["C-2", None, "C-1"], dtype="str"), [3, 1, 2]),
+        block("invoice_issued", pd.Series(["zed", "ábc"], dtype="category"),
+              pd.Series(["I-9", "C-2"], dtype="category"), [0, 5]),
+    ]  # fmt: skip
+    ev = assemble(blocks)
+    keys = ["zed", "ábc", "émile", "Zed"]
+    assert list(ev["account_key"].cat.categories) == sorted(keys) == ["Zed", "zed", "ábc", "émile"]
+    assert list(ev["ref"].cat.categories) == ["C-2", "C-1", "I-9"]
+    assert ev["account_key"].astype(str).tolist() == ["Zed", "zed", "zed", "ábc", "émile"]
+    assert ev["ref"].astype(object).where(ev["ref"].notna(), None).tolist() == [
+        "C-1", "I-9", None, "C-2", "C-2",
+    ]  # fmt: skip

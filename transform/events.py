@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hcportal.transform import memory
+from hcportal.transform.load import factorize
 from hcportal.transform.steps import Context, Frames, Step
 
 # The sources in their tie-break order, and each event type with its source and meaning. The
@@ -268,11 +271,22 @@ def _time_order(key_codes: np.ndarray, at: np.ndarray) -> np.ndarray:
 
 
 def _codes_of(values: object) -> tuple[np.ndarray, pd.Index]:
-    """A text column as (codes, distinct values): a categorical's own, else factorised."""
+    """A text column as (codes, distinct values): a categorical's own, else factorised (by
+    Arrow, in order of first appearance; a missing value is -1)."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), values.cat.categories  # one object per source column
-    codes, uniques = pd.factorize(pd.Series(values).astype("str"))
-    return codes, pd.Index(uniques, dtype="str")
+    codes, uniques = factorize(pa.chunked_array([_arrow(values)]))
+    return codes, _index(uniques)
+
+
+def _arrow(values: object) -> pa.Array:
+    """Text values (a str Series or Index, or any sequence) as one Arrow ``large_string`` array:
+    pandas' own ``str`` arrays are Arrow already, so nothing is copied for them."""
+    return pa.array(pd.array(values, dtype="str")).cast(pa.large_string())
+
+
+def _index(values: pa.Array) -> pd.Index:
+    return pd.Index(pa.chunked_array([values]).to_pandas(), dtype="str")
 
 
 def _small_int(n: int) -> type:
@@ -297,10 +311,14 @@ def _text(blocks: list[Block], get, sort: bool = False,
     elif distinct:
         # The union in order of first appearance (or sorted), and each list's codes into it,
         # from one factorisation of the lists end to end (no index looked up list by list).
-        union_codes, union = pd.factorize(
-            np.concatenate([np.asarray(c, dtype=object) for c in distinct]), sort=sort
-        )
-        categories = pd.Index(union, dtype="str")
+        # Arrow's, on the lists as they are: no Python string is made for millions of values.
+        union_codes, union = factorize(pa.chunked_array([_arrow(c) for c in distinct]))
+        if sort:  # by code point, as Python compares strings (UTF-8 bytes sort the same)
+            order = pc.array_sort_indices(union).to_numpy()
+            rank = np.empty(len(order), dtype=np.int32)
+            rank[order] = np.arange(len(order), dtype=np.int32)
+            union_codes, union = rank[union_codes], union.take(pa.array(order))
+        categories = _index(union)
         bounds = np.cumsum([0, *(len(c) for c in distinct)])
         for j, cats in enumerate(distinct):
             recoded[id(cats)] = union_codes[bounds[j] : bounds[j + 1]]

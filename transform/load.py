@@ -165,14 +165,16 @@ class Coded:
 
 
 def factorize(col: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """``(codes, uniques)`` of a string or dictionary column, with one dictionary for all chunks."""
+    """``(codes, uniques)`` of a string or dictionary column, with one dictionary for all chunks
+    (uniques in order of first appearance; a null is -1)."""
     if not pa.types.is_dictionary(col.type):
         col = dictionary_encoded(col)
     col = pa.table({"c": col}).unify_dictionaries().column("c")
     if col.num_chunks == 0:
         return np.zeros(0, dtype=np.int32), pa.array([], pa.string())
     uniques = col.chunk(0).dictionary
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in col.chunks])
+    # a missing value (null) is -1, as pandas codes it
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in col.chunks])
     return codes.astype(np.int32, copy=False), uniques
 
 
