@@ -39,7 +39,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench import scale
+from bench import scale, tries
 from hcportal.core import clock
 
 SEED = 2026
@@ -338,8 +338,10 @@ def main(report) -> None:  # pragma: no cover - run by `make bench`
     report.measure("customers.jsonl size", jsonl.stat().st_size / 1e6, "MB")
     # What no writer can beat: the file's bytes, already made, merely written. Above the
     # baseline, the 1.0 target is out of reach for this file whatever builds its text.
-    floor = write_floor(jsonl, out / "floor.tmp")
-    report.measure("floor: writing customers.jsonl's bytes alone, from memory (wall)", floor, "s")
+    floor = min(write_floor(jsonl, out / "floor.tmp") for _ in range(tries(3)))
+    report.measure(
+        "floor: writing customers.jsonl's bytes alone, from memory (best wall)", floor, "s"
+    )
     report.measure("floor / pyarrow read (wall)", floor / base, "x")
     # The same work against hcportal's own reading of the reports (its load steps: read, clean
     # and match), for scale.
