@@ -63,3 +63,14 @@ def test_dictionary_columns_come_back_dictionary_encoded(tmp_path):
     export = read_export(path, lambda header: {"a": True, "b": False})
     assert str(export.columns["a"].type).startswith("dictionary")
     assert export.columns["a"].to_pylist() == ["x", "y", "x"]
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x85", "\ufffe", "\uffff"])
+def test_characters_no_xml_document_may_hold_are_removed_and_listed(tmp_path, char):
+    """U+FFFE and U+FFFF are not characters (no text holds them) and, like the C0 controls, no
+    XML document may hold them: left in a name, they made every pack deck (and a workbook) fail."""
+    export = read(tmp_path, f"a,b\nNon{char}Char Co,x\nPlain,y\n".encode())
+    assert export.columns["a"].to_pylist() == ["NonChar Co", "Plain"]
+    assert [(line, column, reason) for line, column, _, reason in export.notes] == [
+        (2, "a", "control character(s) removed")
+    ]

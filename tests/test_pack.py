@@ -215,6 +215,20 @@ def test_cli_pack_writes_the_deck(data_dir, tmp_path):
     assert "Traceback" not in bad.output
 
 
+def test_a_very_long_account_name_still_makes_its_deck(tables, tmp_path):
+    """The deck's title property holds at most 255 characters: an account named with 100,000
+    made every nightly pack fail (one ValueError stops publish_packs), so it is cut there; the
+    title slide keeps the whole name."""
+    from dataclasses import replace
+
+    quiet = pack.contents(tables, pack.find_account(tables, "quiet co"))
+    p = replace(quiet, account="Long " + "L" * 100_000)
+    prs = Presentation(str(deck.write_pptx(p, tmp_path / "long.pptx")))
+    assert prs.slides[0].shapes.title.text == f"Health check: {p.account}"
+    title = prs.core_properties.title
+    assert len(title) == 255 and title.startswith("Health check: Long LL") and title[-1] == "…"
+
+
 def test_due_accounts_within_the_days(tables):
     keys = packs.due_accounts(tables, 30)
     names = {pack.find_account(tables, n) for n in ("quiet co", HOSTILE)}
