@@ -137,7 +137,7 @@ def _email(owner: str, alerts: pd.DataFrame, s: NotifySettings, password: str, o
         return False
     msg = EmailMessage()
     msg["From"], msg["To"] = s.sender, to
-    msg["Subject"] = f"Health alerts: {len(alerts)} new for {owner}"
+    msg["Subject"] = f"Health alerts: {len(alerts)} new for {_one_line(owner)}"
     msg.set_content(digest_text(owner, alerts, s.site_url))
     try:
         with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=30) as smtp:
@@ -154,6 +154,12 @@ def _email(owner: str, alerts: pd.DataFrame, s: NotifySettings, password: str, o
             f"({type(e).__name__}); the alerts stay unsent and will be retried"
         ) from None
     return True
+
+
+def _one_line(text: str) -> str:
+    """CRM text fit for a mail header: every run of whitespace (CR, LF, U+2028, tabs, ...) one
+    space, so an owner's name can neither add a header nor make EmailMessage refuse the digest."""
+    return " ".join(text.split())
 
 
 def _webhook(owner: str, alerts: pd.DataFrame, s: NotifySettings, url: str, out: Sent) -> bool:

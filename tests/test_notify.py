@@ -38,9 +38,11 @@ def alerts(*ids: str, owner: str = "Ana Ortiz") -> pd.DataFrame:
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.recipients: list[list[str]] = []
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope.content.decode("utf-8"))
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
 
@@ -136,6 +138,22 @@ def test_an_owner_without_address_is_skipped_and_said(smtp, tmp_path: Path):
     sent = send_digests(alerts("b1", owner="Ben Chen"), email_settings(controller.port),
                         tmp_path / SENT_LOG, NOW, {"HCPORTAL_SMTP_PASSWORD": PASSWORD})  # fmt: skip
     assert sent.email == 0 and inbox.messages == [] and "Ben Chen" in sent.skipped[0]
+
+
+def test_an_owner_name_with_line_breaks_cannot_add_a_header(smtp, tmp_path: Path):
+    """The owner's name (CRM text) goes into the Subject: a CR/LF in it made EmailMessage raise
+    (a traceback after the site was published, and no digest for the owners after it); it is
+    one line of words now, and adds no header or recipient."""
+    controller, inbox = smtp
+    s = email_settings(controller.port).model_copy(update={"default_recipient": "team@example.com"})
+    owner = "Mallory\r\nBcc: evil@example.com\u2028X-Evil: 1"
+    both = pd.concat([alerts("m1", owner=owner), alerts("z1", owner="Zoe")], ignore_index=True)
+    sent = send_digests(both, s, tmp_path / SENT_LOG, NOW, {"HCPORTAL_SMTP_PASSWORD": PASSWORD})
+    assert sent.email == 2 and len(inbox.messages) == 2
+    assert inbox.recipients == [["team@example.com"], ["team@example.com"]]
+    head = inbox.messages[0].replace("\r\n", "\n").split("\n\n", 1)[0]
+    assert "Subject: Health alerts: 1 new for Mallory Bcc: evil@example.com X-Evil: 1" in head
+    assert "\nBcc:" not in head and "\nX-Evil:" not in head
 
 
 def test_webhook_posts_json_once_and_never_logs_the_url(hook, tmp_path: Path, caplog):
