@@ -266,6 +266,30 @@ def test_a_header_only_export_is_an_empty_table(tmp_path):
     assert set(tables["occasions"]["status"]) <= {"upcoming", "later", "pending", "overdue"}
 
 
+HEADERS = {
+    "activities": ACTIVITIES.splitlines()[0],
+    "surveys": "Account,Contact,Role,Questionnaire,Wave,Date,Question,Rating",
+    "tickets": "Case Number,Account Name,Date/Time Opened,Date/Time Closed,Priority,Status,"
+    "Escalated,Subject",
+    "invoices": "Invoice Number,Account,Invoice Date,Due Date,Paid Date,Amount,Status",
+    "usage": "Account,Month,Active Users,Licensed Users,Events",
+}
+
+
+@pytest.mark.parametrize("report", sorted(HEADERS))
+def test_a_header_only_report_is_written_as_an_empty_table(tmp_path, report):
+    """A report with its header and no rows (no tickets this month) is a table of no rows, in
+    the data folder too: its empty text columns once came out of the reader with no chunks, and
+    Parquet refused the empty categories (a traceback from hcportal transform)."""
+    raw = write(tmp_path / "raw", footer=False, **{report: HEADERS[report] + "\r\n"})
+    tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
+    out = transform.write(tables, tmp_path / "data")
+    again = transform.read(out)
+    if report in again.frames:
+        assert again[report].empty
+    assert again["accounts"]["account"].tolist() == ["Café Olé Ltd", "Beta Inc"]
+
+
 @pytest.mark.reliability(
     "any unusable value under --strict",
     "the transform fails, writes nothing and keeps the last good output",
