@@ -200,7 +200,11 @@ class _DatedWorkbook(CategoryWorkbookWriter):
     def _open_worksheet(self, xlsx_file):
         from xlsxwriter import Workbook
 
-        workbook = Workbook(xlsx_file, {"in_memory": True})
+        # Categories and series names are CRM text (product names...): xlsxwriter would write
+        # one starting with "=" as a formula and an address as a hyperlink in the workbook that
+        # PowerPoint opens in Excel ("Edit Data"). Text stays text.
+        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = Workbook(xlsx_file, options)
         workbook.set_properties({"created": self.when})
         yield workbook, workbook.add_worksheet()
         workbook.close()
