@@ -275,13 +275,18 @@ def _control_bytes(data: Data, start: int, end: int) -> bool:
     return False
 
 
+_LISTED = 11  # a header's first column and the next ten of its name, in a note
+
+
 def _duplicate_headers(header: list[str], line: int) -> list[Note]:
     """A header named twice: the first column of that name is read, the others are not."""
     notes = []
     for name in dict.fromkeys(h for h in header if h):
         at = [i + 1 for i, h in enumerate(header) if h == name]
         if len(at) > 1:
-            others = ", ".join(map(str, at[1:]))
+            others = ", ".join(map(str, at[1:_LISTED]))
+            if len(at) > _LISTED:  # a spreadsheet's filler columns: not thousands of numbers
+                others += f" and {len(at) - _LISTED:,} more"
             notes.append(
                 (line, shown(name), "", f"duplicate header: column {at[0]} is read, "
                  f"column(s) {others} of the same name are ignored")
