@@ -162,6 +162,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _chat_text(text: str) -> str:
+    """CRM text for a chat's "text": Slack-style hooks read <!channel>, <@user> and <url|label>
+    as commands, so & < > are escaped as their format asks (and shown as the characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _webhook(owner: str, alerts: pd.DataFrame, s: NotifySettings, url: str, out: Sent) -> bool:
     if not url:
         raise NotifyError(
@@ -169,7 +175,7 @@ def _webhook(owner: str, alerts: pd.DataFrame, s: NotifySettings, url: str, out:
             f"the keyring (service {s.keyring_service!r}, entry 'webhook')"
         )
     body = {
-        "text": digest_text(owner, alerts, s.site_url),
+        "text": _chat_text(digest_text(owner, alerts, s.site_url)),
         "owner": owner,
         "alerts": [
             {

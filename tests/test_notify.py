@@ -170,6 +170,22 @@ def test_webhook_posts_json_once_and_never_logs_the_url(hook, tmp_path: Path, ca
     assert TOKEN not in caplog.text and TOKEN not in log.read_text()
 
 
+def test_a_name_cannot_mention_the_channel_or_disguise_a_link_in_the_chat_text(hook, tmp_path):
+    """Slack-style hooks read <!channel>, <@U123> and <url|label> in "text" as commands: an
+    account named so pinged everyone or showed a disguised link. The text escapes & < > as
+    their format asks (shown as the characters they are); the structured alerts keep the name."""
+    url, posts = hook
+    bad = alerts("a1")
+    bad["account"] = "<!channel> Acme & <https://x.example/login|Sign in again>"
+    sent = send_digests(bad, NotifySettings(webhook=True), tmp_path / SENT_LOG, NOW,
+                        {"HCPORTAL_WEBHOOK_URL": url})  # fmt: skip
+    assert sent.webhook == 1
+    text = posts[0]["text"]
+    assert "<" not in text and ">" not in text
+    assert "&lt;!channel&gt; Acme &amp; &lt;https://x.example/login|Sign in again&gt;" in text
+    assert posts[0]["alerts"][0]["account"] == bad["account"][0]
+
+
 def test_webhook_failure_names_no_token(hook, tmp_path: Path):
     url, _ = hook
     with pytest.raises(NotifyError) as e:
