@@ -100,6 +100,9 @@ def last_good(root: Path) -> Manifest | None:
 
 def _failed(path: Path) -> bool:
     try:
-        return json.loads((path / FILENAME).read_text("utf-8")).get("status") == "failed"
+        manifest = json.loads((path / FILENAME).read_text("utf-8"))
     except (OSError, ValueError):
         return False
+    # Anything but an object (a stray list in a folder filled by hand) is not a failed run's;
+    # reading it as a manifest later says what is wrong with it.
+    return isinstance(manifest, dict) and manifest.get("status") == "failed"

@@ -58,6 +58,14 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(f"{e.strerror or e}{where}", 1) from None
         except KeyboardInterrupt:
             raise Failure("interrupted", 130) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: a usage error, --help, a clean exit
+        except Exception as e:  # a bug: still one line for cron and alerts, never a traceback
+            log.debug("unexpected error", exc_info=True)
+            raise Failure(
+                f"unexpected {type(e).__name__}: {shown(str(e))} (a bug in hcportal; "
+                "`hcportal -v ...` logs where it happened)"
+            ) from None
 
     return wrapper
 

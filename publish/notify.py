@@ -137,7 +137,7 @@ def _email(owner: str, alerts: pd.DataFrame, s: NotifySettings, password: str, o
         return False
     msg = EmailMessage()
     msg["From"], msg["To"] = s.sender, to
-    msg["Subject"] = f"Health alerts: {len(alerts)} new for {owner}"
+    msg["Subject"] = f"Health alerts: {len(alerts)} new for {_one_line(owner)}"
     msg.set_content(digest_text(owner, alerts, s.site_url))
     try:
         with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=30) as smtp:
@@ -156,6 +156,18 @@ def _email(owner: str, alerts: pd.DataFrame, s: NotifySettings, password: str, o
     return True
 
 
+def _one_line(text: str) -> str:
+    """CRM text fit for a mail header: every run of whitespace (CR, LF, U+2028, tabs, ...) one
+    space, so an owner's name can neither add a header nor make EmailMessage refuse the digest."""
+    return " ".join(text.split())
+
+
+def _chat_text(text: str) -> str:
+    """CRM text for a chat's "text": Slack-style hooks read <!channel>, <@user> and <url|label>
+    as commands, so & < > are escaped as their format asks (and shown as the characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _webhook(owner: str, alerts: pd.DataFrame, s: NotifySettings, url: str, out: Sent) -> bool:
     if not url:
         raise NotifyError(
@@ -163,7 +175,7 @@ def _webhook(owner: str, alerts: pd.DataFrame, s: NotifySettings, url: str, out:
             f"the keyring (service {s.keyring_service!r}, entry 'webhook')"
         )
     body = {
-        "text": digest_text(owner, alerts, s.site_url),
+        "text": _chat_text(digest_text(owner, alerts, s.site_url)),
         "owner": owner,
         "alerts": [
             {

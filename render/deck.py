@@ -96,12 +96,24 @@ def write_pptx(pack: Pack, path: Path, template: Path | None = None) -> Path:
         ].text = f"Owner: {pack.owner} | Region: {pack.region} | Data as of {pack.as_of}"
     for slide in pack.slides:
         _content(prs, layouts["Title Only"], slide, pack.as_of)
-    prs.core_properties.title = f"Health check: {pack.account}"
+    prs.core_properties.title = _property(f"Health check: {pack.account}")
     prs.core_properties.subject = pack.digest()
     out = io.BytesIO()
     prs.save(out)
     path.write_bytes(_dated(out.getvalue(), pack.as_of))
     return path
+
+
+# The OOXML core properties hold at most 255 characters (python-pptx raises past that).
+_PROPERTY_CHARS = 255
+
+
+def _property(text: str) -> str:
+    """``text`` cut to fit a core property: a very long account name must not stop the deck
+    (nor, in the nightly run, every other account's deck with it)."""
+    if len(text) <= _PROPERTY_CHARS:
+        return text
+    return text[: _PROPERTY_CHARS - 1] + "…"
 
 
 def _dated(data: bytes, as_of: str) -> bytes:
@@ -188,7 +200,11 @@ class _DatedWorkbook(CategoryWorkbookWriter):
     def _open_worksheet(self, xlsx_file):
         from xlsxwriter import Workbook
 
-        workbook = Workbook(xlsx_file, {"in_memory": True})
+        # Categories and series names are CRM text (product names...): xlsxwriter would write
+        # one starting with "=" as a formula and an address as a hyperlink in the workbook that
+        # PowerPoint opens in Excel ("Edit Data"). Text stays text.
+        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = Workbook(xlsx_file, options)
         workbook.set_properties({"created": self.when})
         yield workbook, workbook.add_worksheet()
         workbook.close()

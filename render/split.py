@@ -92,9 +92,15 @@ def _slice_meta(meta: dict, frames: dict[str, pd.DataFrame], column: str, value:
     return out
 
 
+# At most this many characters of a name make its folder's: a file system refuses a name over
+# 255 bytes (the build, and every nightly publish with it, failed on a 300-letter region); a
+# name that fitted keeps its folder, so the host's path rules stay right.
+_SLUG_CHARS = 200
+
+
 def _slug(value: str, taken: set[str]) -> str:
     """A folder name a path rule can match: ASCII, lower case, dashes; unique among ``taken``."""
-    base = ascii_dashes(value) or "unnamed"
+    base = ascii_dashes(value)[:_SLUG_CHARS].strip("-") or "unnamed"
     slug, n = base, 1
     while slug in taken:
         n += 1

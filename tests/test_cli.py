@@ -126,3 +126,39 @@ def test_an_output_under_a_file_is_one_clear_line(project):
     result = CliRunner().invoke(main, ["build", "--data", "data", "--out", "notes.txt/site"])
     assert result.exit_code == 1, result.output
     assert "notes.txt" in result.output and "Traceback" not in result.output
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_only_with_verbose(tmp_path, monkeypatch):
+    """A bug (any exception hcportal did not expect) is still one line on standard error, the
+    exception's kind and words quoted as printable text, and exit 1; `-v` logs the traceback,
+    masked like every log line (a secret in the exception's words is not shown)."""
+    from hcportal import pipeline
+    from hcportal.core.logs import register_secret
+
+    register_secret("sekret-token-4711")
+
+    def broken(*args, **kwargs):
+        raise ValueError("exceeded 255 char limit\r\nsekret-token-4711")
+
+    monkeypatch.setattr(pipeline, "pack_one", broken)
+    quiet = CliRunner().invoke(main, ["pack", "Acme", "--data", str(tmp_path)])
+    assert quiet.exit_code == 1 and "Traceback" not in quiet.output
+    (line,) = quiet.output.splitlines()
+    assert line.startswith("hcportal: error: unexpected ValueError: exceeded 255 char limit\\r\\n")
+    assert "sekret-token-4711" not in line and "-v" in line
+    loud = CliRunner().invoke(main, ["-v", "pack", "Acme", "--data", str(tmp_path)])
+    assert loud.exit_code == 1 and "Traceback" in loud.output and "in broken" in loud.output
+    assert "sekret-token-4711" not in loud.output
+
+
+def test_a_log_line_never_shows_the_credentials_of_a_url(monkeypatch):
+    """Masked even before any secret was registered (a git remote or CRM address written with
+    its token was logged as it was until the first password was read)."""
+    import logging
+
+    from hcportal.core import logs
+
+    monkeypatch.setattr(logs, "_SECRETS", set())
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "push to %s", ("https://bot:ghp_T0ken@github.com/a/b",), None)  # fmt: skip
+    assert logs._RedactingFilter().filter(record)
+    assert record.getMessage() == "push to https://***@github.com/a/b"

@@ -80,3 +80,23 @@ def test_each_chunk_is_encoded_over_its_own_values():
     assert codes.tolist() == [0, -1, -1, 1] and uniques.to_pylist() == ["b", "a"]  # as pandas
     empty = dictionary_encoded(pa.chunked_array([], pa.string()))
     assert empty.num_chunks == 0 and pa.types.is_dictionary(empty.type)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x85", "\ufffe", "\uffff"])
+def test_characters_no_xml_document_may_hold_are_removed_and_listed(tmp_path, char):
+    """U+FFFE and U+FFFF are not characters (no text holds them) and, like the C0 controls, no
+    XML document may hold them: left in a name, they made every pack deck (and a workbook) fail."""
+    export = read(tmp_path, f"a,b\nNon{char}Char Co,x\nPlain,y\n".encode())
+    assert export.columns["a"].to_pylist() == ["NonChar Co", "Plain"]
+    assert [(line, column, reason) for line, column, _, reason in export.notes] == [
+        (2, "a", "control character(s) removed")
+    ]
+
+
+def test_a_header_repeated_thousands_of_times_is_one_short_note(tmp_path):
+    """A report with 5,000 columns of one name (a spreadsheet's filler) listed every position in
+    one note: a 25,000-character line on standard error and in data_quality.csv."""
+    data = ("a,b," + ",".join(["x"] * 5000) + "\n1,2," + ",".join(["y"] * 5000) + "\n").encode()
+    (note,) = read(tmp_path, data).notes
+    assert note[3].startswith("duplicate header: column 3 is read, column(s) 4, 5, 6")
+    assert note[3].endswith("and 4,989 more of the same name are ignored") and len(note[3]) < 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -98,3 +99,21 @@ def test_cli_from_folder(tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert "accounts" in result.output and "folder" in result.output
+
+
+@pytest.mark.parametrize("text", ["[]", '"failed"', "7", "null"])
+def test_a_manifest_that_is_not_an_object_is_a_clear_error(tmp_path, monkeypatch, text):
+    """A folder filled by hand with a stray manifest.json holding a list: hcportal transform
+    ended in AttributeError ('list' object has no attribute 'get') while finding the run."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site" / "raw", raw)
+    (raw / "manifest.json").write_text(text, "utf-8")
+    assert resolve_run(raw) == raw
+    monkeypatch.chdir(tmp_path)  # the build folder's lock: this test's own
+    result = CliRunner().invoke(
+        main, ["transform", "--raw", str(raw), "--out", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 1 and "unexpected" not in result.output
+    assert "manifest.json is not a valid manifest" in result.output

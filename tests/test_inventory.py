@@ -89,6 +89,20 @@ def test_missing_columns_are_named(tmp_path):
         read_inventory(path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "cp1252"])
+def test_the_inventory_is_read_in_the_encodings_a_spreadsheet_saves(tmp_path, encoding):
+    """Excel saves "Unicode" text as UTF-16 with its byte-order mark: it was read as Windows-1252,
+    every value a row of NULs, and 47 values 'not allowed'. As the reports (transform.csvfile)."""
+    text = EXAMPLE.read_text("utf-8").replace("CRM (accounts report)", "CRM (comptes été)")
+    path = tmp_path / "inventory.csv"
+    path.write_bytes((b"\xfe\xff" if encoding == "utf-16-be" else b"") + text.encode(encoding))
+    inv = read_inventory(path)
+    assert inv["System/Service Name"].iloc[0] == "CRM (comptes été)"
+    assert inv.drop(columns="System/Service Name").equals(
+        read_inventory(EXAMPLE).drop(columns="System/Service Name")
+    )
+
+
 def test_cli_writes_csv_and_page_and_reports_bad_values(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["inventory", "score", str(EXAMPLE), "--out", str(out)])

@@ -38,9 +38,11 @@ def alerts(*ids: str, owner: str = "Ana Ortiz") -> pd.DataFrame:
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.recipients: list[list[str]] = []
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope.content.decode("utf-8"))
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
 
@@ -138,6 +140,22 @@ def test_an_owner_without_address_is_skipped_and_said(smtp, tmp_path: Path):
     assert sent.email == 0 and inbox.messages == [] and "Ben Chen" in sent.skipped[0]
 
 
+def test_an_owner_name_with_line_breaks_cannot_add_a_header(smtp, tmp_path: Path):
+    """The owner's name (CRM text) goes into the Subject: a CR/LF in it made EmailMessage raise
+    (a traceback after the site was published, and no digest for the owners after it); it is
+    one line of words now, and adds no header or recipient."""
+    controller, inbox = smtp
+    s = email_settings(controller.port).model_copy(update={"default_recipient": "team@example.com"})
+    owner = "Mallory\r\nBcc: evil@example.com\u2028X-Evil: 1"
+    both = pd.concat([alerts("m1", owner=owner), alerts("z1", owner="Zoe")], ignore_index=True)
+    sent = send_digests(both, s, tmp_path / SENT_LOG, NOW, {"HCPORTAL_SMTP_PASSWORD": PASSWORD})
+    assert sent.email == 2 and len(inbox.messages) == 2
+    assert inbox.recipients == [["team@example.com"], ["team@example.com"]]
+    head = inbox.messages[0].replace("\r\n", "\n").split("\n\n", 1)[0]
+    assert "Subject: Health alerts: 1 new for Mallory Bcc: evil@example.com X-Evil: 1" in head
+    assert "\nBcc:" not in head and "\nX-Evil:" not in head
+
+
 def test_webhook_posts_json_once_and_never_logs_the_url(hook, tmp_path: Path, caplog):
     url, posts = hook
     caplog.set_level(logging.DEBUG)
@@ -150,6 +168,22 @@ def test_webhook_posts_json_once_and_never_logs_the_url(hook, tmp_path: Path, ca
     assert posts[0]["alerts"][0]["alert_id"] == "a1" and "score fell" in posts[0]["text"]
     assert send_digests(both, s, log, NOW, env).webhook == 0 and len(posts) == 2
     assert TOKEN not in caplog.text and TOKEN not in log.read_text()
+
+
+def test_a_name_cannot_mention_the_channel_or_disguise_a_link_in_the_chat_text(hook, tmp_path):
+    """Slack-style hooks read <!channel>, <@U123> and <url|label> in "text" as commands: an
+    account named so pinged everyone or showed a disguised link. The text escapes & < > as
+    their format asks (shown as the characters they are); the structured alerts keep the name."""
+    url, posts = hook
+    bad = alerts("a1")
+    bad["account"] = "<!channel> Acme & <https://x.example/login|Sign in again>"
+    sent = send_digests(bad, NotifySettings(webhook=True), tmp_path / SENT_LOG, NOW,
+                        {"HCPORTAL_WEBHOOK_URL": url})  # fmt: skip
+    assert sent.webhook == 1
+    text = posts[0]["text"]
+    assert "<" not in text and ">" not in text
+    assert "&lt;!channel&gt; Acme &amp; &lt;https://x.example/login|Sign in again&gt;" in text
+    assert posts[0]["alerts"][0]["account"] == bad["account"][0]
 
 
 def test_webhook_failure_names_no_token(hook, tmp_path: Path):

@@ -3,6 +3,7 @@ opened again with python-pptx. Every number checked below is computed by hand fr
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -213,6 +214,43 @@ def test_cli_pack_writes_the_deck(data_dir, tmp_path):
     bad = CliRunner().invoke(main, ["pack", "Nobody", "--data", str(data_dir)])
     assert bad.exit_code == 1 and "no account 'Nobody'" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_a_very_long_account_name_still_makes_its_deck(tables, tmp_path):
+    """The deck's title property holds at most 255 characters: an account named with 100,000
+    made every nightly pack fail (one ValueError stops publish_packs), so it is cut there; the
+    title slide keeps the whole name."""
+    from dataclasses import replace
+
+    quiet = pack.contents(tables, pack.find_account(tables, "quiet co"))
+    p = replace(quiet, account="Long " + "L" * 100_000)
+    prs = Presentation(str(deck.write_pptx(p, tmp_path / "long.pptx")))
+    assert prs.slides[0].shapes.title.text == f"Health check: {p.account}"
+    title = prs.core_properties.title
+    assert len(title) == 255 and title.startswith("Health check: Long LL") and title[-1] == "…"
+
+
+def test_a_chart_s_workbook_holds_crm_text_as_text_never_a_formula_or_link(tmp_path):
+    """A native chart carries its data in an embedded workbook that PowerPoint opens in Excel
+    ("Edit Data"). Its categories are CRM text (product names): xlsxwriter wrote one starting
+    with '=' as a formula (a DDE payload ran on opening) and an address as a hyperlink."""
+    import re
+    import zipfile
+
+    names = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x.example","y")', "http://x.example/"]
+    chart = pack.Chart("column", "Contract value by product", names, [("=1+1", [1.0, 2.0, 3.0])])
+    p = pack.Pack(
+        "Acme", "acme", "Ana", "East", "2026-11-23", [pack.Slide("C", "contracts", "", chart=chart)]
+    )
+    with zipfile.ZipFile(deck.write_pptx(p, tmp_path / "f.pptx")) as deck_zip:
+        (book,) = [n for n in deck_zip.namelist() if n.endswith(".xlsx")]
+        with zipfile.ZipFile(io.BytesIO(deck_zip.read(book))) as x:
+            sheet = x.read("xl/worksheets/sheet1.xml").decode()
+            strings = x.read("xl/sharedStrings.xml").decode()
+            parts = x.namelist()
+    assert "<f>" not in sheet and not any("hyperlink" in n.lower() for n in parts)
+    assert "http://x.example/" in strings and "=cmd|" in strings and "=1+1" in strings
+    assert not re.search(r"<hyperlinks?", sheet)
 
 
 def test_due_accounts_within_the_days(tables):

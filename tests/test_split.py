@@ -126,3 +126,19 @@ def test_a_slice_ships_no_data_quality_rows_and_no_table_it_cannot_attribute():
     assert part["not_declared"].empty  # the catalogue does not say whose rows these are
     assert part.meta["counts"]["accounts"] == 1
     assert part.meta["raw"]["reports"] == [{"name": "accounts"}]  # not the whole CRM's row count
+
+
+def test_a_very_long_name_gets_a_folder_the_file_system_can_hold():
+    """A region named with 300 accented letters made a 306-character folder name: the build,
+    and with it every nightly publish, failed with 'File name too long'. The slug is cut (names
+    that fitted keep their folder), and two names alike up to the cut still get two folders."""
+    from hcportal.render.split import _slug
+
+    taken: set[str] = set()
+    long_a, long_b = "Region " + "é" * 300, "Region " + "é" * 299 + "x"
+    first, second = _slug(long_a, taken), _slug(long_b, taken)
+    assert len(first.encode()) <= 200 and first.startswith("region-eeee") and first != second
+    assert second == f"{first}-2"
+    assert _slug("Ana Müller", taken) == "ana-muller"
+    fitted = "y" * 150
+    assert _slug(fitted, taken) == fitted

@@ -245,6 +245,13 @@ def test_names_match_across_reports_in_any_script(tmp_path):
         (b"\r\n\r\n", "accounts.csv is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "accounts.csv lacks column"),
         (b"Owner,Account\r\nNic,Acme\r\n", r"lacks column\(s\) 'GEO' \(field geo\), 'Region'"),
+        # No account to report on: a header-only export, or one whose every name is blank (the
+        # steps after it once failed deep inside, in words about tables and dtypes).
+        (b"Owner,Account,GEO,Region\r\n", r"accounts.csv holds no account \(0 rows read"),
+        (
+            b"Owner,Account,GEO,Region\r\nNic,,AMS,East\r\nAna, ,AMS,East\r\n",
+            r"accounts.csv holds no account \(2 rows read, none usable: blank account name\)",
+        ),
     ],
 )
 @pytest.mark.reliability(
@@ -264,6 +271,30 @@ def test_a_header_only_export_is_an_empty_table(tmp_path):
     assert tables["activities"].empty
     assert tables["influenced_pipeline"].empty
     assert set(tables["occasions"]["status"]) <= {"upcoming", "later", "pending", "overdue"}
+
+
+HEADERS = {
+    "activities": ACTIVITIES.splitlines()[0],
+    "surveys": "Account,Contact,Role,Questionnaire,Wave,Date,Question,Rating",
+    "tickets": "Case Number,Account Name,Date/Time Opened,Date/Time Closed,Priority,Status,"
+    "Escalated,Subject",
+    "invoices": "Invoice Number,Account,Invoice Date,Due Date,Paid Date,Amount,Status",
+    "usage": "Account,Month,Active Users,Licensed Users,Events",
+}
+
+
+@pytest.mark.parametrize("report", sorted(HEADERS))
+def test_a_header_only_report_is_written_as_an_empty_table(tmp_path, report):
+    """A report with its header and no rows (no tickets this month) is a table of no rows, in
+    the data folder too: its empty text columns once came out of the reader with no chunks, and
+    Parquet refused the empty categories (a traceback from hcportal transform)."""
+    raw = write(tmp_path / "raw", footer=False, **{report: HEADERS[report] + "\r\n"})
+    tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
+    out = transform.write(tables, tmp_path / "data")
+    again = transform.read(out)
+    if report in again.frames:
+        assert again[report].empty
+    assert again["accounts"]["account"].tolist() == ["Café Olé Ltd", "Beta Inc"]
 
 
 @pytest.mark.reliability(
@@ -292,3 +323,15 @@ def test_strict_fails_and_keeps_the_last_good_output(tmp_path):
     lenient = CliRunner().invoke(main, [*args[:-2], "--raw", str(bad)])
     assert lenient.exit_code == 0
     assert "1 data-quality rows" in lenient.output
+
+
+def test_contracts_of_which_no_row_is_usable_still_make_the_tables(tmp_path):
+    """Every contract date unreadable (day-first dates under the default month-first order):
+    each row is listed, and the tables are written with no occasion (the journeys step once
+    failed: numpy's weighted bincount of nothing is int64, not the declared float)."""
+    contracts = "Account,Product,Start Date,End Date,Amount\r\nBeta,HW,31/01/2026,28/02/2027,5\r\n"
+    raw = write(tmp_path / "raw", footer=False, contracts=contracts)
+    tables = transform.run(raw, TransformSettings(), TODAY, clock=CLOCK)
+    assert dq_rows(tables, "contracts.csv") == [(2, "start", "missing or unreadable start date")]
+    again = transform.read(transform.write(tables, tmp_path / "data"))
+    assert again["occasions"].empty and again["journey_accounts"]["revenue"].sum() == 0

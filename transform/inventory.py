@@ -8,6 +8,7 @@ weights them into two 0-100 scores, and names a disposition and an order by the 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -58,10 +59,13 @@ def read_inventory(path: Path) -> pd.DataFrame:
         raw = path.read_bytes()
     except OSError as e:
         raise InventoryError(f"inventory {path} cannot be read: {e.strerror or e}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Excel's "Unicode" text
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

@@ -588,9 +588,10 @@ def journey_tables(
     # Revenue: every contract's amount (renewals and expansions are revenue too).
     con_acct = stream.accounts.get_indexer(contracts["account_key"].astype(str))
     ok = con_acct >= 0
+    # float even with no contract: numpy's weighted bincount of nothing comes back int64.
     revenue = np.bincount(
         con_acct[ok], weights=contracts["amount"].fillna(0).to_numpy(float)[ok], minlength=n
-    )
+    ).astype(np.float64)
     first = _per_account(stream.acct, stream.sec, n, "min", HIGH)
     target = np.isin(stream.stage, [stream.names.index(s) for s in settings.support_stages])
     cases = np.bincount(stream.acct[target], minlength=n)

@@ -279,6 +279,8 @@ def load(report: InputReport, tables: Frames, ctx: Context) -> Frames:
         df = report.clean(raw, ctx.quality, ctx.settings)
     facts["rows_read"] = ctx.quality.rows_read.get(report.file, raw.export.rows)
     facts["rows_accepted"] = len(df)
+    if report.name == "accounts" and df.empty:
+        raise TransformError(_no_accounts(report.file, facts["rows_read"], ctx.quality))
     del raw  # the raw strings: memory back before the next report is read
     if report.matched:
         with ctx.timed(f"match {report.name}"):
@@ -292,6 +294,15 @@ def load(report: InputReport, tables: Frames, ctx: Context) -> Frames:
             ctx.quality.add(report.file, df["_line"].to_numpy()[stray], "account",
                             values_at(df["account"], stray), "account not in the accounts report")  # fmt: skip
     return {report.name: df}
+
+
+def _no_accounts(file: str, rows_read: int, quality: Quality) -> str:
+    """Why there is no account to report on: a header-only export, or every row unusable (a
+    broken export, not a quiet night; the steps after it have nothing to join)."""
+    reasons = quality.table()
+    reasons = sorted(set(reasons.loc[reasons["file"] == file, "reason"].astype(str)))
+    why = f", none usable: {'; '.join(reasons)}" if rows_read else ""
+    return f"{file} holds no account ({rows_read} rows read{why}); nothing to report on"
 
 
 def aliased(keys: pd.Series, known: pd.Series, settings: TransformSettings) -> pd.Series:

@@ -39,9 +39,12 @@ def redact(text: str) -> str:
 
 class _RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if _SECRETS:
-            record.msg = redact(record.getMessage())
-            record.args = None
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            # The traceback's text (the exception's own words included) is masked too; the
+            # formatter prints exc_text as it is when it is already set.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 

@@ -331,7 +331,7 @@ ROW_GROUP = 1 << 20
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    schema = pa.Schema.from_pandas(df, preserve_index=False)
+    schema = _schema(df)
     # Statistics (min/max per page) only where a reader can use them: computing them over
     # millions of names and subjects costs more than writing the column.
     stats = [f.name for f in schema if not pa.types.is_dictionary(f.type)
@@ -340,6 +340,21 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
         for lo in range(0, max(len(df), 1), ROW_GROUP):
             part = df.iloc[lo : lo + ROW_GROUP]
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
+
+
+def _schema(df: pd.DataFrame) -> pa.Schema:
+    """The Arrow schema of ``df``. A categorical column of no categories whose Arrow-backed text
+    holds no chunks (what a header-only report gives) is typed as a dictionary of *null*, and the
+    conversion then refuses its own strings; it is typed a dictionary of text instead, as a column
+    with rows is."""
+    schema = pa.Schema.from_pandas(df, preserve_index=False)
+    for i, f in enumerate(schema):
+        if not (pa.types.is_dictionary(f.type) and pa.types.is_null(f.type.value_type)):
+            continue
+        if isinstance(df[f.name].cat.categories.dtype, pd.StringDtype):
+            text = pa.dictionary(f.type.index_type, pa.large_string())
+            schema = schema.set(i, f.with_type(text))
+    return schema
 
 
 def csv_table(table: Table, df: pd.DataFrame) -> pa.Table:
