@@ -235,6 +235,8 @@ class InputReport:
     keep_extra: bool = False  # keep the export's unmapped columns, under their own headers
     # Its account names are matched with the accounts report's; names matching none are listed.
     matched: bool = True
+    # Without one usable row the run stops: the steps after it would have nothing to join.
+    needs_rows: bool = False
 
     @property
     def file(self) -> str:
@@ -279,7 +281,7 @@ def load(report: InputReport, tables: Frames, ctx: Context) -> Frames:
         df = report.clean(raw, ctx.quality, ctx.settings)
     facts["rows_read"] = ctx.quality.rows_read.get(report.file, raw.export.rows)
     facts["rows_accepted"] = len(df)
-    if report.name == "accounts" and df.empty:
+    if report.needs_rows and df.empty:
         raise TransformError(_no_accounts(report.file, facts["rows_read"], ctx.quality))
     del raw  # the raw strings: memory back before the next report is read
     if report.matched:
@@ -348,6 +350,7 @@ REPORTS: dict[str, InputReport] = {
         ),
         InputReport(
             "accounts", AccountColumns, clean_accounts, dictionary=("account",), keep_extra=True,
+            needs_rows=True,
             matched=False,
         ),
         InputReport(
